@@ -1,0 +1,32 @@
+// The `seqlab` command: one subcommand per file in ./commands, each a thin shell over the core.
+import { Command } from 'commander';
+import { registerProbeCommand } from './commands/probeCommand';
+import { CliError } from './commands/cliError';
+
+export function buildProgram(): Command {
+  const program = new Command('seqlab')
+    .description('Exact per-step BPTT gradient norms for vanilla RNNs and LSTMs, and sweeps over them.')
+    .showHelpAfterError('(run seqlab --help for usage)')
+    .exitOverride();
+  registerProbeCommand(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CliError) {
+      console.error(`seqlab: ${err.message}`);
+      process.exit(err.exitCode);
+    }
+    const code = (err as { exitCode?: number }).exitCode;
+    // commander has already printed its own message for usage errors and --help.
+    if (typeof code === 'number') process.exit(code);
+    console.error(`seqlab: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+}
+
+void main(process.argv);

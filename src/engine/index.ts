@@ -1,0 +1,10 @@
+// The engine's public surface: pure float64 math, no I/O.
+export { runProbe, type ProbeResult, type ProbeOptions } from './probe';
+export { withDefaults, gateWidth, type ProbeConfig, type ProbeConfigInput, type Arch, type InitScheme } from './probeConfig';
+export { validateProbeConfig, probeBytes, ProbeConfigError, LIMITS, DEFAULT_MAX_PROBE_BYTES, formatBytes } from './probeLimits';
+export { fromLog10 } from './scaledNumber';
+export { buildInputs, type ProbeInputs } from './inputs';
+export type { StepNormsLog } from './backward';
+export type { FullGradNorms } from './fullGradient';
+export type { ForwardSummary } from './forward';
+export type { ProbeTheory } from './theory';

@@ -1,0 +1,75 @@
+// Dense float64 kernels over flat row-major arrays. The loops are unrolled by hand because V8
+// does not vectorize: four rows of B per pass over an output row halves its loads and stores.
+
+/** out[M x P] += A[M x K] @ B[K x P]. */
+export function gemmAcc(
+  out: Float64Array, oOff: number,
+  A: Float64Array, aOff: number,
+  B: Float64Array, bOff: number,
+  M: number, K: number, P: number,
+): void {
+  for (let m = 0; m < M; m++) {
+    const o = oOff + m * P;
+    const aRow = aOff + m * K;
+    let k = 0;
+    for (; k + 3 < K; k += 4) {
+      const a0 = A[aRow + k], a1 = A[aRow + k + 1], a2 = A[aRow + k + 2], a3 = A[aRow + k + 3];
+      const b0 = bOff + k * P, b1 = b0 + P, b2 = b1 + P, b3 = b2 + P;
+      for (let j = 0; j < P; j++) {
+        out[o + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+      }
+    }
+    for (; k < K; k++) {
+      const a0 = A[aRow + k];
+      const b0 = bOff + k * P;
+      for (let j = 0; j < P; j++) out[o + j] += a0 * B[b0 + j];
+    }
+  }
+}
+
+/** out[M x P] = A[M x K] @ B[K x P]. */
+export function gemm(
+  out: Float64Array, oOff: number,
+  A: Float64Array, aOff: number,
+  B: Float64Array, bOff: number,
+  M: number, K: number, P: number,
+): void {
+  out.fill(0, oOff, oOff + M * P);
+  gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
+}
+
+/** Dot product of a[aOff .. aOff+len) and b[bOff .. bOff+len), four accumulators. */
+export function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, len: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (; j + 3 < len; j += 4) {
+    s0 += a[aOff + j] * b[bOff + j];
+    s1 += a[aOff + j + 1] * b[bOff + j + 1];
+    s2 += a[aOff + j + 2] * b[bOff + j + 2];
+    s3 += a[aOff + j + 3] * b[bOff + j + 3];
+  }
+  for (; j < len; j++) s0 += a[aOff + j] * b[bOff + j];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/** Upper triangle (m >= n) of the Gram matrix A A^T of A[M x K], into out[M x M]. */
+export function gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void {
+  for (let n = 0; n < M; n++) {
+    for (let m = n; m < M; m++) out[n * M + m] = dot(A, aOff + n * K, A, aOff + m * K, K);
+  }
+}
+
+export function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(A.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
+  return out;
+}
+
+export function maxAbs(a: Float64Array, off: number, len: number): number {
+  let m = 0;
+  for (let i = off; i < off + len; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
+}

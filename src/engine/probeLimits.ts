@@ -1,0 +1,82 @@
+// The allowed range of every probe input, checked before any buffer is allocated.
+import { dimsOf, forwardDoubles } from './forward';
+import { backwardDoubles } from './backward';
+import { fullGradientDoubles } from './fullGradient';
+import type { ProbeConfig } from './probeConfig';
+
+export class ProbeConfigError extends Error {
+  constructor(readonly field: keyof ProbeConfig | 'memory', message: string) {
+    super(message);
+    this.name = 'ProbeConfigError';
+  }
+}
+
+export const LIMITS = {
+  T: { min: 1, max: 1_000_000 },
+  N: { min: 1, max: 65_536 },
+  D: { min: 1, max: 65_536 },
+  H: { min: 1, max: 65_536 },
+  seed: { min: 0, max: 4_294_967_295 },
+  forgetBias: { min: -50, max: 50 },
+  whGain: { min: 0, max: 100 },
+  h0Scale: { min: 0, max: 100 },
+  bScale: { min: 0, max: 100 },
+} as const;
+
+/** The default memory a single probe may take: 4 GiB. Callers that know the machine pass their own. */
+export const DEFAULT_MAX_PROBE_BYTES = 4 * 1024 ** 3;
+
+type IntField = 'T' | 'N' | 'D' | 'H' | 'seed';
+type RealField = 'forgetBias' | 'whGain' | 'h0Scale' | 'bScale';
+
+/** Bytes one probe allocates (forward trace, backward state, full-gradient pass). */
+export function probeBytes(c: Pick<ProbeConfig, 'arch' | 'T' | 'N' | 'D' | 'H'>): number {
+  const d = dimsOf(c.arch, c.T, c.N, c.D, c.H);
+  // The (N,T,F)->(T,N,F) copies of x and dout briefly double those two arrays.
+  const transient = c.N * c.T * (c.D + c.H);
+  return 8 * (forwardDoubles(d) + backwardDoubles(d) + fullGradientDoubles(d) + transient);
+}
+
+export function validateProbeConfig(c: ProbeConfig, maxBytes = DEFAULT_MAX_PROBE_BYTES): void {
+  if (c.arch !== 'rnn' && c.arch !== 'lstm') {
+    throw new ProbeConfigError('arch', `arch must be one of rnn, lstm; got ${JSON.stringify(c.arch)}`);
+  }
+  for (const f of ['T', 'N', 'D', 'H', 'seed'] as IntField[]) checkInt(f, c[f]);
+  for (const f of ['forgetBias', 'whGain', 'h0Scale', 'bScale'] as RealField[]) checkReal(f, c[f]);
+  if (c.rng !== 'numpy') throw new ProbeConfigError('rng', `rng must be numpy; got ${JSON.stringify(c.rng)}`);
+  if (c.init !== 'article' && c.init !== 'scaled') {
+    throw new ProbeConfigError('init', `init must be one of article, scaled; got ${JSON.stringify(c.init)}`);
+  }
+  if (!Number.isInteger(c.lossStep) || c.lossStep < 0 || c.lossStep > c.T - 1) {
+    throw new ProbeConfigError('lossStep', `lossStep must be an integer in [0, ${c.T - 1}] (T-1), got ${c.lossStep}`);
+  }
+  const bytes = probeBytes(c);
+  if (bytes > maxBytes) {
+    throw new ProbeConfigError(
+      'memory',
+      `a probe with T=${c.T}, N=${c.N}, D=${c.D}, H=${c.H} needs ${formatBytes(bytes)}, more than the ${formatBytes(maxBytes)} allowed; reduce T, N, D or H`,
+    );
+  }
+}
+
+function checkInt(field: IntField, v: number): void {
+  const { min, max } = LIMITS[field];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ProbeConfigError(field, `${field} must be an integer in [${min}, ${max}], got ${String(v)}`);
+  }
+}
+
+function checkReal(field: RealField, v: number): void {
+  const { min, max } = LIMITS[field];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw new ProbeConfigError(field, `${field} must be a number in [${min}, ${max}], got ${String(v)}`);
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,80 @@
+// A port of numpy's legacy RandomState (MT19937 seeded with init_genrand, 53-bit doubles,
+// Marsaglia polar Gaussians with one cached value), so that every SeqLab experiment can be
+// re-run in a numpy notebook with `np.random.seed(seed)` + `np.random.randn` and give the same
+// inputs. See shared/reference/numpy-rng.md for the step-by-step definition.
+import { glibcLog } from './glibcLog';
+
+const STATE_WORDS = 624;
+const SHIFT_WORDS = 397;
+const MATRIX_A = 0x9908b0df;
+const UPPER_MASK = 0x80000000;
+const LOWER_MASK = 0x7fffffff;
+
+export class NumpyRandomState {
+  private readonly mt = new Uint32Array(STATE_WORDS);
+  private pos = STATE_WORDS;
+  private hasGauss = false;
+  private cachedGauss = 0;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new RangeError(`seed must be an integer in [0, 4294967295], got ${seed}`);
+    }
+    const mt = this.mt;
+    mt[0] = seed >>> 0;
+    for (let i = 1; i < STATE_WORDS; i++) {
+      const prev = mt[i - 1];
+      mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) >>> 0;
+    }
+  }
+
+  private regenerate(): void {
+    const mt = this.mt;
+    for (let k = 0; k < STATE_WORDS; k++) {
+      const y = (mt[k] & UPPER_MASK) | (mt[(k + 1) % STATE_WORDS] & LOWER_MASK);
+      mt[k] = mt[(k + SHIFT_WORDS) % STATE_WORDS] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    this.pos = 0;
+  }
+
+  nextUint32(): number {
+    if (this.pos === STATE_WORDS) this.regenerate();
+    let y = this.mt[this.pos++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** numpy's random_sample(): (a * 2^26 + b) / 2^53, exact in float64. */
+  randomSample(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
+  /** numpy's legacy_gauss: polar method, the second value of each pair cached. */
+  gauss(): number {
+    if (this.hasGauss) {
+      this.hasGauss = false;
+      return this.cachedGauss;
+    }
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2.0 * this.randomSample() - 1.0;
+      x2 = 2.0 * this.randomSample() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    const f = Math.sqrt((-2.0 * glibcLog(r2)) / r2);
+    this.cachedGauss = f * x1;
+    this.hasGauss = true;
+    return f * x2;
+  }
+
+  /** Fills `out` in order, like randn(*shape) in C order. */
+  fillGauss(out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.gauss();
+    return out;
+  }
+}

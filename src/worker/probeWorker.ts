@@ -1,0 +1,2 @@
+// Placeholder for the sweep worker process entry.
+export {};
