@@ -1,6 +1,11 @@
 // The `seqlab` command: one subcommand per file in ./commands, each a thin shell over the core.
 import { Command } from 'commander';
 import { registerProbeCommand } from './commands/probeCommand';
+import { registerServeCommand } from './commands/serveCommand';
+import { registerSweepCommand } from './commands/sweepCommand';
+import { registerStatusCommand } from './commands/statusCommand';
+import { registerExportCommand } from './commands/exportCommand';
+import { registerMergeCommand } from './commands/mergeCommand';
 import { CliError } from './commands/cliError';
 
 export function buildProgram(): Command {
@@ -9,6 +14,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run seqlab --help for usage)')
     .exitOverride();
   registerProbeCommand(program);
+  registerSweepCommand(program);
+  registerStatusCommand(program);
+  registerExportCommand(program);
+  registerMergeCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

@@ -1,7 +1,7 @@
 // Backprop through time for the loss at one step t, reporting per-step gradient norms as exact
 // base-10 logarithms. The backward state is renormalized by powers of two every step and its
 // exponent carried, so a norm of 1e-3500 comes out as -3500, not as 0.
-import { gramUpper, maxAbs } from './linalg';
+import type { Kernels } from './linalg';
 import { carryToPreviousStep, cellBackward, transposeTimes } from './cellBackward';
 import { log10Scaled } from './scaledNumber';
 import { log10Norm, normalize, scaleByPowerOfTwo } from './norms';
@@ -66,6 +66,8 @@ export function backwardFromLossStep(
   const product = ws.take(G * Math.max(D, H));
   const colSum = ws.take(G);
   const useGram = prefersGram(f);
+  const kernels = f.kernels;
+  const { gramUpper } = kernels;
 
   dh.set(f.dout.subarray(t * NH, (t + 1) * NH));
   dcFuture.fill(0);
@@ -74,26 +76,26 @@ export function backwardFromLossStep(
   for (let k = t; k >= 0; k--) {
     const hPrev = k === 0 ? f.h0 : f.Hs;
     const hPrevOff = k === 0 ? 0 : (k - 1) * NH;
-    out.dh[k] = log10Norm(dh, 0, NH, e);
+    out.dh[k] = log10Norm(dh, 0, NH, e, kernels);
 
     cellBackward(f, k, dh, dcFuture, dct, da);
-    if (lstm) out.dc![k] = log10Norm(dct, 0, NH, e);
+    if (lstm) out.dc![k] = log10Norm(dct, 0, NH, e, kernels);
 
     // da may be far smaller than the state (saturated units): give it its own exponent.
-    const ea = e + normalize(da, 0, N * G);
+    const ea = e + normalize(da, 0, N * G, kernels);
 
-    columnSums(da, N, G, colSum);
-    out.db[k] = log10Norm(colSum, 0, G, ea);
+    kernels.columnSums(da, N, G, colSum);
+    out.db[k] = log10Norm(colSum, 0, G, ea, kernels);
 
     if (useGram) {
       gramUpper(gDa, da, 0, N, G);
       gramUpper(gX, f.X, k * N * D, N, D);
       gramUpper(gH, hPrev, hPrevOff, N, H);
-      out.dWx[k] = gramNormLog(gX, gDa, N, ea) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea);
-      out.dWh[k] = gramNormLog(gH, gDa, N, ea) ?? directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea);
+      out.dWx[k] = gramNormLog(gX, gDa, N, ea) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      out.dWh[k] = gramNormLog(gH, gDa, N, ea) ?? directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea, kernels);
     } else {
-      out.dWx[k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea);
-      out.dWh[k] = directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea);
+      out.dWx[k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      out.dWh[k] = directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea, kernels);
     }
     if (options.onStepWeightGradient) {
       transposeTimes(f.X, k * N * D, D, da, N, G, product);
@@ -105,31 +107,25 @@ export function backwardFromLossStep(
     if (k === 0) break;
     // dL_t/dh_{k-1} = da_k Wh^T carries da's exponent; the cell path dct * f carries e.
     carryToPreviousStep(f, k, da, dct, dh, dcFuture);
-    const eh = ea + normalize(dh, 0, NH);
-    const ec = e + (lstm ? normalize(dcFuture, 0, NH) : 0);
-    e = alignExponents(dh, eh, lstm ? dcFuture : null, ec, NH);
+    const eh = ea + normalize(dh, 0, NH, kernels);
+    const ec = e + (lstm ? normalize(dcFuture, 0, NH, kernels) : 0);
+    e = alignExponents(dh, eh, lstm ? dcFuture : null, ec, NH, kernels);
   }
   return out;
 }
 
 /** Brings dh * 2^eh and dc * 2^ec to one shared exponent (the larger), returning it. */
-function alignExponents(dh: Float64Array, eh: number, dc: Float64Array | null, ec: number, len: number): number {
-  const hZero = maxAbs(dh, 0, len) === 0;
-  const cZero = dc === null || maxAbs(dc, 0, len) === 0;
+function alignExponents(
+  dh: Float64Array, eh: number, dc: Float64Array | null, ec: number, len: number, kernels: Kernels,
+): number {
+  const hZero = kernels.maxAbs(dh, 0, len) === 0;
+  const cZero = dc === null || kernels.maxAbs(dc, 0, len) === 0;
   if (cZero) return hZero ? ec : eh;
   if (hZero) return ec;
   const e = Math.max(eh, ec);
-  scaleByPowerOfTwo(dh, 0, len, eh - e);
-  scaleByPowerOfTwo(dc!, 0, len, ec - e);
+  scaleByPowerOfTwo(dh, 0, len, eh - e, kernels);
+  scaleByPowerOfTwo(dc!, 0, len, ec - e, kernels);
   return e;
-}
-
-function columnSums(da: Float64Array, N: number, G: number, colSum: Float64Array): void {
-  colSum.fill(0);
-  for (let n = 0; n < N; n++) {
-    const r = n * G;
-    for (let j = 0; j < G; j++) colSum[j] += da[r + j];
-  }
 }
 
 /**
@@ -155,8 +151,8 @@ function gramNormLog(gA: Float64Array, gB: Float64Array, N: number, exponent: nu
 function directNormLog(
   A: Float64Array, aOff: number, K: number,
   da: Float64Array, N: number, G: number,
-  scratch: Float64Array, exponent: number,
+  scratch: Float64Array, exponent: number, kernels: Kernels,
 ): number {
   transposeTimes(A, aOff, K, da, N, G, scratch);
-  return log10Norm(scratch, 0, K * G, exponent);
+  return log10Norm(scratch, 0, K * G, exponent, kernels);
 }

@@ -1,7 +1,5 @@
 // One step of backprop through an RNN or LSTM cell, shared by the per-loss-step probe and the
-// full-gradient pass. Every derivative is taken from the pre-activation (see activations.ts).
-import { gemm } from './linalg';
-import { sigmoid, sigmoidSlope, tanhSlope } from './activations';
+// full-gradient pass. The activations and their slopes come from the forward trace.
 import type { ForwardTrace } from './forward';
 
 /**
@@ -17,26 +15,10 @@ export function cellBackward(
   const NH = N * H;
   const aOff = k * N * G;
   if (f.arch === 'rnn') {
-    for (let i = 0; i < NH; i++) da[i] = dh[i] * tanhSlope(f.A[aOff + i]);
+    f.kernels.rnnCellBackward(dh, f.slope, aOff, da, NH);
     return;
   }
-  const cOff = k * NH;
-  for (let n = 0; n < N; n++) {
-    const a = aOff + n * G;
-    const r = n * G;
-    for (let j = 0; j < H; j++) {
-      const s = n * H + j;
-      const c = f.C[cOff + s];
-      const cPrev = k === 0 ? 0 : f.C[cOff - NH + s];
-      const og = sigmoid(f.A[a + 2 * H + j]);
-      const total = dcFuture[s] + dh[s] * og * tanhSlope(c);
-      dct[s] = total;
-      da[r + j] = total * Math.tanh(f.A[a + 3 * H + j]) * sigmoidSlope(f.A[a + j]);
-      da[r + H + j] = total * cPrev * sigmoidSlope(f.A[a + H + j]);
-      da[r + 2 * H + j] = dh[s] * Math.tanh(c) * sigmoidSlope(f.A[a + 2 * H + j]);
-      da[r + 3 * H + j] = total * sigmoid(f.A[a + j]) * tanhSlope(f.A[a + 3 * H + j]);
-    }
-  }
+  f.kernels.lstmCellBackward(f.act, f.slope, aOff, f.C, f.tanhC, f.slopeC, k * NH, dh, dcFuture, dct, da, N, H, k > 0);
 }
 
 /** dh_{k-1} = da_k Wh^T and, for the LSTM, the cell path dcFuture_{k-1} = dct_k * f_k. */
@@ -46,13 +28,8 @@ export function carryToPreviousStep(
   dh: Float64Array, dcFuture: Float64Array,
 ): void {
   const { N, H, G } = f;
-  gemm(dh, 0, da, 0, f.WhT, 0, N, G, H);
-  if (f.arch === 'lstm') {
-    const aOff = k * N * G;
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < H; j++) dcFuture[n * H + j] = dct[n * H + j] * sigmoid(f.A[aOff + n * G + H + j]);
-    }
-  }
+  f.kernels.gemm(dh, 0, da, 0, f.WhT, 0, N, G, H);
+  if (f.arch === 'lstm') f.kernels.lstmCarry(dct, f.act, k * N * G, dcFuture, N, H);
 }
 
 /** out[K x G] = A_k^T (K x N) @ da (N x G), where A_k is N rows of K at aOff. */

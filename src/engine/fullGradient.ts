@@ -1,7 +1,6 @@
 // Frobenius norms of the full gradients of L = sum_t L_t, as a framework's autograd would give
 // them; used to check the engine against independent references.
-import { gemm } from './linalg';
-import { carryToPreviousStep, cellBackward, transposeTimes } from './cellBackward';
+import { carryToPreviousStep, cellBackward } from './cellBackward';
 import type { ForwardTrace, Dims } from './forward';
 import type { Workspace } from './workspace';
 
@@ -35,12 +34,13 @@ export function fullGradientNorms(f: ForwardTrace, ws: Workspace): FullGradNorms
   dWh.fill(0);
   db.fill(0);
   let dxSquares = 0;
+  const { gemm, transposeTimesAcc } = f.kernels;
   for (let k = T - 1; k >= 0; k--) {
     for (let i = 0; i < NH; i++) dh[i] += f.dout[k * NH + i];
     cellBackward(f, k, dh, dcFuture, dct, da);
-    transposeTimes(f.X, k * N * D, D, da, N, G, dWx, true);
-    if (k === 0) transposeTimes(f.h0, 0, H, da, N, G, dWh, true);
-    else transposeTimes(f.Hs, (k - 1) * NH, H, da, N, G, dWh, true);
+    transposeTimesAcc(f.X, k * N * D, D, da, N, G, dWx);
+    if (k === 0) transposeTimesAcc(f.h0, 0, H, da, N, G, dWh);
+    else transposeTimesAcc(f.Hs, (k - 1) * NH, H, da, N, G, dWh);
     for (let n = 0; n < N; n++) for (let j = 0; j < G; j++) db[j] += da[n * G + j];
     gemm(dx, 0, da, 0, f.WxT, 0, N, G, D);
     for (let i = 0; i < N * D; i++) dxSquares += dx[i] * dx[i];

@@ -1,5 +1,8 @@
 // Dense float64 kernels over flat row-major arrays. The loops are unrolled by hand because V8
 // does not vectorize: four rows of B per pass over an output row halves its loads and stores.
+import {
+  columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, tanhForward,
+} from './elementwise';
 
 /** out[M x P] += A[M x K] @ B[K x P]. */
 export function gemmAcc(
@@ -73,3 +76,45 @@ export function maxAbs(a: Float64Array, off: number, len: number): number {
   }
   return m;
 }
+
+/** out[K x G] += A_rows^T (K x N) @ da (N x G), where A_rows is N rows of K at aOff. */
+export function transposeTimesAcc(
+  A: Float64Array, aOff: number, K: number,
+  da: Float64Array, N: number, G: number,
+  out: Float64Array,
+): void {
+  for (let n = 0; n < N; n++) {
+    const r = n * G;
+    for (let i = 0; i < K; i++) {
+      const a = A[aOff + n * K + i];
+      if (a === 0) continue;
+      const o = i * G;
+      for (let j = 0; j < G; j++) out[o + j] += a * da[r + j];
+    }
+  }
+}
+
+/**
+ * The dense and elementwise kernels a probe runs, in plain JS or (see wasm/) WebAssembly SIMD.
+ * The elementwise ones are documented in elementwise.ts.
+ */
+export interface Kernels {
+  gemmAcc: typeof gemmAcc;
+  gemm: typeof gemm;
+  gramUpper: typeof gramUpper;
+  transposeTimesAcc: typeof transposeTimesAcc;
+  lstmForwardStep: typeof lstmForwardStep;
+  tanhForward: typeof tanhForward;
+  rnnCellBackward: typeof rnnCellBackward;
+  lstmCellBackward: typeof lstmCellBackward;
+  lstmCarry: typeof lstmCarry;
+  maxAbs: typeof maxAbs;
+  scale: typeof scale;
+  sumSquares: typeof sumSquares;
+  columnSums: typeof columnSums;
+}
+
+export const jsKernels: Kernels = {
+  gemmAcc, gemm, gramUpper, transposeTimesAcc,
+  lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums,
+};

@@ -1,7 +1,7 @@
 // The engine's public entry point: one probe = inputs from a seed, the forward pass, and
 // backprop through time for the loss at one step, reporting every step's gradient norms.
 import { buildInputs, type ProbeInputs } from './inputs';
-import { dimsOf, forwardDoubles, runForward, summarizeForward, type ForwardSummary } from './forward';
+import { dimsOf, forwardDoubles, runForward, summarizeForward, type ForwardHooks, type ForwardSummary } from './forward';
 import { backwardDoubles, backwardFromLossStep, type BackwardOptions, type StepNormsLog } from './backward';
 import { fullGradientDoubles, fullGradientNorms, type FullGradNorms } from './fullGradient';
 import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeConfig';
@@ -16,6 +16,8 @@ export interface ProbeOptions extends BackwardOptions {
   lossTable?: boolean;
   /** Use these inputs instead of drawing them from the seed (tests only). */
   inputs?: ProbeInputs;
+  /** Nudge the forward pass (finite-difference tests only). */
+  forwardHooks?: ForwardHooks;
 }
 
 export interface ProbeResult {
@@ -33,18 +35,20 @@ export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): P
   const config = withDefaults(input);
   validateProbeConfig(config);
   const d = dimsOf(config.arch, config.T, config.N, config.D, config.H);
-  const inputs = options.inputs ?? buildInputs(config);
-  const ws = new Workspace(forwardDoubles(d) + backwardDoubles(d) + (options.fullGradients ? fullGradientDoubles(d) : 0));
-  const trace = runForward(d, inputs, ws);
-  const forward = summarizeForward(trace);
+  // The total loss and the extra passes read every step's dout; a single-loss probe reads one.
+  const needsAllDout = Boolean(options.fullGradients || options.lossTable);
+  const inputs = options.inputs ?? buildInputs(config, needsAllDout ? undefined : config.lossStep);
+  const ws = Workspace.create(forwardDoubles(d) + backwardDoubles(d) + (options.fullGradients ? fullGradientDoubles(d) : 0));
+  const trace = runForward(d, inputs, ws, options.forwardHooks);
+  const forward = summarizeForward(trace, needsAllDout || options.inputs !== undefined);
   const scratch = ws.take(backwardDoubles(d));
-  const lossStepNorms = backwardFromLossStep(trace, config.lossStep, new Workspace(scratch), options);
+  const lossStepNorms = backwardFromLossStep(trace, config.lossStep, Workspace.within(ws, scratch), options);
   const result: ProbeResult = { config, forward, theory: probeTheory(trace), lossStepNorms };
   if (options.fullGradients) result.fullGradNorms = fullGradientNorms(trace, ws);
   if (options.lossTable) {
     result.lossTable = [];
     for (let t = 0; t < config.T; t++) {
-      result.lossTable.push(backwardFromLossStep(trace, t, new Workspace(scratch)));
+      result.lossTable.push(backwardFromLossStep(trace, t, Workspace.within(ws, scratch)));
     }
   }
   return result;

@@ -1,7 +1,6 @@
 // Forward-pass statistics behind the charts' theory overlays: the RNN's per-step factor
 // g * sqrt(E[tanh'(a)^2]), the Pascanu-Mikolov-Bengio bound sigma_max(Wh), and the LSTM's mean
 // forget gate.
-import { sigmoid, tanhSlope } from './activations';
 import type { ForwardTrace } from './forward';
 
 export interface ProbeTheory {
@@ -14,18 +13,15 @@ export function probeTheory(f: ForwardTrace): ProbeTheory {
   const { T, N, H, G } = f;
   let sum = 0;
   if (f.arch === 'rnn') {
-    for (let i = 0; i < T * N * H; i++) {
-      const s = tanhSlope(f.A[i]);
-      sum += s * s;
-    }
+    for (let i = 0; i < T * N * H; i++) sum += f.slope[i] * f.slope[i];
     return { whSpectralNorm: spectralNorm(f.Wh, H, G), meanSlope: Math.sqrt(sum / (T * N * H)) };
   }
-  for (let r = 0; r < T * N; r++) for (let j = 0; j < H; j++) sum += sigmoid(f.A[r * G + H + j]);
+  for (let r = 0; r < T * N; r++) for (let j = 0; j < H; j++) sum += f.act[r * G + H + j];
   return { whSpectralNorm: spectralNorm(f.Wh, H, G), meanSlope: sum / (T * N * H) };
 }
 
 /** Largest singular value of W (rows x cols) by power iteration on W^T W. */
-export function spectralNorm(W: Float64Array, rows: number, cols: number, iterations = 200): number {
+export function spectralNorm(W: Float64Array, rows: number, cols: number, iterations = 100): number {
   let v = new Float64Array(cols).fill(1 / Math.sqrt(cols));
   const u = new Float64Array(rows);
   let sigma = 0;
@@ -44,7 +40,8 @@ export function spectralNorm(W: Float64Array, rows: number, cols: number, iterat
     const estimate = Math.sqrt(norm);
     for (let j = 0; j < cols; j++) next[j] /= norm;
     v = next;
-    if (Math.abs(estimate - sigma) <= 1e-12 * estimate) return estimate;
+    // A chart overlay: nine digits are plenty.
+    if (Math.abs(estimate - sigma) <= 1e-9 * estimate) return estimate;
     sigma = estimate;
   }
   return sigma;

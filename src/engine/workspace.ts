@@ -1,12 +1,31 @@
 // One contiguous float64 arena per probe: every buffer of a probe is a view into it, so the
-// whole probe's memory is sized (and checked) up front and stays O(T·N·G).
+// whole probe's memory is sized (and checked) up front and stays O(T·N·G). When WebAssembly
+// SIMD is available the arena lives in WebAssembly memory and the dense kernels run there.
+import { jsKernels, type Kernels } from './linalg';
+import { createWasmArena } from './wasm/wasmKernels';
+
 export class Workspace {
   readonly mem: Float64Array;
+  readonly kernels: Kernels;
   private used = 0;
 
-  /** A fresh arena of `size` doubles, or an arena over an existing buffer (for reuse). */
-  constructor(size: number | Float64Array) {
-    this.mem = typeof size === 'number' ? new Float64Array(size) : size;
+  private constructor(mem: Float64Array, kernels: Kernels) {
+    this.mem = mem;
+    this.kernels = kernels;
+  }
+
+  /**
+   * A fresh arena of `size` doubles. Only one WebAssembly-backed arena is live per process:
+   * creating the next one invalidates the previous one's views.
+   */
+  static create(size: number, preferWasm = kernelPreference() !== 'js'): Workspace {
+    const arena = preferWasm ? createWasmArena(size) : null;
+    return arena ? new Workspace(arena.mem, arena.kernels) : new Workspace(new Float64Array(size), jsKernels);
+  }
+
+  /** An arena over part of another one (reuses its memory and kernels). */
+  static within(parent: Workspace, view: Float64Array): Workspace {
+    return new Workspace(view, parent.kernels);
   }
 
   take(length: number): Float64Array {
@@ -17,4 +36,15 @@ export class Workspace {
     this.used += length;
     return view;
   }
+}
+
+let preference: 'auto' | 'js' = 'auto';
+
+/** 'js' forces the plain JavaScript kernels (for comparisons and tests). */
+export function setKernelPreference(p: 'auto' | 'js'): void {
+  preference = p;
+}
+
+function kernelPreference(): 'auto' | 'js' {
+  return preference;
 }

@@ -1,20 +1,156 @@
-// Placeholder Electron main process; replaced by the real one.
-import { app, BrowserWindow } from 'electron';
+// The Electron shell (thin): one locked-down window, the IPC manager over the lab service,
+// probe workers as utility processes, and a menu to open another database.
+import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openLabService, type LabService } from '../core/service/labService';
+import type { ExportRequest } from '../shared/labApi';
+import { fail, type Result } from '../shared/result';
+import { registerLabIpc, sendProgress } from './ipc/labIpc';
+import { utilitySpawner } from './utilityWorkers';
+
+const here = import.meta.dirname;
+const RENDERER_HTML = join(here, '../renderer/index.html');
+const APP_URL = pathToFileURL(RENDERER_HTML).href;
+const PRELOAD = join(here, '../preload/index.cjs');
+const WORKER = join(here, 'probeWorker.js');
+
+let win: BrowserWindow | null = null;
+let service: LabService | null = null;
+let unsubscribeProgress: (() => void) | null = null;
+
+const isAppUrl = (url: string): boolean => url.split('#')[0].split('?')[0] === APP_URL;
+
+async function openDatabase(dbPath: string): Promise<void> {
+  const next = await openLabService({
+    dbPath,
+    spawnWorker: utilitySpawner(WORKER),
+    nativeBinding: process.env.SEQLAB_SQLITE_BINDING || undefined,
+  });
+  const prev = service;
+  unsubscribeProgress?.();
+  service = next;
+  unsubscribeProgress = next.onProgress((e) => sendProgress(win?.webContents ?? null, e));
+  if (prev) await prev.close();
+  win?.setTitle(`SeqLab — ${dbPath}`);
+}
+
+async function exportViaDialog(arg: unknown): Promise<Result<unknown>> {
+  const request = arg as ExportRequest;
+  if (!service) return fail('conflict', 'no database is open');
+  const ids = request.sweepIds ?? [];
+  const defaultName = ids.length ? `seqlab-sweep-${ids.join('-')}.csv` : 'seqlab-all.csv';
+  const opts = { title: 'Export CSV', defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
+  const res = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+  if (res.canceled || !res.filePath) return fail('conflict', 'export cancelled');
+  return service.exportCsvToFile(request, res.filePath);
+}
+
+async function chooseDatabase(): Promise<void> {
+  const opts = {
+    title: 'Open Database',
+    defaultPath: app.getPath('userData'),
+    properties: ['openFile', 'promptToCreate'] as ('openFile' | 'promptToCreate')[],
+    filters: [{ name: 'SeqLab database', extensions: ['sqlite', 'db'] }],
+  };
+  const res = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+  if (res.canceled || res.filePaths.length === 0) return;
+  try {
+    await openDatabase(res.filePaths[0]);
+    win?.webContents.reload();
+  } catch (err) {
+    dialog.showErrorBox('SeqLab', `Could not open ${res.filePaths[0]}:\n${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function buildMenu(): void {
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Database…', accelerator: 'CmdOrCtrl+O', click: () => void chooseDatabase() },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
 
 function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1200,
+  win = new BrowserWindow({
+    width: 1280,
     height: 800,
+    minWidth: 1024,
+    minHeight: 640,
+    title: 'SeqLab',
+    show: false,
     webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      preload: PRELOAD,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
     },
   });
-  void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  const wc = win.webContents;
+  wc.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  wc.on('will-redirect', (e) => e.preventDefault());
+  wc.setWindowOpenHandler(({ url }) => {
+    // Links to documentation etc. open in the user's browser, never in the app.
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  wc.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => {
+    win = null;
+  });
+  void win.loadFile(RENDERER_HTML);
 }
 
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+// No other page may ever be attached to our process.
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+app.enableSandbox();
+
+void app.whenReady().then(async () => {
+  buildMenu();
+  registerLabIpc({
+    getApi: () => service,
+    getWebContents: () => win?.webContents ?? null,
+    isAppUrl,
+    overrides: { exportCsv: exportViaDialog },
+  });
+  const dbPath = process.env.SEQLAB_DB || join(app.getPath('userData'), 'seqlab.sqlite');
+  try {
+    await openDatabase(dbPath);
+  } catch (err) {
+    dialog.showErrorBox('SeqLab', `Could not open the database ${dbPath}:\n${err instanceof Error ? err.message : String(err)}`);
+  }
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+let quitting = false;
+app.on('before-quit', (e) => {
+  if (quitting || !service) return;
+  e.preventDefault();
+  quitting = true;
+  unsubscribeProgress?.();
+  service.close().finally(() => app.quit());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,2 +1,64 @@
-// Placeholder for the sweep worker process entry.
-export {};
+// The sweep worker process: runs the probes of each batch it is sent, one at a time, and streams
+// every finished probe back. Runs as a child_process.fork child or an Electron utility process.
+import { runProbe } from '../engine/index';
+import type { ProbeTask } from '../core/runner/workerProtocol';
+import { parentChannel } from './workerChannel';
+import { applyTestHook } from './testHook';
+
+const channel = parentChannel();
+const pending: ProbeTask[] = [];
+let busy = false;
+
+// Ctrl-C in a terminal reaches the whole process group: the parent decides when workers stop.
+process.on('SIGINT', () => {});
+
+function runOne(task: ProbeTask): void {
+  channel.send({ type: 'started', probeId: task.probeId });
+  const t0 = performance.now();
+  try {
+    applyTestHook(task.config);
+    const r = runProbe(task.config, { fullGradients: false });
+    const s = r.lossStepNorms;
+    channel.send({
+      type: 'done',
+      probeId: task.probeId,
+      outcome: {
+        steps: s.dh.length,
+        norms: { dh: s.dh, dWx: s.dWx, dWh: s.dWh, db: s.db, dc: s.dc ?? null },
+        theory: { whSpectralNorm: r.theory.whSpectralNorm, meanSlope: r.theory.meanSlope },
+        seconds: (performance.now() - t0) / 1000,
+      },
+    });
+  } catch (err) {
+    channel.send({ type: 'error', probeId: task.probeId, message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+// One probe per macrotask, so 'skip' messages are seen between probes.
+function pump(): void {
+  if (busy) return;
+  const task = pending.shift();
+  if (!task) return;
+  busy = true;
+  runOne(task);
+  setImmediate(() => {
+    busy = false;
+    pump();
+  });
+}
+
+channel.onMessage((msg) => {
+  if (msg.type === 'run') {
+    pending.push(...msg.tasks);
+    pump();
+  } else if (msg.type === 'skip') {
+    const drop = new Set(msg.probeIds);
+    const skipped = pending.filter((t) => drop.has(t.probeId)).map((t) => t.probeId);
+    for (let i = pending.length - 1; i >= 0; i--) if (drop.has(pending[i].probeId)) pending.splice(i, 1);
+    channel.send({ type: 'skipped', probeIds: skipped });
+  } else if (msg.type === 'shutdown') {
+    process.exit(0);
+  }
+});
+
+channel.send({ type: 'ready', pid: process.pid });

@@ -101,7 +101,7 @@ function toTable(r: ProbeResult): string {
   const lines = [
     `${c.arch.toUpperCase()}  T=${c.T} N=${c.N} D=${c.D} H=${c.H}  seed=${c.seed} init=${c.init}` +
       (c.arch === 'lstm' ? ` forget-bias=${c.forgetBias}` : '') + `  loss step t=${c.lossStep}`,
-    `forward loss ${r.forward.loss.toPrecision(10)}   ||h||_F ${r.forward.hFro.toPrecision(10)}`,
+    `forward loss ${r.forward.loss?.toPrecision(10)}   ||h||_F ${r.forward.hFro.toPrecision(10)}`,
     '',
     ['k', 't-k', ...names].map((h) => h.padStart(12)).join(''),
   ];

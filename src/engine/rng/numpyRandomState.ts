@@ -15,6 +15,10 @@ export class NumpyRandomState {
   private pos = STATE_WORDS;
   private hasGauss = false;
   private cachedGauss = 0;
+  // After skipGauss the cached second value is kept as (x1, r2) and only evaluated if drawn.
+  private cacheIsLazy = false;
+  private lazyX1 = 0;
+  private lazyR2 = 0;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -58,6 +62,10 @@ export class NumpyRandomState {
   gauss(): number {
     if (this.hasGauss) {
       this.hasGauss = false;
+      if (this.cacheIsLazy) {
+        this.cacheIsLazy = false;
+        return polarFactor(this.lazyR2) * this.lazyX1;
+      }
       return this.cachedGauss;
     }
     let x1: number, x2: number, r2: number;
@@ -66,10 +74,39 @@ export class NumpyRandomState {
       x2 = 2.0 * this.randomSample() - 1.0;
       r2 = x1 * x1 + x2 * x2;
     } while (r2 >= 1.0 || r2 === 0.0);
-    const f = Math.sqrt((-2.0 * glibcLog(r2)) / r2);
+    const f = polarFactor(r2);
     this.cachedGauss = f * x1;
     this.hasGauss = true;
     return f * x2;
+  }
+
+  /**
+   * Advances the stream past `count` Gaussians without evaluating them (the uniform draws and
+   * rejections still happen, so later values are exactly those of a full draw).
+   */
+  skipGauss(count: number): void {
+    for (let i = 0; i < count; i++) {
+      if (this.hasGauss) {
+        this.hasGauss = false;
+        this.cacheIsLazy = false;
+        continue;
+      }
+      let x1: number, x2: number, r2: number;
+      do {
+        x1 = 2.0 * this.randomSample() - 1.0;
+        x2 = 2.0 * this.randomSample() - 1.0;
+        r2 = x1 * x1 + x2 * x2;
+      } while (r2 >= 1.0 || r2 === 0.0);
+      this.lazyX1 = x1;
+      this.lazyR2 = r2;
+      this.cacheIsLazy = true;
+      this.hasGauss = true;
+    }
+  }
+
+  /** Fills out[from .. from+count) in order. */
+  fillGaussRange(out: Float64Array, from: number, count: number): void {
+    for (let i = from; i < from + count; i++) out[i] = this.gauss();
   }
 
   /** Fills `out` in order, like randn(*shape) in C order. */
@@ -77,4 +114,9 @@ export class NumpyRandomState {
     for (let i = 0; i < out.length; i++) out[i] = this.gauss();
     return out;
   }
+}
+
+/** sqrt(-2 log(r2) / r2), in numpy's order of operations. */
+function polarFactor(r2: number): number {
+  return Math.sqrt((-2.0 * glibcLog(r2)) / r2);
 }

@@ -1,0 +1,106 @@
+// `npm run bench`: the standard sweep through SeqLab's engine (one process, one thread) and
+// through the full runner, each next to numpy by hand (shared/bench/numpy_baseline.py) measured
+// in the same command. Prints a human summary, or one JSON line per workload with --json.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../src/engine/index';
+import { probeBytes, formatBytes } from '../src/engine/probeLimits';
+
+const root = resolve(import.meta.dirname, '..');
+const json = process.argv.includes('--json');
+const REPS = 3;
+
+/** The numpy baseline's sweep: T x forget bias x arch, N=16, D=16, H=64, scaled init. */
+export function standardSweep(): ProbeConfig[] {
+  const configs: ProbeConfig[] = [];
+  for (const T of [16, 64, 256, 1024]) {
+    for (const forgetBias of [-2, 0, 1, 2, 4]) {
+      for (const arch of ['rnn', 'lstm'] as const) {
+        configs.push(withDefaults({ arch, T, N: 16, D: 16, H: 64, seed: 1000 * (arch === 'rnn' ? 0 : 1) + T, forgetBias }));
+      }
+    }
+  }
+  return configs;
+}
+
+interface NumpyFigure { seconds: number; configs_per_second: number; numpy: string }
+
+function runNumpyBaseline(): NumpyFigure | { skipped: string } {
+  const script = join(root, '..', 'shared', 'bench', 'numpy_baseline.py');
+  if (!existsSync(script)) return { skipped: `no baseline at ${script}` };
+  const res = spawnSync('python3', [script, String(REPS)], {
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  if (res.status !== 0) return { skipped: `numpy baseline failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()}` };
+  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+function bestOf<T>(reps: number, run: () => T): { seconds: number; value: T } {
+  let best = Infinity;
+  let value!: T;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    value = run();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return { seconds: best, value };
+}
+
+async function main(): Promise<void> {
+  const configs = standardSweep();
+  // As the baseline does, inputs are built before timing; a second figure includes drawing them.
+  const inputs = configs.map((c) => buildInputs(c, c.lossStep));
+  runProbe(configs[1], { inputs: inputs[1] }); // warm-up
+  const numpyBefore = runNumpyBaseline();
+  const engine = bestOf(REPS, () => configs.forEach((c, i) => runProbe(c, { inputs: inputs[i] })));
+  const withInputs = bestOf(1, () => configs.forEach((c) => runProbe(c)));
+  const numpyAfter = runNumpyBaseline();
+  const numpy = [numpyBefore, numpyAfter].filter((n): n is NumpyFigure => 'seconds' in n).sort((a, b) => a.seconds - b.seconds)[0];
+  const ratio = numpy ? numpy.seconds / engine.seconds : null;
+  const largest = configs.reduce((a, c) => (probeBytes(c) > probeBytes(a) ? c : a));
+  const engineLine = {
+    workload: 'standard-sweep-40',
+    impl: 'seqlab-engine',
+    configs: configs.length,
+    seconds: round(engine.seconds),
+    configs_per_second: round(configs.length / engine.seconds, 2),
+    seconds_including_input_draws: round(withInputs.seconds),
+    numpy_seconds: numpy ? numpy.seconds : null,
+    numpy_configs_per_second: numpy ? numpy.configs_per_second : null,
+    ratio_vs_numpy: ratio === null ? null : round(ratio, 3),
+    numpy_note: numpy ? `numpy ${numpy.numpy}, best of 2 runs bracketing the engine` : (numpyBefore as { skipped: string }).skipped,
+    largest_probe_bytes: probeBytes(largest),
+    norms_per_step: 'engine: dh, dWx, dWh, db (+dc for the LSTM); numpy baseline: dh only',
+  };
+  const { benchRunner } = await import('./benchRunner').catch(() => ({ benchRunner: null }));
+  const runnerFigure = benchRunner ? await benchRunner() : null;
+  const runnerLine = runnerFigure
+    ? { ...runnerFigure, numpy_seconds: numpy?.seconds ?? null, ratio_vs_numpy: numpy ? round(numpy.seconds / (runnerFigure as { seconds: number }).seconds, 3) : null }
+    : null;
+
+  if (json) {
+    console.log(JSON.stringify(engineLine));
+    if (runnerLine) console.log(JSON.stringify(runnerLine));
+    return;
+  }
+  console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
+  console.log(`  engine, one thread:     ${engine.seconds.toFixed(3)} s  (${engineLine.configs_per_second} configs/s)`);
+  console.log(`    including input draws: ${withInputs.seconds.toFixed(3)} s`);
+  if (numpy) console.log(`  numpy by hand:          ${numpy.seconds.toFixed(3)} s  (${numpy.configs_per_second} configs/s)`);
+  else console.log(`  numpy by hand:          skipped (${engineLine.numpy_note})`);
+  if (ratio !== null) console.log(`  engine / numpy speed:   ${ratio.toFixed(2)}x`);
+  if (runnerLine) {
+    const r = runnerLine as { seconds: number; configs_per_second: number; workers: number; ratio_vs_numpy: number | null };
+    console.log(`  full runner (${r.workers} workers + SQLite): ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+  }
+  console.log(`  largest probe in the sweep (LSTM T=1024): ${formatBytes(engineLine.largest_probe_bytes)}`);
+}
+
+function round(v: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+await main();

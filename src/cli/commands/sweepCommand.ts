@@ -1,0 +1,134 @@
+// `seqlab sweep spec.json --db lab.sqlite [--workers 2] [--shard i/n]`: queue (or resume) a sweep
+// and run it to completion with a progress line on stderr. Ctrl-C requeues the running probes
+// and exits 130; rerunning the same command resumes.
+import type { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ProgressEvent, SweepSummary } from '../../shared/labApi';
+import type { SweepSpecInput } from '../../shared/sweepSpec';
+import { openLabService, type LabService } from '../../core/service/labService';
+import { checkSweepSpec } from '../../core/sweep/expandSweep';
+import { CliError } from './cliError';
+import { formatSeconds, parseShard, parseWorkers } from './labFlags';
+
+interface SweepFlags {
+  db: string;
+  workers?: number;
+  shard?: { index: number; count: number };
+}
+
+export function registerSweepCommand(program: Command): void {
+  program
+    .command('sweep')
+    .description('queue a sweep (or resume the unfinished one of the same spec) and run it to completion')
+    .argument('<spec>', 'sweep spec JSON file')
+    .requiredOption('--db <file>', 'lab file (SQLite), created if missing')
+    .option('--workers <n>', 'worker processes (default: cores - 1)', parseWorkers)
+    .option('--shard <i/n>', 'run only the i-th of n deterministic shards of the probe list', parseShard)
+    .action(async (specPath: string, flags: SweepFlags) => {
+      const spec = readSpec(specPath);
+      // Reject a bad spec before the lab file is even created.
+      const check = checkSweepSpec(spec);
+      if (!check.ok) throw new CliError(`${specPath}: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      if (!existsSync(dirname(resolve(flags.db)))) throw new CliError(`--db ${flags.db}: the folder does not exist`);
+      const lab = await openLab(flags);
+      let interrupted = false;
+      const onSigint = (): void => {
+        if (interrupted) return;
+        interrupted = true;
+        process.stderr.write('\n');
+        void lab.close().then(() => {
+          console.error('seqlab: interrupted; running probes were requeued. Run the same command again to resume.');
+          process.exit(130);
+        });
+      };
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
+      try {
+        const queued = await lab.queueOrResumeSweep(spec as SweepSpecInput, { shard: flags.shard, resume: true });
+        if (!queued.ok) {
+          const issues = queued.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+          throw new CliError(`${specPath}: ${issues ?? queued.error.message}`);
+        }
+        const sweep = queued.value;
+        const bar = progressBar(sweep.id);
+        const unsubscribe = lab.onProgress(bar.update);
+        bar.update({ sweep });
+        if (queued.value.resumed) bar.note(`resuming sweep ${sweep.id} "${sweep.name}" (${sweep.probes.done}/${sweep.probes.total} done)`);
+        const final = await lab.waitForSweep(sweep.id);
+        unsubscribe();
+        if (interrupted) return await new Promise<never>(() => {});
+        if (!final.ok) throw new CliError(final.error.message, 1);
+        bar.finish(final.value);
+        await lab.close();
+        if (final.value.status === 'failed') {
+          throw new CliError(`sweep ${sweep.id}: ${final.value.probes.failed} probe(s) failed; see \`seqlab status --db ${flags.db}\``, 1);
+        }
+      } finally {
+        if (!interrupted) {
+          process.off('SIGINT', onSigint);
+          process.off('SIGTERM', onSigint);
+          await lab.close();
+        }
+      }
+    });
+}
+
+function readSpec(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new CliError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function openLab(flags: SweepFlags): Promise<LabService> {
+  try {
+    return await openLabService({ dbPath: flags.db, workers: flags.workers, resumeUnfinished: false });
+  } catch (err) {
+    throw new CliError(`--db ${flags.db}: ${(err as Error).message}`);
+  }
+}
+
+/** A progress line redrawn in place on a terminal; on a pipe, a line per 10% and at the end. */
+function progressBar(sweepId: number) {
+  const tty = process.stderr.isTTY === true;
+  let lastDecile = -1;
+  const line = (s: SweepSummary): string => {
+    const p = s.probes;
+    const finished = p.done + p.failed + p.cancelled;
+    const width = 30;
+    const filled = p.total > 0 ? Math.round((finished / p.total) * width) : 0;
+    const rate = s.throughput === null ? '' : `  ${s.throughput.toFixed(2)} probes/s  ETA ${formatSeconds(s.etaSeconds)}`;
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${p.total} probes` +
+      (p.failed ? `  ${p.failed} failed` : '') + `  ${formatSeconds(s.elapsedSeconds)}${rate}`;
+  };
+  return {
+    update(e: ProgressEvent): void {
+      if (e.sweep.id !== sweepId) return;
+      if (tty) {
+        process.stderr.write(`\r\x1b[2K${line(e.sweep)}`);
+        return;
+      }
+      const p = e.sweep.probes;
+      const decile = p.total > 0 ? Math.floor(((p.done + p.failed + p.cancelled) / p.total) * 10) : 10;
+      if (decile !== lastDecile) {
+        lastDecile = decile;
+        process.stderr.write(`${line(e.sweep)}\n`);
+      }
+    },
+    note(msg: string): void {
+      process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${msg}\n`);
+    },
+    finish(s: SweepSummary): void {
+      if (tty) process.stderr.write(`\r\x1b[2K${line(s)}\n`);
+      process.stderr.write(`sweep ${s.id} "${s.name}": ${s.status}, ${s.probes.done}/${s.probes.total} probes done in ${formatSeconds(s.elapsedSeconds)}\n`);
+    },
+  };
+}

@@ -1,0 +1,374 @@
+// The pool: hands queued probes to worker processes in small batches, stores each finished probe
+// (this process is the only SQLite writer), retries probes whose worker died, and reports
+// progress. Cancel, pause/resume, retry-failed, and a clean stop that requeues running probes.
+import { cpus } from 'node:os';
+import type { ProbeConfig } from '../../engine/index';
+import type { ProgressEvent, SweepStatus } from '../../shared/labApi';
+import { LabStore, type ProbeRow } from '../store/labStore';
+import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
+import type { FromWorker, ProbeTask } from './workerProtocol';
+import type { WorkerHandle, WorkerSpawner } from './workerTransport';
+
+export interface RunnerOptions {
+  spawn: WorkerSpawner;
+  /** Worker processes; default max(1, cores - 1). */
+  workers?: number;
+  /** A batch is filled until its work (T*N*(D+H)*G) reaches this, or maxBatch probes. */
+  batchWork?: number;
+  maxBatch?: number;
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  ready: boolean;
+  /** Probes sent to this worker and not yet reported, by id -> sweep id. */
+  batch: Map<number, number>;
+  /** The probe the worker reported started and has not finished. */
+  current: number | null;
+  /** Set when we kill it on purpose (cancel, stop): its exit is not a probe failure. */
+  killedOnPurpose: boolean;
+  /** A 'skip' is on its way to it (work stealing); wait for the answer before asking again. */
+  stealing: boolean;
+  exited: Promise<void>;
+}
+
+const TERMINAL: SweepStatus[] = ['done', 'failed', 'cancelled'];
+const MAX_SPAWN_FAILURES = 3;
+
+export function defaultWorkers(): number {
+  return Math.max(1, cpus().length - 1);
+}
+
+const workOf = (p: Pick<ProbeRow, 'T' | 'N' | 'D' | 'H' | 'arch'>): number => p.T * p.N * (p.D + p.H) * p.H * (p.arch === 'lstm' ? 4 : 1);
+
+export class SweepRunner {
+  readonly workers: number;
+  private readonly slots = new Set<Slot>();
+  private readonly active = new Set<number>();
+  private readonly tracker = new ProgressTracker();
+  private readonly listeners = new Set<(e: ProgressEvent) => void>();
+  private readonly waiters = new Map<number, { resolve: (s: SweepStatus) => void; reject: (e: Error) => void }[]>();
+  private stopped = false;
+  private spawnFailures = 0;
+  private fatal: Error | null = null;
+  private readonly batchWork: number;
+  private readonly maxBatch: number;
+
+  constructor(readonly store: LabStore, private readonly opts: RunnerOptions) {
+    this.workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
+    this.batchWork = opts.batchWork ?? 2e7;
+    this.maxBatch = opts.maxBatch ?? 16;
+  }
+
+  /** Requeues probes a dead process left running; optionally resumes every unfinished sweep. */
+  start(resumeUnfinished: boolean): void {
+    this.store.requeueOrphans();
+    if (resumeUnfinished) for (const id of this.store.unfinishedSweepIds()) this.activate(id);
+  }
+
+  onProgress(listener: (e: ProgressEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs (or keeps running) the queued probes of this sweep. */
+  activate(sweepId: number): void {
+    if (this.stopped) return;
+    this.active.add(sweepId);
+    this.tracker.activate(sweepId);
+    this.settle(sweepId);
+    this.pump();
+  }
+
+  summary(sweepId: number) {
+    const row = this.store.getSweep(sweepId);
+    if (!row) return undefined;
+    return toSweepSummary(row, this.store.counts(sweepId), this.tracker.throughput(sweepId));
+  }
+
+  /** Resolves when the sweep is done, failed or cancelled (rejects if workers cannot start). */
+  waitForSweep(sweepId: number): Promise<SweepStatus> {
+    const status = this.store.getSweep(sweepId)?.status;
+    if (status && TERMINAL.includes(status)) return Promise.resolve(status);
+    if (this.fatal) return Promise.reject(this.fatal);
+    return new Promise((resolve, reject) => {
+      const list = this.waiters.get(sweepId) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(sweepId, list);
+    });
+  }
+
+  pause(sweepId: number): void {
+    const row = this.store.getSweep(sweepId);
+    if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
+    this.store.setSweepStatus(sweepId, 'paused');
+    this.active.delete(sweepId);
+    this.tracker.deactivate(sweepId);
+    // Unstarted probes come back as 'skipped' and are requeued; the running ones finish.
+    for (const slot of this.slots) {
+      const ids = [...slot.batch].filter(([id, s]) => s === sweepId && id !== slot.current).map(([id]) => id);
+      if (ids.length > 0) slot.handle.send({ type: 'skip', probeIds: ids });
+    }
+    this.emit(sweepId);
+  }
+
+  resume(sweepId: number): void {
+    const row = this.store.getSweep(sweepId);
+    if (!row || row.status !== 'paused') return;
+    this.store.setSweepStatus(sweepId, row.started_at ? 'running' : 'queued');
+    this.activate(sweepId);
+    this.emit(sweepId);
+  }
+
+  cancel(sweepId: number): void {
+    const row = this.store.getSweep(sweepId);
+    if (!row || TERMINAL.includes(row.status)) return;
+    this.store.cancelSweep(sweepId);
+    this.active.delete(sweepId);
+    this.tracker.deactivate(sweepId);
+    for (const slot of this.slots) {
+      if (slot.current !== null && slot.batch.get(slot.current) === sweepId) {
+        // Stop the running probe now: kill its worker; its other probes go back to the queue.
+        this.retire(slot, true);
+      } else {
+        const ids = [...slot.batch].filter(([, s]) => s === sweepId).map(([id]) => id);
+        if (ids.length > 0) slot.handle.send({ type: 'skip', probeIds: ids });
+      }
+    }
+    this.emit(sweepId);
+    this.resolveWaiters(sweepId, 'cancelled');
+    this.pump();
+  }
+
+  retryFailed(sweepId: number): number {
+    const n = this.store.retryFailed(sweepId);
+    const row = this.store.getSweep(sweepId);
+    if (n > 0 && row && (row.status === 'failed' || row.status === 'done')) this.store.setSweepStatus(sweepId, 'running');
+    if (row && row.status !== 'paused' && row.status !== 'cancelled') this.activate(sweepId);
+    this.emit(sweepId);
+    return n;
+  }
+
+  /** Kills every worker and requeues what they were running; the sweeps stay unfinished. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const exits = [...this.slots].map((s) => {
+      this.retire(s, true);
+      return s.exited;
+    });
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+
+  workerPids(): number[] {
+    return [...this.slots].map((s) => s.handle.pid).filter((p): p is number => typeof p === 'number');
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /** Kills a worker on purpose; its unreported probes go back to the queue (cancelled ones stay so). */
+  private retire(slot: Slot, requeue: boolean): void {
+    if (slot.killedOnPurpose) return;
+    slot.killedOnPurpose = true;
+    if (requeue) {
+      const ids = [...slot.batch.keys()];
+      if (slot.current !== null) this.store.requeue([slot.current], true);
+      this.store.requeue(ids.filter((id) => id !== slot.current), false);
+      for (const s of new Set(slot.batch.values())) this.emit(s);
+    }
+    slot.batch.clear();
+    slot.current = null;
+    slot.handle.kill();
+  }
+
+  private spawnSlot(): Slot {
+    const handle = this.opts.spawn();
+    let markExited!: () => void;
+    const slot: Slot = {
+      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false,
+      exited: new Promise<void>((r) => (markExited = r)),
+    };
+    handle.onMessage((msg) => this.onMessage(slot, msg));
+    handle.onExit((code, reason) => {
+      this.slots.delete(slot);
+      markExited();
+      if (!slot.killedOnPurpose) this.onCrash(slot, reason);
+    });
+    this.slots.add(slot);
+    return slot;
+  }
+
+  private onCrash(slot: Slot, reason: string): void {
+    if (!slot.ready) this.spawnFailures++;
+    const touched = new Set(slot.batch.values());
+    // The culprit is the probe it reported started; if that message was lost in the crash, the
+    // first unreported one (a worker runs its batch in order). Charging it keeps a probe that
+    // kills its worker at once from being requeued forever.
+    let culprit = slot.current;
+    if (culprit === null && slot.ready && slot.batch.size > 0) {
+      culprit = slot.batch.keys().next().value as number;
+      this.store.markStarted(culprit);
+    }
+    if (culprit !== null) {
+      this.store.failAttempt(culprit, reason);
+      this.emitProbe(slot.batch.get(culprit) ?? this.store.getProbe(culprit)?.sweep_id ?? 0, culprit);
+    }
+    this.store.requeue([...slot.batch.keys()].filter((id) => id !== culprit), false);
+    slot.batch.clear();
+    for (const s of touched) this.settle(s);
+    if (this.spawnFailures >= MAX_SPAWN_FAILURES && !this.fatal) {
+      this.fatal = new Error(`worker processes fail to start (${reason})`);
+      for (const [id, list] of this.waiters) {
+        for (const w of list) w.reject(this.fatal);
+        this.waiters.delete(id);
+      }
+      return;
+    }
+    this.pump();
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    if (slot.killedOnPurpose) return;
+    switch (msg.type) {
+      case 'ready':
+        slot.ready = true;
+        this.spawnFailures = 0;
+        break;
+      case 'started':
+        slot.current = msg.probeId;
+        this.store.markStarted(msg.probeId);
+        return;
+      case 'done': {
+        const sweepId = slot.batch.get(msg.probeId);
+        slot.batch.delete(msg.probeId);
+        slot.current = null;
+        // A probe cancelled meanwhile stays cancelled.
+        if (sweepId !== undefined && this.store.getProbe(msg.probeId)?.status === 'running') {
+          this.store.storeResult(msg.probeId, msg.outcome);
+          this.tracker.record(sweepId);
+          this.emitProbe(sweepId, msg.probeId);
+          this.settle(sweepId);
+        }
+        break;
+      }
+      case 'error': {
+        const sweepId = slot.batch.get(msg.probeId);
+        slot.batch.delete(msg.probeId);
+        slot.current = null;
+        if (sweepId !== undefined) {
+          this.store.failAttempt(msg.probeId, msg.message);
+          this.emitProbe(sweepId, msg.probeId);
+          this.settle(sweepId);
+        }
+        break;
+      }
+      case 'skipped': {
+        slot.stealing = false;
+        const touched = new Set<number>();
+        for (const id of msg.probeIds) {
+          const s = slot.batch.get(id);
+          if (s !== undefined) touched.add(s);
+          slot.batch.delete(id);
+        }
+        this.store.requeue(msg.probeIds, false);
+        for (const s of touched) this.emit(s);
+        this.pump();
+        return;
+      }
+    }
+    if (slot.batch.size === 0) this.pump();
+  }
+
+  /** Fills idle workers with batches of queued probes; spawns workers while there is work. */
+  private pump(): void {
+    if (this.stopped || this.fatal) return;
+    const runnable = [...this.active].filter((id) => {
+      const s = this.store.getSweep(id)?.status;
+      return s === 'queued' || s === 'running';
+    });
+    if (runnable.length === 0) return;
+    const queuedNow = this.store.countQueued(runnable);
+    const idle = (s: Slot) => s.ready && !s.killedOnPurpose && s.batch.size === 0;
+    let left = queuedNow;
+    for (const slot of this.slots) {
+      if (idle(slot) && left > 0) left -= this.dispatch(slot, runnable, Math.ceil(queuedNow / this.workers));
+    }
+    // Work stealing: a worker is idle and the queue is empty, but others hold unstarted probes
+    // in their batches (behind a slow probe): ask for them back so they can be spread out.
+    if (left <= 0 && [...this.slots].some(idle)) {
+      for (const slot of this.slots) {
+        if (slot.stealing || slot.killedOnPurpose) continue;
+        const unstarted = [...slot.batch.keys()].filter((id) => id !== slot.current);
+        if (unstarted.length === 0) continue;
+        slot.stealing = true;
+        slot.handle.send({ type: 'skip', probeIds: unstarted });
+      }
+    }
+    // Spawn more workers while queued probes outnumber the busy ones.
+    let queued = this.store.nextQueued(runnable, this.workers).length;
+    while (this.slots.size < this.workers && queued > 0) {
+      this.spawnSlot();
+      queued--;
+    }
+  }
+
+  /** Sends one batch (at most `share` probes); returns how many. */
+  private dispatch(slot: Slot, runnable: number[], share: number): number {
+    const candidates = this.store.nextQueued(runnable, Math.max(1, Math.min(this.maxBatch, share)));
+    if (candidates.length === 0) return 0;
+    const batch: ProbeRow[] = [];
+    let work = 0;
+    for (const p of candidates) {
+      if (batch.length > 0 && work + workOf(p) > this.batchWork) break;
+      batch.push(p);
+      work += workOf(p);
+    }
+    this.store.markDispatched(batch.map((p) => p.id));
+    for (const sweepId of new Set(batch.map((p) => p.sweep_id))) {
+      if (this.store.getSweep(sweepId)?.status === 'queued') this.store.setSweepStatus(sweepId, 'running');
+    }
+    for (const p of batch) slot.batch.set(p.id, p.sweep_id);
+    const tasks: ProbeTask[] = batch.map((p) => ({ probeId: p.id, config: JSON.parse(p.config_json) as ProbeConfig }));
+    slot.handle.send({ type: 'run', tasks });
+    return batch.length;
+  }
+
+  private settle(sweepId: number): void {
+    const status = this.store.settleSweep(sweepId);
+    if (TERMINAL.includes(status)) {
+      this.active.delete(sweepId);
+      this.emit(sweepId);
+      this.resolveWaiters(sweepId, status);
+    }
+  }
+
+  private resolveWaiters(sweepId: number, status: SweepStatus): void {
+    const list = this.waiters.get(sweepId);
+    if (!list) return;
+    this.waiters.delete(sweepId);
+    for (const w of list) w.resolve(status);
+  }
+
+  private emit(sweepId: number): void {
+    const sweep = this.summary(sweepId);
+    if (!sweep) return;
+    this.broadcast({ sweep });
+  }
+
+  private broadcast(event: ProgressEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        // A listener's bug must not stop the pool.
+      }
+    }
+  }
+
+  private emitProbe(sweepId: number, probeId: number): void {
+    const sweep = this.summary(sweepId);
+    const probe = this.store.getProbe(probeId);
+    if (!sweep || !probe) return;
+    this.broadcast({ sweep, probe: toProbeSummary(probe) });
+  }
+}

@@ -1,0 +1,71 @@
+// How the runner talks to one worker process, whatever kind it is. Headless (CLI, lab server,
+// tests) workers are child_process.fork children; the Electron main process supplies its own
+// spawner over utilityProcess.fork. Nothing here imports electron.
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPackageRoot } from '../packageRoot';
+import type { FromWorker, ToWorker } from './workerProtocol';
+
+export interface WorkerHandle {
+  send(msg: ToWorker): void;
+  onMessage(cb: (msg: FromWorker) => void): void;
+  /** Called once when the process is gone; reason is human-readable ("killed by SIGKILL"). */
+  onExit(cb: (code: number | null, reason: string) => void): void;
+  kill(): void;
+  pid?: number;
+}
+
+export type WorkerSpawner = () => WorkerHandle;
+
+/** out/main/probeWorker.js: next to this bundle when built, under the package root from source. */
+export function defaultWorkerPath(): string {
+  const sibling = join(dirname(fileURLToPath(import.meta.url)), 'probeWorker.js');
+  if (existsSync(sibling)) return sibling;
+  return join(findPackageRoot(), 'out', 'main', 'probeWorker.js');
+}
+
+export interface ForkOptions {
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+}
+
+export function forkSpawner(workerPath: string = defaultWorkerPath(), opts: ForkOptions = {}): WorkerSpawner {
+  return () => {
+    const child = fork(workerPath, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: opts.env ?? process.env,
+      execArgv: opts.execArgv ?? [],
+    });
+    let exited = false;
+    const exitListeners: ((code: number | null, reason: string) => void)[] = [];
+    const finish = (code: number | null, reason: string): void => {
+      if (exited) return;
+      exited = true;
+      for (const cb of exitListeners) cb(code, reason);
+    };
+    child.on('exit', (code, signal) => finish(code, signal ? `worker killed by ${signal}` : `worker exited with code ${code}`));
+    child.on('error', (err) => {
+      // Spawn failures and IPC errors: make sure the process is gone, then report once.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      finish(null, `worker error: ${err.message}`);
+    });
+    return {
+      pid: child.pid,
+      send(msg) {
+        if (!exited && child.connected) child.send(msg);
+      },
+      onMessage(cb) {
+        child.on('message', (m) => cb(m as FromWorker));
+      },
+      onExit(cb) {
+        exitListeners.push(cb);
+      },
+      kill() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    };
+  };
+}

@@ -1,0 +1,335 @@
+// The WebAssembly SIMD elementwise kernels (activations, cell backward, norms' helpers) against
+// the JS reference kernels of elementwise.ts / linalg.ts, and whole probes run both ways.
+import { describe, expect, it } from 'vitest';
+import { createWasmArena, wasmSimdAvailable, type Arena } from './wasmKernels';
+import { jsKernels } from '../linalg';
+import { runProbe, type ProbeResult } from '../probe';
+import { setKernelPreference } from '../workspace';
+import type { StepNormsLog } from '../backward';
+
+/** mulberry32, uniform in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pre-activations of every kind: moderate, saturating (up to |a| = 800), tiny, and special. */
+function mixedValue(u: () => number): number {
+  const sign = u() < 0.5 ? -1 : 1;
+  const kind = u();
+  if (kind < 0.35) return sign * u() * 4;
+  if (kind < 0.55) return sign * u() * 800;
+  if (kind < 0.75) return sign * 10 ** (-8 - 292 * u()); // 1e-300 .. 1e-8
+  if (kind < 0.85) return sign * (0.5 + (u() - 0.5) * 1e-6); // around the tanh branch point
+  if (kind < 0.95) return sign * (30 + u() * 20); // sigmoid slopes near e^-40
+  const special = [0, -0, Infinity, -Infinity, 5e-324, -5e-324, 745.2, -745.2, 372.6, 0.5, -0.5];
+  return special[Math.floor(u() * special.length)];
+}
+
+const bits = new BigInt64Array(1);
+const asDouble = new Float64Array(bits.buffer);
+/** Distance in ulps between two doubles of the same sign (Infinity across signs or for one NaN). */
+function ulps(a: number, b: number): number {
+  if (a === b || (Number.isNaN(a) && Number.isNaN(b))) return 0;
+  if (Number.isNaN(a) || Number.isNaN(b) || Math.sign(a) !== Math.sign(b)) return Infinity;
+  asDouble[0] = Math.abs(a);
+  const x = bits[0];
+  asDouble[0] = Math.abs(b);
+  return Math.abs(Number(x - bits[0]));
+}
+
+function expectUlps(got: ArrayLike<number>, want: ArrayLike<number>, maxUlps: number, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (ulps(got[i], want[i]) > maxUlps) {
+      throw new Error(`${what}: element ${i} is ${got[i]}, want ${want[i]} (${ulps(got[i], want[i])} ulps)`);
+    }
+  }
+}
+
+/** Views of the arena at odd offsets, each filled by fill (or left as it is). */
+class Taker {
+  private used = 3;
+  constructor(private readonly arena: Arena) {}
+  take(n: number, fill?: (i: number) => number): Float64Array {
+    const v = this.arena.mem.subarray(this.used, this.used + n);
+    this.used += n + 1;
+    if (fill) for (let i = 0; i < n; i++) v[i] = fill(i);
+    return v;
+  }
+}
+
+describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
+  it('exp agrees with Math.exp on 4M points of [-746, 0] (max error reported, at most 1 ulp)', () => {
+    const u = rng(11);
+    const n = 1 << 20;
+    const arena = createWasmArena(n + 4)!;
+    const v = arena.mem.subarray(1, n + 1);
+    const ranges: [string, (i: number) => number][] = [
+      ['[-745.2, 0]', () => -u() * 745.2],
+      ['[-746, -700] (subnormal results and underflow)', () => -700 - u() * 46],
+      ['-(1e-300 .. 1)', () => -(10 ** (-300 * u()))],
+      ['grid over [-745.2, 0]', (i) => -i * (745.2 / n)],
+    ];
+    let worst = 0;
+    for (const [name, gen] of ranges) {
+      const x = Float64Array.from({ length: n }, (_, i) => gen(i));
+      v.set(x);
+      arena.expNonPositive(v, 0, n);
+      let max = 0;
+      for (let i = 0; i < n; i++) max = Math.max(max, ulps(v[i], Math.exp(x[i])));
+      worst = Math.max(worst, max);
+      expect(max, `exp on ${name}`).toBeLessThanOrEqual(1);
+    }
+    const special = [0, -0, -Infinity, NaN, -745.1332191019411, -745.1332191019412, -746, -1e4, -5e-324];
+    v.set(special);
+    arena.expNonPositive(v, 0, special.length);
+    expect(Array.from(v.subarray(0, special.length))).toEqual(special.map((x) => Math.exp(x)));
+    console.log(`exp: max ${worst} ulp from Math.exp over ${4 * n} points`);
+  });
+
+  it('expm1 agrees with Math.expm1 on 3M points of [-1, 0] (at most 1 ulp)', () => {
+    const u = rng(12);
+    const n = 1 << 20;
+    const arena = createWasmArena(n + 4)!;
+    const v = arena.mem.subarray(1, n + 1);
+    const ranges: [string, (i: number) => number][] = [
+      ['[-1, 0]', () => -u()],
+      ['-(1e-320 .. 1)', () => -(10 ** (-320 * u()))],
+      ['around -ln2/2', () => -(0.3465 + u() * 2e-4)],
+    ];
+    let worst = 0;
+    for (const [name, gen] of ranges) {
+      const x = Float64Array.from({ length: n }, (_, i) => gen(i));
+      v.set(x);
+      arena.expm1Small(v, 0, n);
+      let max = 0;
+      for (let i = 0; i < n; i++) max = Math.max(max, ulps(v[i], Math.expm1(x[i])));
+      worst = Math.max(worst, max);
+      expect(max, `expm1 on ${name}`).toBeLessThanOrEqual(1);
+    }
+    console.log(`expm1: max ${worst} ulp from Math.expm1 over ${3 * n} points`);
+  });
+
+  it('lstmForwardStep matches the JS step (odd sizes, offsets, with and without a previous cell)', () => {
+    const u = rng(13);
+    const arena = createWasmArena(1 << 20)!;
+    for (const [N, H] of [[1, 1], [1, 2], [2, 3], [3, 5], [16, 64], [5, 7], [4, 33]]) {
+      for (const hasPrev of [false, true]) {
+        const t = new Taker(arena);
+        const G = 4 * H;
+        const aOff = 2 * G + 1;
+        const hOff = hasPrev ? N * H + 3 : 2;
+        const A = t.take(aOff + N * G + 2, () => mixedValue(u));
+        const slope = t.take(A.length, () => -9);
+        const C = t.take(hOff + N * H + 2, () => mixedValue(u) / 4);
+        const tanhC = t.take(C.length, () => -9);
+        const slopeC = t.take(C.length, () => -9);
+        const Hs = t.take(C.length, () => -9);
+        const js = [A, slope, C, tanhC, slopeC, Hs].map((v) => v.slice());
+        jsKernels.lstmForwardStep(js[0], aOff, js[1], js[2], js[3], js[4], js[5], hOff, N, H, hasPrev);
+        arena.kernels.lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, hasPrev);
+        const what = `lstmForwardStep N=${N} H=${H} hasPrev=${hasPrev}`;
+        // The whole views, so nothing outside the step's ranges may change either.
+        expectUlps(A, js[0], 4, `${what} act`);
+        expectUlps(slope, js[1], 4, `${what} slope`);
+        expectUlps(C, js[2], 4, `${what} C`);
+        expectUlps(tanhC, js[3], 4, `${what} tanhC`);
+        expectUlps(slopeC, js[4], 4, `${what} slopeC`);
+        expectUlps(Hs, js[5], 4, `${what} Hs`);
+      }
+    }
+  });
+
+  it('tanhForward matches the JS tanh, slope and copy on every kind of input', () => {
+    const u = rng(14);
+    const arena = createWasmArena(1 << 20)!;
+    for (const len of [0, 1, 2, 3, 7, 64, 1023, 100_000]) {
+      const t = new Taker(arena);
+      const aOff = len % 5;
+      const A = t.take(aOff + len + 1, () => mixedValue(u));
+      const slope = t.take(A.length, () => -9);
+      const Hs = t.take(len + 4, () => -9);
+      const js = [A, slope, Hs].map((v) => v.slice());
+      jsKernels.tanhForward(js[0], aOff, js[1], js[2], 2, len);
+      arena.kernels.tanhForward(A, aOff, slope, Hs, 2, len);
+      expectUlps(A, js[0], 4, `tanhForward len=${len} value`);
+      expectUlps(slope, js[1], 4, `tanhForward len=${len} slope`);
+      expectUlps(Hs, js[2], 4, `tanhForward len=${len} Hs`);
+    }
+  });
+
+  it('the activations are exact where saturated and keep their sign and symmetry', () => {
+    const arena = createWasmArena(1024)!;
+    const t = new Taker(arena);
+    const xs = [0, -0, 1e-300, -1e-300, 0.25, -0.25, 0.5, -0.5, 20, -20, 360, -360, 800, -800];
+    const A = t.take(xs.length, (i) => xs[i]);
+    const slope = t.take(xs.length);
+    const Hs = t.take(xs.length);
+    arena.kernels.tanhForward(A, 0, slope, Hs, 0, xs.length);
+    expect(A[0]).toBe(0);
+    expect(A[1]).toBe(0); // +0, as the JS kernel gives
+    for (let i = 2; i < xs.length; i += 2) {
+      expect(A[i + 1]).toBe(-A[i]);
+      expect(slope[i + 1]).toBe(slope[i]);
+    }
+    expect(A[2]).toBe(1e-300);
+    expect(slope[2]).toBe(1);
+    // tanh'(20) = 4e^-40 / (1 + e^-40)^2 and tanh'(360) = 4e^-720 (a subnormal), from exp itself.
+    expect(ulps(slope[8], (4 * Math.exp(-40)) / (1 + Math.exp(-40)) ** 2)).toBeLessThanOrEqual(1);
+    expect(slope[10]).toBeGreaterThan(0);
+    expect(ulps(slope[10], 4 * Math.exp(-720))).toBeLessThanOrEqual(1);
+    expect(slope[12]).toBe(0); // e^-1600 underflows
+    expect(A[12]).toBe(1);
+  });
+
+  it('the backward kernels match the JS ones bit for bit (odd sizes, with and without a previous cell)', () => {
+    const u = rng(15);
+    const r = () => (u() - 0.5) * 4;
+    const arena = createWasmArena(1 << 20)!;
+    for (const [N, H] of [[1, 1], [2, 3], [3, 5], [16, 64], [5, 7]]) {
+      for (const hasPrev of [false, true]) {
+        const t = new Taker(arena);
+        const G = 4 * H;
+        const NH = N * H;
+        const aOff = G + 3;
+        const cOff = hasPrev ? NH + 1 : 0;
+        const act = t.take(aOff + N * G + 1, r);
+        const slope = t.take(act.length, r);
+        const C = t.take(cOff + NH + 1, r);
+        const tanhC = t.take(C.length, r);
+        const slopeC = t.take(C.length, r);
+        const dh = t.take(NH, r);
+        const dcFuture = t.take(NH, r);
+        const dct = t.take(NH + 1, () => -9);
+        const da = t.take(N * G + 1, () => -9);
+        const jsDct = dct.slice();
+        const jsDa = da.slice();
+        jsKernels.lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, jsDct, jsDa, N, H, hasPrev);
+        arena.kernels.lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, dct, da, N, H, hasPrev);
+        const what = `N=${N} H=${H} hasPrev=${hasPrev}`;
+        expectUlps(dct, jsDct, 0, `lstmCellBackward dct ${what}`);
+        expectUlps(da, jsDa, 0, `lstmCellBackward da ${what}`);
+
+        const dcf = t.take(NH + 1, () => -9);
+        const jsDcf = dcf.slice();
+        jsKernels.lstmCarry(dct, act, aOff, jsDcf, N, H);
+        arena.kernels.lstmCarry(dct, act, aOff, dcf, N, H);
+        expectUlps(dcf, jsDcf, 0, `lstmCarry ${what}`);
+
+        const daR = t.take(NH + 1, () => -9);
+        const jsDaR = daR.slice();
+        jsKernels.rnnCellBackward(dh, slope, aOff, jsDaR, NH);
+        arena.kernels.rnnCellBackward(dh, slope, aOff, daR, NH);
+        expectUlps(daR, jsDaR, 0, `rnnCellBackward ${what}`);
+
+        const cols = t.take(G + 1, () => -9);
+        const jsCols = cols.slice();
+        jsKernels.columnSums(da, N, G, jsCols);
+        arena.kernels.columnSums(da, N, G, cols);
+        expectUlps(cols, jsCols, 0, `columnSums ${what}`);
+      }
+    }
+  });
+
+  it('maxAbs, scale and sumSquares match the JS loops (NaN, -0, subnormals, odd lengths)', () => {
+    const u = rng(16);
+    const arena = createWasmArena(1 << 18)!;
+    for (const len of [0, 1, 2, 3, 4, 5, 17, 1024, 16_385]) {
+      for (const kind of ['normal', 'tiny', 'nan', 'zero']) {
+        const t = new Taker(arena);
+        const off = len % 3;
+        const v = t.take(off + len + 1, () => {
+          if (kind === 'tiny') return (u() - 0.5) * 2 ** -1060;
+          if (kind === 'zero') return u() < 0.5 ? 0 : -0;
+          if (kind === 'nan' && u() < 0.1) return NaN;
+          return (u() - 0.5) * 10 ** (20 * u() - 10);
+        });
+        const what = `len=${len} ${kind}`;
+        expect(arena.kernels.maxAbs(v, off, len), `maxAbs ${what}`).toBe(jsKernels.maxAbs(v, off, len));
+        for (const f of [1, 2 ** 600, 2 ** -1000, 3.5]) {
+          const want = jsKernels.sumSquares(v, off, len, f);
+          const got = arena.kernels.sumSquares(v, off, len, f);
+          // The same terms summed in another order: relative error below len * 2^-52.
+          if (got !== want && !(Number.isNaN(want) && Number.isNaN(got))) {
+            expect(Math.abs(got - want), `sumSquares ${what} f=${f}`).toBeLessThanOrEqual(want * len * 2 ** -52);
+          }
+          const w = v.slice();
+          jsKernels.scale(w, off, len, f);
+          const s = t.take(v.length, (i) => v[i]);
+          arena.kernels.scale(s, off, len, f);
+          expectUlps(s, w, 0, `scale ${what} f=${f}`);
+        }
+      }
+    }
+  });
+
+  it('rejects views outside the live arena', () => {
+    const arena = createWasmArena(256)!;
+    const k = arena.kernels;
+    const v = arena.mem.subarray(0, 16);
+    const js = new Float64Array(16);
+    expect(() => k.tanhForward(js, 0, v, v, 0, 4)).toThrow(RangeError);
+    expect(() => k.tanhForward(v, 14, v, v, 0, 4)).toThrow(RangeError);
+    expect(() => k.lstmForwardStep(v, 0, v, v, v, v, v, 0, 1, 1, true)).toThrow(RangeError); // no previous cell before 0
+    expect(() => k.maxAbs(js, 0, 4)).toThrow(RangeError);
+    expect(() => k.sumSquares(v, 10, 7, 1)).toThrow(RangeError);
+    expect(() => k.columnSums(v, 2, 9, v)).toThrow(RangeError);
+  });
+});
+
+function expectSameNorms(a: StepNormsLog, b: StepNormsLog, what: string): void {
+  for (const key of ['dh', 'dWx', 'dWh', 'db', 'dc'] as const) {
+    const x = a[key];
+    const y = b[key];
+    if (!x || !y) {
+      expect(x, `${what} ${key}`).toBe(y);
+      continue;
+    }
+    for (let k = 0; k < x.length; k++) {
+      // log10 norms: an absolute difference of 1e-12 is a relative one of ~2.3e-12 in the norm.
+      if (x[k] === y[k]) continue;
+      if (!(Math.abs(x[k] - y[k]) <= 1e-12 * Math.max(1, Math.abs(y[k])))) {
+        throw new Error(`${what} ${key}[${k}]: wasm ${x[k]}, js ${y[k]}`);
+      }
+    }
+  }
+}
+
+describe.skipIf(!wasmSimdAvailable())('probes with wasm and with JS kernels', () => {
+  const configs = [
+    { arch: 'lstm' as const, T: 60, N: 3, D: 5, H: 7, seed: 1, forgetBias: 1, fullGradients: true },
+    { arch: 'lstm' as const, T: 200, N: 4, D: 3, H: 16, seed: 2, forgetBias: 4, whGain: 3, bScale: 2 },
+    { arch: 'lstm' as const, T: 40, N: 2, D: 2, H: 5, seed: 3, forgetBias: -2, h0Scale: 1, fullGradients: true },
+    { arch: 'rnn' as const, T: 80, N: 3, D: 4, H: 9, seed: 4, whGain: 1.5, fullGradients: true },
+    { arch: 'rnn' as const, T: 300, N: 2, D: 3, H: 5, seed: 5, whGain: 6, bScale: 3 },
+  ];
+  for (const { fullGradients, ...config } of configs) {
+    it(`agree to 1e-12: ${JSON.stringify(config)}`, () => {
+      let wasm: ProbeResult;
+      let js: ProbeResult;
+      try {
+        setKernelPreference('js');
+        js = runProbe(config, { fullGradients });
+      } finally {
+        setKernelPreference('auto');
+      }
+      wasm = runProbe(config, { fullGradients });
+      expectSameNorms(wasm.lossStepNorms, js.lossStepNorms, 'lossStepNorms');
+      expect(Math.abs(wasm.forward.hFro - js.forward.hFro)).toBeLessThanOrEqual(1e-13 * js.forward.hFro);
+      if (fullGradients) {
+        for (const key of ['dWx', 'dWh', 'db', 'dh0', 'dx'] as const) {
+          const x = wasm.fullGradNorms![key];
+          const y = js.fullGradNorms![key];
+          expect(Math.abs(x - y), `fullGradNorms ${key}`).toBeLessThanOrEqual(1e-12 * y);
+        }
+      }
+    });
+  }
+});

@@ -1,0 +1,917 @@
+;; Dense float64 kernels with WebAssembly SIMD (f64x2), the hand-written source of
+;; kernelsBinary.ts (compile with `node scripts/build-wasm-kernels.mjs`).
+;;
+;; Every pointer is a byte address into the imported memory; every matrix is row-major.
+;; Loops count down with i32 counters rather than comparing pointers, so a past-the-end pointer
+;; that wraps at 4 GiB is never a problem (only addresses that are dereferenced must be valid).
+;;
+;; The product kernels are built from register-blocked tiles: a 4x4 tile of `out` lives in eight
+;; f64x2 accumulators for the whole K loop, so each step of k costs two vector loads of a row of
+;; B, four splat loads of A and eight f64x2 multiply-adds (no FMA in wasm SIMD: mul then add),
+;; and `out` is read and written once per tile. Rows go in panels of four, all the 4x4 tiles of a
+;; panel in one call ($p44); B stays in cache across panels. (Measured on V8: 4x4 beats 2x8,
+;; 3x8, 4x6, 6x4 and 8x2, which run out of the 15 usable xmm registers, and unrolling k by two.)
+;; A is addressed through two strides (bytes between rows, bytes between k steps), so the same
+;; tiles serve A @ B (ars = 8K, acs = 8) and A^T @ B (ars = 8, acs = 8 * rows of A^T).
+;; Column tails use 4x2 and 4x1 tiles, the last one to three rows 1x8, 1x2 and 1x1 tiles.
+;;
+;; Within one output element the k terms are summed in order, into the old value of `out` when
+;; accumulating; so results match a plain triple loop up to the rounding of that order.
+
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; ---------------------------------------------------------------- product tiles
+
+  ;; out[4 x 4n] (+)= A[4 x k] @ B[k x 4n]: n >= 1 tiles of 4x4 along a panel of four rows,
+  ;; each held in eight accumulators for the whole k loop.
+  ;; o: out, po: bytes per out row; a: A, ars/acs: A strides; b: B, pb: bytes per B row;
+  ;; k: inner length; acc: 1 = add to out, 0 = overwrite out; n: number of tiles.
+  (func $p44 (param $o i32) (param $po i32) (param $a i32) (param $ars i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32) (param $n i32)
+    (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $bk i32) (local $kk i32) (local $or i32)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (loop $tiles
+      (local.set $a0 (local.get $a))
+      (local.set $a1 (i32.add (local.get $a0) (local.get $ars)))
+      (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+      (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+      (local.set $bk (local.get $b))
+      (local.set $kk (local.get $k))
+      (if (local.get $acc)
+        (then
+          (local.set $or (local.get $o))
+          (local.set $c00 (v128.load (local.get $or)))
+          (local.set $c01 (v128.load offset=16 (local.get $or)))
+          (local.set $or (i32.add (local.get $or) (local.get $po)))
+          (local.set $c10 (v128.load (local.get $or)))
+          (local.set $c11 (v128.load offset=16 (local.get $or)))
+          (local.set $or (i32.add (local.get $or) (local.get $po)))
+          (local.set $c20 (v128.load (local.get $or)))
+          (local.set $c21 (v128.load offset=16 (local.get $or)))
+          (local.set $or (i32.add (local.get $or) (local.get $po)))
+          (local.set $c30 (v128.load (local.get $or)))
+          (local.set $c31 (v128.load offset=16 (local.get $or))))
+        (else
+          (local.set $c00 (v128.const f64x2 0 0)) (local.set $c01 (v128.const f64x2 0 0))
+          (local.set $c10 (v128.const f64x2 0 0)) (local.set $c11 (v128.const f64x2 0 0))
+          (local.set $c20 (v128.const f64x2 0 0)) (local.set $c21 (v128.const f64x2 0 0))
+          (local.set $c30 (v128.const f64x2 0 0)) (local.set $c31 (v128.const f64x2 0 0))))
+      (block $done
+        (br_if $done (i32.eqz (local.get $kk)))
+        (loop $next
+          (local.set $b0 (v128.load (local.get $bk)))
+          (local.set $b1 (v128.load offset=16 (local.get $bk)))
+          (local.set $s (v128.load64_splat (local.get $a0)))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $s) (local.get $b0))))
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $s (v128.load64_splat (local.get $a1)))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $s) (local.get $b0))))
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $s (v128.load64_splat (local.get $a2)))
+          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $s) (local.get $b0))))
+          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $s (v128.load64_splat (local.get $a3)))
+          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $s) (local.get $b0))))
+          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $a0 (i32.add (local.get $a0) (local.get $acs)))
+          (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+          (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+          (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+          (local.set $bk (i32.add (local.get $bk) (local.get $pb)))
+          (br_if $next (local.tee $kk (i32.sub (local.get $kk) (i32.const 1))))))
+      (local.set $or (local.get $o))
+      (v128.store (local.get $or) (local.get $c00))
+      (v128.store offset=16 (local.get $or) (local.get $c01))
+      (local.set $or (i32.add (local.get $or) (local.get $po)))
+      (v128.store (local.get $or) (local.get $c10))
+      (v128.store offset=16 (local.get $or) (local.get $c11))
+      (local.set $or (i32.add (local.get $or) (local.get $po)))
+      (v128.store (local.get $or) (local.get $c20))
+      (v128.store offset=16 (local.get $or) (local.get $c21))
+      (local.set $or (i32.add (local.get $or) (local.get $po)))
+      (v128.store (local.get $or) (local.get $c30))
+      (v128.store offset=16 (local.get $or) (local.get $c31))
+      (local.set $o (i32.add (local.get $o) (i32.const 32)))
+      (local.set $b (i32.add (local.get $b) (i32.const 32)))
+      (br_if $tiles (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+
+  ;; out[4 x 2] (+)= A[4 x k] @ B[k x 2]; parameters as $p44 without n.
+  (func $t42 (param $o i32) (param $po i32) (param $a i32) (param $ars i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $b0 v128)
+    (local.set $o1 (i32.add (local.get $o) (local.get $po)))
+    (local.set $o2 (i32.add (local.get $o1) (local.get $po)))
+    (local.set $o3 (i32.add (local.get $o2) (local.get $po)))
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (v128.load (local.get $o)))
+        (local.set $c1 (v128.load (local.get $o1)))
+        (local.set $c2 (v128.load (local.get $o2)))
+        (local.set $c3 (v128.load (local.get $o3)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $b0 (v128.load (local.get $b)))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $a)) (local.get $b0))))
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (v128.load64_splat (local.get $a1)) (local.get $b0))))
+        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (v128.load64_splat (local.get $a2)) (local.get $b0))))
+        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (v128.load64_splat (local.get $a3)) (local.get $b0))))
+        (local.set $a (i32.add (local.get $a) (local.get $acs)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+        (local.set $b (i32.add (local.get $b) (local.get $pb)))
+        (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (v128.store (local.get $o) (local.get $c0))
+    (v128.store (local.get $o1) (local.get $c1))
+    (v128.store (local.get $o2) (local.get $c2))
+    (v128.store (local.get $o3) (local.get $c3)))
+
+  ;; out[4 x 1] (+)= A[4 x k] @ B[k x 1], scalar; parameters as $p44 without n.
+  (func $t41 (param $o i32) (param $po i32) (param $a i32) (param $ars i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $c0 f64) (local $c1 f64) (local $c2 f64) (local $c3 f64) (local $b0 f64)
+    (local.set $o1 (i32.add (local.get $o) (local.get $po)))
+    (local.set $o2 (i32.add (local.get $o1) (local.get $po)))
+    (local.set $o3 (i32.add (local.get $o2) (local.get $po)))
+    (local.set $a1 (i32.add (local.get $a) (local.get $ars)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $ars)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $ars)))
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (f64.load (local.get $o)))
+        (local.set $c1 (f64.load (local.get $o1)))
+        (local.set $c2 (f64.load (local.get $o2)))
+        (local.set $c3 (f64.load (local.get $o3)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $b0 (f64.load (local.get $b)))
+        (local.set $c0 (f64.add (local.get $c0) (f64.mul (f64.load (local.get $a)) (local.get $b0))))
+        (local.set $c1 (f64.add (local.get $c1) (f64.mul (f64.load (local.get $a1)) (local.get $b0))))
+        (local.set $c2 (f64.add (local.get $c2) (f64.mul (f64.load (local.get $a2)) (local.get $b0))))
+        (local.set $c3 (f64.add (local.get $c3) (f64.mul (f64.load (local.get $a3)) (local.get $b0))))
+        (local.set $a (i32.add (local.get $a) (local.get $acs)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $acs)))
+        (local.set $b (i32.add (local.get $b) (local.get $pb)))
+        (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (f64.store (local.get $o) (local.get $c0))
+    (f64.store (local.get $o1) (local.get $c1))
+    (f64.store (local.get $o2) (local.get $c2))
+    (f64.store (local.get $o3) (local.get $c3)))
+
+  ;; out[1 x 8] (+)= A[1 x k] @ B[k x 8]; parameters as $p44 without n and the row strides.
+  (func $t18 (param $o i32) (param $a i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $s v128)
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (v128.load (local.get $o)))
+        (local.set $c1 (v128.load offset=16 (local.get $o)))
+        (local.set $c2 (v128.load offset=32 (local.get $o)))
+        (local.set $c3 (v128.load offset=48 (local.get $o)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $s (v128.load64_splat (local.get $a)))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s) (v128.load (local.get $b)))))
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $b)))))
+        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s) (v128.load offset=32 (local.get $b)))))
+        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s) (v128.load offset=48 (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $acs)))
+        (local.set $b (i32.add (local.get $b) (local.get $pb)))
+        (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (v128.store (local.get $o) (local.get $c0))
+    (v128.store offset=16 (local.get $o) (local.get $c1))
+    (v128.store offset=32 (local.get $o) (local.get $c2))
+    (v128.store offset=48 (local.get $o) (local.get $c3)))
+
+  ;; out[1 x 2] (+)= A[1 x k] @ B[k x 2]; parameters as $t18.
+  (func $t12 (param $o i32) (param $a i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32)
+    (local $c0 v128)
+    (if (local.get $acc) (then (local.set $c0 (v128.load (local.get $o)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $c0 (f64x2.add (local.get $c0)
+          (f64x2.mul (v128.load64_splat (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $acs)))
+        (local.set $b (i32.add (local.get $b) (local.get $pb)))
+        (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (v128.store (local.get $o) (local.get $c0)))
+
+  ;; out[1 x 1] (+)= A[1 x k] @ B[k x 1], scalar; parameters as $t18.
+  (func $t11 (param $o i32) (param $a i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $acc i32)
+    (local $c0 f64)
+    (if (local.get $acc) (then (local.set $c0 (f64.load (local.get $o)))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $c0 (f64.add (local.get $c0) (f64.mul (f64.load (local.get $a)) (f64.load (local.get $b)))))
+        (local.set $a (i32.add (local.get $a) (local.get $acs)))
+        (local.set $b (i32.add (local.get $b) (local.get $pb)))
+        (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
+    (f64.store (local.get $o) (local.get $c0)))
+
+  ;; One row of out[1 x p] (+)= A[1 x k] @ B[k x p], columns in 8/2/1 tiles.
+  (func $row (param $o i32) (param $a i32) (param $acs i32)
+             (param $b i32) (param $pb i32) (param $k i32) (param $p i32) (param $acc i32)
+    (block $done8
+      (loop $next8
+        (br_if $done8 (i32.lt_u (local.get $p) (i32.const 8)))
+        (call $t18 (local.get $o) (local.get $a) (local.get $acs) (local.get $b) (local.get $pb) (local.get $k) (local.get $acc))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))
+        (local.set $b (i32.add (local.get $b) (i32.const 64)))
+        (local.set $p (i32.sub (local.get $p) (i32.const 8)))
+        (br $next8)))
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.lt_u (local.get $p) (i32.const 2)))
+        (call $t12 (local.get $o) (local.get $a) (local.get $acs) (local.get $b) (local.get $pb) (local.get $k) (local.get $acc))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $p (i32.sub (local.get $p) (i32.const 2)))
+        (br $next2)))
+    (if (local.get $p)
+      (then (call $t11 (local.get $o) (local.get $a) (local.get $acs) (local.get $b) (local.get $pb) (local.get $k) (local.get $acc)))))
+
+  ;; out[m x p] (+)= A[m x k] @ B[k x p], A addressed by strides (ars per row, acs per k step),
+  ;; out and B row-major with p columns.
+  (func $mm (param $o i32) (param $a i32) (param $ars i32) (param $acs i32) (param $b i32)
+            (param $m i32) (param $k i32) (param $p i32) (param $acc i32)
+    (local $rowBytes i32) (local $j i32) (local $oj i32) (local $bj i32)
+    (local.set $rowBytes (i32.shl (local.get $p) (i32.const 3)))
+    ;; Blocks of four rows.
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.lt_u (local.get $m) (i32.const 4)))
+        (local.set $oj (local.get $o))
+        (local.set $bj (local.get $b))
+        (local.set $j (local.get $p))
+        (if (i32.ge_u (local.get $j) (i32.const 4))
+          (then
+            (call $p44 (local.get $oj) (local.get $rowBytes) (local.get $a) (local.get $ars) (local.get $acs)
+                       (local.get $bj) (local.get $rowBytes) (local.get $k) (local.get $acc) (i32.shr_u (local.get $j) (i32.const 2)))
+            (local.set $oj (i32.add (local.get $oj) (i32.shl (i32.shr_u (local.get $j) (i32.const 2)) (i32.const 5))))
+            (local.set $bj (i32.add (local.get $bj) (i32.shl (i32.shr_u (local.get $j) (i32.const 2)) (i32.const 5))))
+            (local.set $j (i32.and (local.get $j) (i32.const 3)))))
+        (if (i32.ge_u (local.get $j) (i32.const 2))
+          (then
+            (call $t42 (local.get $oj) (local.get $rowBytes) (local.get $a) (local.get $ars) (local.get $acs)
+                       (local.get $bj) (local.get $rowBytes) (local.get $k) (local.get $acc))
+            (local.set $oj (i32.add (local.get $oj) (i32.const 16)))
+            (local.set $bj (i32.add (local.get $bj) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))))
+        (if (local.get $j)
+          (then
+            (call $t41 (local.get $oj) (local.get $rowBytes) (local.get $a) (local.get $ars) (local.get $acs)
+                       (local.get $bj) (local.get $rowBytes) (local.get $k) (local.get $acc))))
+        (local.set $o (i32.add (local.get $o) (i32.shl (local.get $rowBytes) (i32.const 2))))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $ars) (i32.const 2))))
+        (local.set $m (i32.sub (local.get $m) (i32.const 4)))
+        (br $rows)))
+    ;; The last zero to three rows one at a time.
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $m)))
+        (call $row (local.get $o) (local.get $a) (local.get $acs) (local.get $b) (local.get $rowBytes)
+                   (local.get $k) (local.get $p) (local.get $acc))
+        (local.set $o (i32.add (local.get $o) (local.get $rowBytes)))
+        (local.set $a (i32.add (local.get $a) (local.get $ars)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $tail))))
+
+  ;; out[m x p] (+)= A[m x k] @ B[k x p], all row-major. acc: 1 = accumulate, 0 = overwrite.
+  (func (export "gemm") (param $o i32) (param $a i32) (param $b i32)
+                        (param $m i32) (param $k i32) (param $p i32) (param $acc i32)
+    (call $mm (local.get $o) (local.get $a) (i32.shl (local.get $k) (i32.const 3)) (i32.const 8) (local.get $b)
+              (local.get $m) (local.get $k) (local.get $p) (local.get $acc)))
+
+  ;; out[k x g] += A^T @ da, where A is n rows of k (row-major) and da is n x g.
+  (func (export "transposeTimesAcc") (param $a i32) (param $k i32) (param $da i32)
+                                     (param $n i32) (param $g i32) (param $o i32)
+    (call $mm (local.get $o) (local.get $a) (i32.const 8) (i32.shl (local.get $k) (i32.const 3)) (local.get $da)
+              (local.get $k) (local.get $n) (local.get $g) (i32.const 1)))
+
+  ;; ---------------------------------------------------------------- Gram matrix
+
+  ;; Dots of rows r0, r0+rb (bytes apart) with rows q0 .. q0+3qb, each of `len` doubles:
+  ;; a 2x4 block of the Gram matrix in eight f64x2 accumulators (the even and odd terms of each
+  ;; dot in the two lanes, an odd last term added at the end). Stores entry (r, q) at
+  ;; out + (r * ob) + (q * 8) only where q >= r (the upper triangle); r and q are row indices.
+  (func $g24 (param $out i32) (param $ob i32) (param $x i32) (param $rb i32) (param $r i32) (param $q i32)
+             (param $len i32)
+    (local $p0 i32) (local $p1 i32) (local $q0 i32) (local $q1 i32) (local $q2 i32) (local $q3 i32)
+    (local $n i32) (local $v0 v128) (local $v1 v128) (local $w v128)
+    (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128)
+    (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
+    (local $e0 f64) (local $e1 f64) (local $o i32)
+    (local.set $p0 (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rb))))
+    (local.set $p1 (i32.add (local.get $p0) (local.get $rb)))
+    (local.set $q0 (i32.add (local.get $x) (i32.mul (local.get $q) (local.get $rb))))
+    (local.set $q1 (i32.add (local.get $q0) (local.get $rb)))
+    (local.set $q2 (i32.add (local.get $q1) (local.get $rb)))
+    (local.set $q3 (i32.add (local.get $q2) (local.get $rb)))
+    (local.set $n (i32.shr_u (local.get $len) (i32.const 1)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $v0 (v128.load (local.get $p0)))
+        (local.set $v1 (v128.load (local.get $p1)))
+        (local.set $w (v128.load (local.get $q0)))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $v0) (local.get $w))))
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $w (v128.load (local.get $q1)))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $v0) (local.get $w))))
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $w (v128.load (local.get $q2)))
+        (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $v0) (local.get $w))))
+        (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $w (v128.load (local.get $q3)))
+        (local.set $c03 (f64x2.add (local.get $c03) (f64x2.mul (local.get $v0) (local.get $w))))
+        (local.set $c13 (f64x2.add (local.get $c13) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
+        (local.set $p1 (i32.add (local.get $p1) (i32.const 16)))
+        (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
+        (local.set $q1 (i32.add (local.get $q1) (i32.const 16)))
+        (local.set $q2 (i32.add (local.get $q2) (i32.const 16)))
+        (local.set $q3 (i32.add (local.get $q3) (i32.const 16)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $e0 (f64.load (local.get $p0)))
+        (local.set $e1 (f64.load (local.get $p1)))
+        (local.set $c00 (f64x2.replace_lane 0 (local.get $c00) (f64.add (f64x2.extract_lane 0 (local.get $c00))
+          (f64.mul (local.get $e0) (f64.load (local.get $q0))))))
+        (local.set $c10 (f64x2.replace_lane 0 (local.get $c10) (f64.add (f64x2.extract_lane 0 (local.get $c10))
+          (f64.mul (local.get $e1) (f64.load (local.get $q0))))))
+        (local.set $c01 (f64x2.replace_lane 0 (local.get $c01) (f64.add (f64x2.extract_lane 0 (local.get $c01))
+          (f64.mul (local.get $e0) (f64.load (local.get $q1))))))
+        (local.set $c11 (f64x2.replace_lane 0 (local.get $c11) (f64.add (f64x2.extract_lane 0 (local.get $c11))
+          (f64.mul (local.get $e1) (f64.load (local.get $q1))))))
+        (local.set $c02 (f64x2.replace_lane 0 (local.get $c02) (f64.add (f64x2.extract_lane 0 (local.get $c02))
+          (f64.mul (local.get $e0) (f64.load (local.get $q2))))))
+        (local.set $c12 (f64x2.replace_lane 0 (local.get $c12) (f64.add (f64x2.extract_lane 0 (local.get $c12))
+          (f64.mul (local.get $e1) (f64.load (local.get $q2))))))
+        (local.set $c03 (f64x2.replace_lane 0 (local.get $c03) (f64.add (f64x2.extract_lane 0 (local.get $c03))
+          (f64.mul (local.get $e0) (f64.load (local.get $q3))))))
+        (local.set $c13 (f64x2.replace_lane 0 (local.get $c13) (f64.add (f64x2.extract_lane 0 (local.get $c13))
+          (f64.mul (local.get $e1) (f64.load (local.get $q3))))))))
+    ;; Row r: columns q .. q+3.
+    (local.set $o (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $ob)) (i32.shl (local.get $q) (i32.const 3)))))
+    (call $put (local.get $o) (local.get $c00) (i32.ge_u (local.get $q) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 8)) (local.get $c01) (i32.ge_u (i32.add (local.get $q) (i32.const 1)) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 16)) (local.get $c02) (i32.ge_u (i32.add (local.get $q) (i32.const 2)) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 24)) (local.get $c03) (i32.ge_u (i32.add (local.get $q) (i32.const 3)) (local.get $r)))
+    ;; Row r+1.
+    (local.set $o (i32.add (local.get $o) (local.get $ob)))
+    (local.set $r (i32.add (local.get $r) (i32.const 1)))
+    (call $put (local.get $o) (local.get $c10) (i32.ge_u (local.get $q) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 8)) (local.get $c11) (i32.ge_u (i32.add (local.get $q) (i32.const 1)) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 16)) (local.get $c12) (i32.ge_u (i32.add (local.get $q) (i32.const 2)) (local.get $r)))
+    (call $put (i32.add (local.get $o) (i32.const 24)) (local.get $c13) (i32.ge_u (i32.add (local.get $q) (i32.const 3)) (local.get $r))))
+
+  ;; Stores lane 0 + lane 1 of v at p when keep is nonzero.
+  (func $put (param $p i32) (param $v v128) (param $keep i32)
+    (if (local.get $keep)
+      (then (f64.store (local.get $p)
+        (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v)))))))
+
+  ;; The dot of rows r and q (each `len` doubles, rb bytes apart), stored at out + r*ob + q*8.
+  (func $g11 (param $out i32) (param $ob i32) (param $x i32) (param $rb i32) (param $r i32) (param $q i32)
+             (param $len i32)
+    (local $p0 i32) (local $q0 i32) (local $n i32) (local $c v128)
+    (local.set $p0 (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rb))))
+    (local.set $q0 (i32.add (local.get $x) (i32.mul (local.get $q) (local.get $rb))))
+    (local.set $n (i32.shr_u (local.get $len) (i32.const 1)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $c (f64x2.add (local.get $c) (f64x2.mul (v128.load (local.get $p0)) (v128.load (local.get $q0)))))
+        (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
+        (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
+        (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (if (i32.and (local.get $len) (i32.const 1))
+      (then
+        (local.set $c (f64x2.replace_lane 0 (local.get $c) (f64.add (f64x2.extract_lane 0 (local.get $c))
+          (f64.mul (f64.load (local.get $p0)) (f64.load (local.get $q0))))))))
+    (call $put (i32.add (local.get $out) (i32.add (i32.mul (local.get $r) (local.get $ob)) (i32.shl (local.get $q) (i32.const 3))))
+               (local.get $c) (i32.const 1)))
+
+  ;; out[n*m + q] = dot(row n, row q) of A[m x k] for q >= n; the lower triangle is not written.
+  ;; Rows go in pairs (the last pair overlapping the one before when m is odd) and columns in
+  ;; blocks of four (the last block overlapping when fewer than four remain); overlapping
+  ;; blocks recompute identical values, and only entries with q >= n are stored.
+  (func (export "gramUpper") (param $out i32) (param $a i32) (param $m i32) (param $k i32)
+    (local $ob i32) (local $rb i32) (local $r i32) (local $q i32)
+    (local.set $ob (i32.shl (local.get $m) (i32.const 3)))
+    (local.set $rb (i32.shl (local.get $k) (i32.const 3)))
+    (if (i32.lt_u (local.get $m) (i32.const 2))
+      (then
+        (if (local.get $m)
+          (then (call $g11 (local.get $out) (local.get $ob) (local.get $a) (local.get $rb) (i32.const 0) (i32.const 0) (local.get $k))))
+        (return)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $m)))
+        (if (i32.gt_u (i32.add (local.get $r) (i32.const 2)) (local.get $m))
+          (then (local.set $r (i32.sub (local.get $m) (i32.const 2)))))
+        (local.set $q (local.get $r))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $q) (local.get $m)))
+            (if (i32.lt_u (local.get $m) (i32.const 4))
+              (then
+                ;; Fewer than four columns in all: one pair of dots at a time.
+                (call $g11 (local.get $out) (local.get $ob) (local.get $a) (local.get $rb) (local.get $r) (local.get $q) (local.get $k))
+                (if (i32.ge_u (local.get $q) (i32.add (local.get $r) (i32.const 1)))
+                  (then (call $g11 (local.get $out) (local.get $ob) (local.get $a) (local.get $rb)
+                                   (i32.add (local.get $r) (i32.const 1)) (local.get $q) (local.get $k))))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $cols)))
+            (if (i32.gt_u (i32.add (local.get $q) (i32.const 4)) (local.get $m))
+              (then (local.set $q (i32.sub (local.get $m) (i32.const 4)))))
+            (call $g24 (local.get $out) (local.get $ob) (local.get $a) (local.get $rb) (local.get $r) (local.get $q) (local.get $k))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 2)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------- elementwise kernels
+  ;;
+  ;; The activations of forward.ts / elementwise.ts and the elementwise parts of backprop, two
+  ;; doubles per f64x2. Every loop takes n >= 0 doubles in pairs; an odd last element is computed
+  ;; from a full 16-byte load (its second lane reads the double after the range: createWasmArena
+  ;; leaves slack past the arena, so that load is always in bounds; its lane is never stored) and
+  ;; stored with store64_lane. Pure multiplies and sums use the same operations in the same order
+  ;; as the JS loops, so they agree bit for bit; the reductions (sumSquares) sum in two lanes.
+  ;;
+  ;; exp(x) for x <= 0 follows fdlibm's __ieee754_exp (V8's Math.exp) step by step: k = round(x
+  ;; / ln2), r = hi - lo with hi = x - k ln2hi (exact: ln2hi has 32 bits) and lo = k ln2lo, the
+  ;; Remez rational c = r - r^2 P(r^2), e^r = 1 - ((lo - r c / (2 - c)) - hi), then the scaling by
+  ;; 2^k, done exactly for normal results (a power of two built from the exponent bits) and as
+  ;; 2^(k+1000) then 2^-1000 for k < -1021, so a subnormal result is rounded once, and 1 + x for
+  ;; |x| < 2^-28 (so it matches Math.exp bit for bit but for rare cases). x is clamped to -746
+  ;; first (e^-746 rounds to 0; NaN stays NaN). Likewise expm1(x) for x in [-1, 0] follows fdlibm's
+  ;; expm1 (Math.expm1), whose reduction there has k = 0 or -1.
+
+  ;; exp(x) for x in [-746, 0] or NaN, as described above.
+  ;; exp of two vectors x0, x1 in [-746, 0] (or NaN), as described above, the two computations
+  ;; interleaved so that their long dependency chains overlap.
+  (func $exp2 (param $x0 v128) (param $x1 v128) (result v128 v128)
+    (local $kd0 v128) (local $kd1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $t0 v128) (local $t1 v128) (local $c0 v128) (local $c1 v128) (local $z0 v128) (local $z1 v128) (local $m0 v128) (local $m1 v128) (local $e0 v128) (local $e1 v128)
+    (local.set $kd0 (f64x2.nearest (f64x2.mul (local.get $x0) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))))
+    (local.set $kd1 (f64x2.nearest (f64x2.mul (local.get $x1) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))))
+    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
+    (local.set $lo0 (f64x2.mul (local.get $kd0) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $lo1 (f64x2.mul (local.get $kd1) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
+    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
+    (local.set $t0 (f64x2.mul (local.get $r0) (local.get $r0)))
+    (local.set $t1 (f64x2.mul (local.get $r1) (local.get $r1)))
+    (local.set $c0 (f64x2.sub (local.get $r0) (f64x2.mul (local.get $t0)
+      (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01) (f64x2.mul (local.get $t0)
+      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03) (f64x2.mul (local.get $t0)
+      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05) (f64x2.mul (local.get $t0)
+      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06) (f64x2.mul (local.get $t0)
+        (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+    (local.set $c1 (f64x2.sub (local.get $r1) (f64x2.mul (local.get $t1)
+      (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01) (f64x2.mul (local.get $t1)
+      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03) (f64x2.mul (local.get $t1)
+      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05) (f64x2.mul (local.get $t1)
+      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06) (f64x2.mul (local.get $t1)
+        (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+    (local.set $z0 (f64x2.sub (f64x2.sub (local.get $lo0)
+      (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c0)))) (local.get $hi0)))
+    (local.set $z1 (f64x2.sub (f64x2.sub (local.get $lo1)
+      (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c1)))) (local.get $hi1)))
+    (local.set $m0 (f64x2.lt (local.get $kd0) (v128.const f64x2 -1021 -1021)))
+    (local.set $m1 (f64x2.lt (local.get $kd1) (v128.const f64x2 -1021 -1021)))
+    (local.set $e0 (f64x2.mul
+      (f64x2.mul (f64x2.sub (v128.const f64x2 1 1) (local.get $z0))
+        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd0) (v128.and (local.get $m0) (v128.const f64x2 1000 1000)))
+                                         (v128.const f64x2 0x1.8p52 0x1.8p52)) (i32.const 52))
+                   (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+      (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000) (v128.const f64x2 1 1) (local.get $m0))))
+    (local.set $e1 (f64x2.mul
+      (f64x2.mul (f64x2.sub (v128.const f64x2 1 1) (local.get $z1))
+        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd1) (v128.and (local.get $m1) (v128.const f64x2 1000 1000)))
+                                         (v128.const f64x2 0x1.8p52 0x1.8p52)) (i32.const 52))
+                   (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
+      (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000) (v128.const f64x2 1 1) (local.get $m1))))
+    ;; As fdlibm, 1 + x for |x| < 2^-28.
+    (local.set $e0 (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x0)) (local.get $e0)
+      (f64x2.lt (f64x2.abs (local.get $x0)) (v128.const f64x2 0x1p-28 0x1p-28))))
+    (local.set $e1 (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x1)) (local.get $e1)
+      (f64x2.lt (f64x2.abs (local.get $x1)) (v128.const f64x2 0x1p-28 0x1p-28))))
+    (local.get $e0) (local.get $e1))
+
+  ;; expm1(x) for x in [-1, 0] (other lanes give unspecified values), as fdlibm's expm1: k = -1
+  ;; when the high word of |x| exceeds that of ln2/2 (0x3fd62e42), with hi = x + ln2hi, lo =
+  ;; -ln2lo, r = hi - lo and c = (hi - r) - lo; else k = 0 and r = x. Then with hxs = r^2/2,
+  ;; r1 = 1 + hxs Q(hxs), t = 3 - r1 r/2, e = hxs (r1 - t) / (6 - r t): for k = 0,
+  ;; r - (r e - hxs); for k = -1, 0.5 (r - ((r (e - c) - c) - hxs)) - 0.5. |x| < 2^-54 gives x.
+  (func $expm1x2 (param $x0 v128) (param $x1 v128) (result v128 v128)
+    (local $abs0 v128) (local $abs1 v128) (local $km0 v128) (local $km1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $c0 v128) (local $c1 v128) (local $hfx0 v128) (local $hfx1 v128) (local $hxs0 v128) (local $hxs1 v128) (local $r10 v128) (local $r11 v128) (local $t0 v128) (local $t1 v128) (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128) (local $res0 v128) (local $res1 v128)
+    (local.set $abs0 (f64x2.abs (local.get $x0)))
+    (local.set $abs1 (f64x2.abs (local.get $x1)))
+    (local.set $km0 (f64x2.ge (local.get $abs0) (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000)))
+    (local.set $km1 (f64x2.ge (local.get $abs1) (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000)))
+    (local.set $hi0 (v128.bitselect (f64x2.add (local.get $x0) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+                                   (local.get $x0) (local.get $km0)))
+    (local.set $hi1 (v128.bitselect (f64x2.add (local.get $x1) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+                                   (local.get $x1) (local.get $km1)))
+    (local.set $lo0 (v128.and (local.get $km0) (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10)))
+    (local.set $lo1 (v128.and (local.get $km1) (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10)))
+    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
+    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
+    (local.set $c0 (f64x2.sub (f64x2.sub (local.get $hi0) (local.get $r0)) (local.get $lo0)))
+    (local.set $c1 (f64x2.sub (f64x2.sub (local.get $hi1) (local.get $r1)) (local.get $lo1)))
+    (local.set $hfx0 (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $r0)))
+    (local.set $hfx1 (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $r1)))
+    (local.set $hxs0 (f64x2.mul (local.get $r0) (local.get $hfx0)))
+    (local.set $hxs1 (f64x2.mul (local.get $r1) (local.get $hfx1)))
+    (local.set $r10 (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06) (f64x2.mul (local.get $hxs0)
+        (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))))))))))))
+    (local.set $r11 (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06) (f64x2.mul (local.get $hxs1)
+        (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))))))))))))
+    (local.set $t0 (f64x2.sub (v128.const f64x2 3 3) (f64x2.mul (local.get $r10) (local.get $hfx0))))
+    (local.set $t1 (f64x2.sub (v128.const f64x2 3 3) (f64x2.mul (local.get $r11) (local.get $hfx1))))
+    (local.set $e0 (f64x2.mul (local.get $hxs0) (f64x2.div (f64x2.sub (local.get $r10) (local.get $t0))
+      (f64x2.sub (v128.const f64x2 6 6) (f64x2.mul (local.get $r0) (local.get $t0))))))
+    (local.set $e1 (f64x2.mul (local.get $hxs1) (f64x2.div (f64x2.sub (local.get $r11) (local.get $t1))
+      (f64x2.sub (v128.const f64x2 6 6) (f64x2.mul (local.get $r1) (local.get $t1))))))
+    (local.set $m0 (v128.bitselect
+      ;; k = -1
+      (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.sub (local.get $r0)
+        (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r0) (f64x2.sub (local.get $e0) (local.get $c0))) (local.get $c0)) (local.get $hxs0))))
+        (v128.const f64x2 0.5 0.5))
+      ;; k = 0
+      (f64x2.sub (local.get $r0) (f64x2.sub (f64x2.mul (local.get $r0) (local.get $e0)) (local.get $hxs0)))
+      (local.get $km0)))
+    (local.set $m1 (v128.bitselect
+      ;; k = -1
+      (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.sub (local.get $r1)
+        (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r1) (f64x2.sub (local.get $e1) (local.get $c1))) (local.get $c1)) (local.get $hxs1))))
+        (v128.const f64x2 0.5 0.5))
+      ;; k = 0
+      (f64x2.sub (local.get $r1) (f64x2.sub (f64x2.mul (local.get $r1) (local.get $e1)) (local.get $hxs1)))
+      (local.get $km1)))
+    (local.set $res0 (v128.bitselect (local.get $x0) (local.get $m0) (f64x2.lt (local.get $abs0) (v128.const f64x2 0x1p-54 0x1p-54))))
+    (local.set $res1 (v128.bitselect (local.get $x1) (local.get $m1) (f64x2.lt (local.get $abs1) (v128.const f64x2 0x1p-54 0x1p-54))))
+    (local.get $res0) (local.get $res1))
+
+  ;; v[i] := exp(v[i]) for n doubles, each <= 0 (clamped to -746); for tests of $exp.
+  (func (export "expNonPositive") (param $p i32) (param $n i32)
+    (local $e v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (call $exp (f64x2.max (v128.load (local.get $p)) (v128.const f64x2 -746 -746)))
+        (local.set $e)
+        (call $put2 (local.get $p) (local.get $e) (i32.ge_s (local.get $n) (i32.const 2)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; v[i] := expm1(v[i]) for n doubles, each in [-1, 0]; for tests of $expm1.
+  (func (export "expm1Small") (param $p i32) (param $n i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (call $put2 (local.get $p) (call $expm1 (v128.load (local.get $p))) (i32.ge_s (local.get $n) (i32.const 2)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; v[i] := sigmoid(v[i]), slope[i] := sigmoid'(v[i]) for n doubles: with e = exp(-|a|) and
+  ;; d = 1 + e, sigmoid = (a >= 0 ? 1 : e) / d and sigmoid' = e / d^2.
+  (func $sigmoids (param $p i32) (param $s i32) (param $n i32)
+    (local $a v128) (local $x v128) (local $e v128) (local $d v128)
+    (local $v v128) (local $sl v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $a (v128.load (local.get $p)))
+        (local.set $x (f64x2.max (f64x2.neg (f64x2.abs (local.get $a))) (v128.const f64x2 -746 -746)))
+        (call $exp (local.get $x))
+        (local.set $e)
+        ;; The sigmoid and its slope.
+        (local.set $d (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
+        (local.set $v (f64x2.div
+          (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $a) (v128.const f64x2 0 0)))
+          (local.get $d)))
+        (local.set $sl (f64x2.div (local.get $e) (f64x2.mul (local.get $d) (local.get $d))))
+        (if (i32.ge_s (local.get $n) (i32.const 2))
+          (then
+            (v128.store (local.get $p) (local.get $v))
+            (v128.store (local.get $s) (local.get $sl)))
+          (else
+            (v128.store64_lane 0 (local.get $p) (local.get $v))
+            (v128.store64_lane 0 (local.get $s) (local.get $sl))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; dst[i] := tanh(src[i]), slope[i] := tanh'(src[i]) for n doubles (dst may be src). As
+  ;; forward.ts: for |a| >= 0.5, e = exp(-2|a|) and tanh = (1 - e) / (1 + e); below, m =
+  ;; expm1(-2|a|), e = 1 + m and tanh = -m / (2 + m); tanh' = 4e / (1 + e)^2; the sign of a last.
+  (func $tanhs (param $src i32) (param $dst i32) (param $s i32) (param $n i32)
+    (local $a v128) (local $abs v128) (local $x v128) (local $m v128)
+    (local $e v128) (local $small v128) (local $d v128) (local $v v128) (local $sl v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $a (v128.load (local.get $src)))
+        (local.set $abs (f64x2.abs (local.get $a)))
+        (local.set $x (f64x2.max (f64x2.mul (local.get $abs) (v128.const f64x2 -2 -2)) (v128.const f64x2 -746 -746)))
+        (call $exp (local.get $x))
+        (local.set $e)
+        (local.set $m (call $expm1 (local.get $x)))
+        (local.set $small (f64x2.lt (local.get $abs) (v128.const f64x2 0.5 0.5)))
+        (local.set $e (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $m)) (local.get $e) (local.get $small)))
+        (local.set $v (f64x2.abs (f64x2.div
+          (v128.bitselect (f64x2.neg (local.get $m)) (f64x2.sub (v128.const f64x2 1 1) (local.get $e)) (local.get $small))
+          (v128.bitselect (f64x2.add (v128.const f64x2 2 2) (local.get $m)) (f64x2.add (v128.const f64x2 1 1) (local.get $e)) (local.get $small)))))
+        (local.set $v (v128.bitselect (f64x2.neg (local.get $v)) (local.get $v) (f64x2.lt (local.get $a) (v128.const f64x2 0 0))))
+        (local.set $d (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
+        (local.set $sl (f64x2.div (f64x2.mul (v128.const f64x2 4 4) (local.get $e)) (f64x2.mul (local.get $d) (local.get $d))))
+        (if (i32.ge_s (local.get $n) (i32.const 2))
+          (then
+            (v128.store (local.get $dst) (local.get $v))
+            (v128.store (local.get $s) (local.get $sl)))
+          (else
+            (v128.store64_lane 0 (local.get $dst) (local.get $v))
+            (v128.store64_lane 0 (local.get $s) (local.get $sl))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; dst[i] = x[i] * y[i] for n doubles.
+  (func $mul (export "mul") (param $dst i32) (param $x i32) (param $y i32) (param $n i32)
+    (local $v v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $v (f64x2.mul (v128.load (local.get $x)) (v128.load (local.get $y))))
+        (if (i32.ge_s (local.get $n) (i32.const 2))
+          (then (v128.store (local.get $dst) (local.get $v)))
+          (else (v128.store64_lane 0 (local.get $dst) (local.get $v))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; v[i] *= f for n doubles.
+  (func (export "scale") (param $p i32) (param $n i32) (param $f f64)
+    (local $fv v128) (local $v v128)
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $v (f64x2.mul (v128.load (local.get $p)) (local.get $fv)))
+        (if (i32.ge_s (local.get $n) (i32.const 2))
+          (then (v128.store (local.get $p) (local.get $v)))
+          (else (v128.store64_lane 0 (local.get $p) (local.get $v))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; RNN step: a[i] := tanh(a[i]), slope[i] := tanh'(a[i]), h[i] := a[i] for n doubles.
+  (func (export "tanhForward") (param $a i32) (param $s i32) (param $h i32) (param $n i32)
+    (call $tanhs (local.get $a) (local.get $a) (local.get $s) (local.get $n))
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (if (i32.ge_s (local.get $n) (i32.const 2))
+          (then (v128.store (local.get $h) (v128.load (local.get $a))))
+          (else (f64.store (local.get $h) (f64.load (local.get $a)))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $h (i32.add (local.get $h) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next))))
+
+  ;; One LSTM step over `rows` rows of H units, as lstmForwardStep of elementwise.ts. a: the
+  ;; gate pre-activations (rows x 4H: i, f, o, g), replaced by the activations; s: their slopes;
+  ;; c, tc, sc, h: the step's cells, tanh(c), tanh'(c) and hidden states (rows x H); prev: 1 if
+  ;; the previous step's cells lie rows*H doubles before c, 0 for cPrev = 0.
+  (func (export "lstmForwardStep") (param $a i32) (param $s i32) (param $c i32) (param $tc i32) (param $sc i32)
+                                   (param $h i32) (param $rows i32) (param $H i32) (param $prev i32)
+    (local $hb i32) (local $back i32) (local $off i32) (local $j i32) (local $cp v128) (local $v v128)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $back (i32.mul (local.get $hb) (local.get $rows)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $sigmoids (local.get $a) (local.get $s) (i32.mul (local.get $H) (i32.const 3)))
+        (call $tanhs (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3)))
+                     (i32.add (local.get $s) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
+        ;; c = f * cPrev + i * g
+        (local.set $off (i32.const 0))
+        (local.set $j (local.get $H))
+        (block $cellsDone
+          (loop $cells
+            (br_if $cellsDone (i32.le_s (local.get $j) (i32.const 0)))
+            (local.set $cp (v128.const f64x2 0 0))
+            (if (local.get $prev)
+              (then (local.set $cp (v128.load (i32.sub (i32.add (local.get $c) (local.get $off)) (local.get $back))))))
+            (local.set $v (f64x2.add
+              (f64x2.mul (v128.load (i32.add (i32.add (local.get $a) (local.get $hb)) (local.get $off))) (local.get $cp))
+              (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $off)))
+                         (v128.load (i32.add (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3))) (local.get $off))))))
+            (if (i32.ge_s (local.get $j) (i32.const 2))
+              (then (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $v)))
+              (else (v128.store64_lane 0 (i32.add (local.get $c) (local.get $off)) (local.get $v))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $cells)))
+        (call $tanhs (local.get $c) (local.get $tc) (local.get $sc) (local.get $H))
+        ;; h = o * tanh(c)
+        (call $mul (local.get $h) (i32.add (local.get $a) (i32.shl (local.get $hb) (i32.const 1))) (local.get $tc) (local.get $H))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $s (i32.add (local.get $s) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $c (i32.add (local.get $c) (local.get $hb)))
+        (local.set $tc (i32.add (local.get $tc) (local.get $hb)))
+        (local.set $sc (i32.add (local.get $sc) (local.get $hb)))
+        (local.set $h (i32.add (local.get $h) (local.get $hb)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; LSTM cell backward over `rows` rows of H units, as lstmCellBackward of elementwise.ts:
+  ;; total = dcf + dh o tanh'(c) -> dct; da = (total g i', total cPrev f', dh tanh(c) o', total i g').
+  ;; act, s, da: rows x 4H (act and s at the step); c, tc, sc: the step's rows x H (cPrev rows*H
+  ;; doubles before c when prev is 1, else 0); dh, dcf, dct: rows x H.
+  (func (export "lstmCellBackward") (param $act i32) (param $s i32) (param $c i32) (param $tc i32) (param $sc i32)
+                                    (param $dh i32) (param $dcf i32) (param $dct i32) (param $da i32)
+                                    (param $rows i32) (param $H i32) (param $prev i32)
+    (local $hb i32) (local $back i32) (local $off i32) (local $j i32)
+    (local $pa i32) (local $ps i32) (local $pd i32) (local $ph i32)
+    (local $cp v128) (local $dhv v128) (local $tot v128) (local $two i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $back (i32.mul (local.get $hb) (local.get $rows)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $off (i32.const 0))
+        (local.set $j (local.get $H))
+        (block $unitsDone
+          (loop $units
+            (br_if $unitsDone (i32.le_s (local.get $j) (i32.const 0)))
+            (local.set $two (i32.ge_s (local.get $j) (i32.const 2)))
+            (local.set $pa (i32.add (local.get $act) (local.get $off)))
+            (local.set $ps (i32.add (local.get $s) (local.get $off)))
+            (local.set $pd (i32.add (local.get $da) (local.get $off)))
+            (local.set $ph (i32.add (local.get $c) (local.get $off)))
+            (local.set $cp (v128.const f64x2 0 0))
+            (if (local.get $prev)
+              (then (local.set $cp (v128.load (i32.sub (local.get $ph) (local.get $back))))))
+            (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $off))))
+            ;; total = dcFuture + dh * o * tanh'(c)
+            (local.set $tot (f64x2.add (v128.load (i32.add (local.get $dcf) (local.get $off)))
+              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $hb) (i32.const 1)))))
+                         (v128.load (i32.add (local.get $sc) (local.get $off))))))
+            (call $put2 (i32.add (local.get $dct) (local.get $off)) (local.get $tot) (local.get $two))
+            ;; da_i = total * g * i'
+            (call $put2 (local.get $pd)
+              (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pa) (i32.mul (local.get $hb) (i32.const 3)))))
+                         (v128.load (local.get $ps)))
+              (local.get $two))
+            ;; da_f = total * cPrev * f'
+            (call $put2 (i32.add (local.get $pd) (local.get $hb))
+              (f64x2.mul (f64x2.mul (local.get $tot) (local.get $cp)) (v128.load (i32.add (local.get $ps) (local.get $hb))))
+              (local.get $two))
+            ;; da_o = dh * tanh(c) * o'
+            (call $put2 (i32.add (local.get $pd) (i32.shl (local.get $hb) (i32.const 1)))
+              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $tc) (local.get $off))))
+                         (v128.load (i32.add (local.get $ps) (i32.shl (local.get $hb) (i32.const 1)))))
+              (local.get $two))
+            ;; da_g = total * i * g'
+            (call $put2 (i32.add (local.get $pd) (i32.mul (local.get $hb) (i32.const 3)))
+              (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (local.get $pa)))
+                         (v128.load (i32.add (local.get $ps) (i32.mul (local.get $hb) (i32.const 3)))))
+              (local.get $two))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $units)))
+        (local.set $act (i32.add (local.get $act) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $s (i32.add (local.get $s) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $da (i32.add (local.get $da) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $c (i32.add (local.get $c) (local.get $hb)))
+        (local.set $tc (i32.add (local.get $tc) (local.get $hb)))
+        (local.set $sc (i32.add (local.get $sc) (local.get $hb)))
+        (local.set $dh (i32.add (local.get $dh) (local.get $hb)))
+        (local.set $dcf (i32.add (local.get $dcf) (local.get $hb)))
+        (local.set $dct (i32.add (local.get $dct) (local.get $hb)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; Stores both lanes of v at p when two is nonzero, else lane 0 only.
+  (func $put2 (param $p i32) (param $v v128) (param $two i32)
+    (if (local.get $two)
+      (then (v128.store (local.get $p) (local.get $v)))
+      (else (v128.store64_lane 0 (local.get $p) (local.get $v)))))
+
+  ;; The LSTM cell path to the previous step: dcf[n, j] = dct[n, j] * f[n, j] for `rows` rows of
+  ;; H units; f: the step's forget gates (rows 4H doubles apart), dct and dcf: rows x H.
+  (func (export "lstmCarry") (param $dct i32) (param $f i32) (param $dcf i32) (param $rows i32) (param $H i32)
+    (local $hb i32)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (call $mul (local.get $dcf) (local.get $dct) (local.get $f) (local.get $H))
+        (local.set $dct (i32.add (local.get $dct) (local.get $hb)))
+        (local.set $dcf (i32.add (local.get $dcf) (local.get $hb)))
+        (local.set $f (i32.add (local.get $f) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; max |v[i]| over n doubles, 0 for n = 0; NaNs are skipped, as in the JS loop (pmax keeps
+  ;; the running maximum when compared with NaN).
+  (func (export "maxAbs") (param $p i32) (param $n i32) (result f64)
+    (local $m v128) (local $r f64) (local $v f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+        (local.set $m (f64x2.pmax (local.get $m) (f64x2.abs (v128.load (local.get $p)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next)))
+    (local.set $r (f64x2.extract_lane 0 (local.get $m)))
+    (local.set $v (f64x2.extract_lane 1 (local.get $m)))
+    (if (f64.gt (local.get $v) (local.get $r)) (then (local.set $r (local.get $v))))
+    (if (local.get $n)
+      (then
+        (local.set $v (f64.abs (f64.load (local.get $p))))
+        (if (f64.gt (local.get $v) (local.get $r)) (then (local.set $r (local.get $v))))))
+    (local.get $r))
+
+  ;; sum of (v[i] * f)^2 over n doubles, in two lanes (even and odd i) added at the end.
+  (func (export "sumSquares") (param $p i32) (param $n i32) (param $f f64) (result f64)
+    (local $s v128) (local $fv v128) (local $x v128) (local $r f64) (local $y f64)
+    (local.set $fv (f64x2.splat (local.get $f)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.lt_s (local.get $n) (i32.const 2)))
+        (local.set $x (f64x2.mul (v128.load (local.get $p)) (local.get $fv)))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (local.get $x) (local.get $x))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (br $next)))
+    (local.set $r (f64.add (f64x2.extract_lane 0 (local.get $s)) (f64x2.extract_lane 1 (local.get $s))))
+    (if (local.get $n)
+      (then
+        (local.set $y (f64.mul (f64.load (local.get $p)) (local.get $f)))
+        (local.set $r (f64.add (local.get $r) (f64.mul (local.get $y) (local.get $y))))))
+    (local.get $r))
+
+  ;; out[j] = sum over the rows n of da[n, j], da: rows x g, summed from 0 in row order.
+  (func (export "columnSums") (param $da i32) (param $rows i32) (param $g i32) (param $out i32)
+    (local $gb i32) (local $p i32) (local $k i32) (local $s v128)
+    (local.set $gb (i32.shl (local.get $g) (i32.const 3)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $g) (i32.const 0)))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $p (local.get $da))
+        (local.set $k (local.get $rows))
+        (block $colDone
+          (loop $col
+            (br_if $colDone (i32.eqz (local.get $k)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (local.get $gb)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+            (br $col)))
+        (call $put2 (local.get $out) (local.get $s) (i32.ge_s (local.get $g) (i32.const 2)))
+        (local.set $da (i32.add (local.get $da) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $g (i32.sub (local.get $g) (i32.const 2)))
+        (br $next))))
+)

@@ -1,0 +1,310 @@
+// WebAssembly SIMD (f64x2) versions of the hot dense kernels of linalg.ts / cellBackward.ts,
+// working on a float64 arena that lives in WebAssembly memory.
+//
+// ONE ARENA AT A TIME: there is a single module-level WebAssembly memory per process (strictly,
+// per JS realm: each worker thread has its own), and every arena is a view of it from byte 0. createWasmArena reuses that memory,
+// growing it when asked for more; growing detaches the old ArrayBuffer, so every view into an
+// earlier arena (its `mem` and all subarrays taken from it) becomes empty, and even without a
+// grow a new arena overwrites (zeroes) the old one's doubles. So only the most recently created
+// arena may be used; finish with one probe's arena before creating the next.
+//
+// Typical use: `const arena = createWasmArena(size); const ws = new Workspace(arena.mem);` then
+// pass the workspace's views (ws.take(...), subarrays) to arena.kernels.
+//
+// Instantiation is synchronous (new WebAssembly.Module / Instance): fine in Node and Electron
+// utility processes, not meant for a browser main thread.
+import { KERNELS_WASM_BASE64 } from './kernelsBinary';
+
+export interface Arena {
+  /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
+  mem: Float64Array;
+  kernels: Kernels;
+  /** v[off + i] := exp(v[off + i]) for i < len, each value <= 0: the exp the activations use (for tests). */
+  expNonPositive(v: Float64Array, off: number, len: number): void;
+  /** v[off + i] := expm1(v[off + i]) for i < len, each value in [-1, 0]: tanh's expm1 (for tests). */
+  expm1Small(v: Float64Array, off: number, len: number): void;
+}
+
+/**
+ * Same semantics as linalg.ts (see each method); results agree with the JS loops up to rounding
+ * (the summation order differs). Every Float64Array argument MUST be a view into the live arena's
+ * `mem` (the kernel uses view.byteOffset + off * 8 as the address); a view of anything else, or a
+ * range that runs past the end of its view, throws a RangeError. Outputs must not overlap inputs.
+ */
+export interface Kernels {
+  /** out[M x P] += A[M x K] @ B[K x P], row-major. */
+  gemmAcc(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void;
+  /** out[M x P] = A[M x K] @ B[K x P], row-major. */
+  gemm(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void;
+  /** out[n*M + m] = dot(row n, row m) of A[M x K] at aOff, for m >= n; the lower triangle is left alone. */
+  gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void;
+  /**
+   * out[K x G] += A_rows^T (K x N) @ da (N x G), where A_rows is N rows of K at aOff; out and da
+   * start at their views' index 0 (transposeTimes(..., accumulate = true) of cellBackward.ts).
+   * Unlike the JS loop this does not skip zero entries of A, so a non-finite da entry times a
+   * zero of A gives NaN here where the JS version leaves out unchanged.
+   */
+  transposeTimesAcc(A: Float64Array, aOff: number, K: number, da: Float64Array, N: number, G: number, out: Float64Array): void;
+
+  // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
+  // a SIMD port of fdlibm's exp (Math.exp's algorithm; within an ulp of it) and derive expm1
+  // from it, so values and slopes agree with the JS ones to a few ulps; the products, maxAbs
+  // and columnSums agree bit for bit; sumSquares adds in a different order.
+  /** One LSTM step (gates, cells, tanh(c), hidden states) over N rows of H units. */
+  lstmForwardStep(A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array,
+    Hs: Float64Array, hOff: number, N: number, H: number, hasPrev: boolean): void;
+  /** RNN step: A := tanh(A), slope := tanh'(A), Hs := A, over len doubles. */
+  tanhForward(A: Float64Array, aOff: number, slope: Float64Array, Hs: Float64Array, hOff: number, len: number): void;
+  /** da[i] = dh[i] * slope[sOff + i]. */
+  rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: number, da: Float64Array, len: number): void;
+  /** LSTM cell backward at one step: dct and da from dh and dcFuture. */
+  lstmCellBackward(act: Float64Array, slope: Float64Array, aOff: number, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array,
+    cOff: number, dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array, N: number, H: number, hasPrev: boolean): void;
+  /** dcFuture[n*H + j] = dct[n*H + j] * act[aOff + n*4H + H + j]. */
+  lstmCarry(dct: Float64Array, act: Float64Array, aOff: number, dcFuture: Float64Array, N: number, H: number): void;
+  /** max |v[i]| over [off, off + len), 0 when empty; NaNs are skipped. */
+  maxAbs(v: Float64Array, off: number, len: number): number;
+  /** v[i] *= factor over [off, off + len). */
+  scale(v: Float64Array, off: number, len: number, factor: number): void;
+  /** sum of (v[i] * factor)^2 over [off, off + len). */
+  sumSquares(v: Float64Array, off: number, len: number, factor: number): number;
+  /** out[j] = sum_n da[n*G + j], j < G. */
+  columnSums(da: Float64Array, N: number, G: number, out: Float64Array): void;
+}
+
+// The WebAssembly API, typed locally: the node tsconfig has no DOM lib, and @types/node does
+// not declare WebAssembly.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(deltaPages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+}
+interface WasmExports {
+  gemm(o: number, a: number, b: number, m: number, k: number, p: number, acc: number): void;
+  transposeTimesAcc(a: number, k: number, da: number, n: number, g: number, o: number): void;
+  gramUpper(out: number, a: number, m: number, k: number): void;
+  expNonPositive(p: number, n: number): void;
+  expm1Small(p: number, n: number): void;
+  lstmForwardStep(a: number, s: number, c: number, tc: number, sc: number, h: number, rows: number, H: number, prev: number): void;
+  tanhForward(a: number, s: number, h: number, n: number): void;
+  mul(dst: number, x: number, y: number, n: number): void;
+  lstmCellBackward(act: number, s: number, c: number, tc: number, sc: number, dh: number, dcf: number, dct: number, da: number,
+    rows: number, H: number, prev: number): void;
+  lstmCarry(dct: number, f: number, dcf: number, rows: number, H: number): void;
+  maxAbs(p: number, n: number): number;
+  scale(p: number, n: number, f: number): void;
+  sumSquares(p: number, n: number, f: number): number;
+  columnSums(da: number, rows: number, g: number, out: number): void;
+}
+
+const PAGE_BYTES = 65536;
+/** wasm32 addresses 4 GiB: 65536 pages. */
+const MAX_PAGES = 65536;
+/** The most doubles an arena can hold (all of wasm32's memory but two doubles of slack, see createWasmArena). */
+export const MAX_WASM_ARENA_DOUBLES = (MAX_PAGES * PAGE_BYTES) / 8 - 2;
+
+let compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
+let memory: WasmMemory | null = null;
+let exportsOf: WasmExports | null = null;
+/** Doubles from byte 0 that may be nonzero (everything past them is still fresh, zero memory). */
+let dirtyDoubles = 0;
+
+function wasmApi(): WasmApi | null {
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  return api && typeof api.Module === 'function' ? api : null;
+}
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled kernel module, or null when this runtime has no WebAssembly or no SIMD. */
+function compiledModule(): object | null {
+  if (compiled === undefined) {
+    const api = wasmApi();
+    try {
+      compiled = api ? new api.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+    } catch {
+      compiled = null; // CompileError: SIMD (or WebAssembly itself) is disabled
+    }
+  }
+  return compiled;
+}
+
+/** Whether WebAssembly with fixed-width SIMD is available, so createWasmArena can succeed. */
+export function wasmSimdAvailable(): boolean {
+  return compiledModule() !== null;
+}
+
+/**
+ * A float64 arena of at least `doubles` elements (exactly `doubles`, zero-filled) backed by
+ * WebAssembly memory, or null if WebAssembly SIMD is unavailable, `doubles` exceeds wasm32's
+ * 4 GiB (MAX_WASM_ARENA_DOUBLES) or the memory cannot grow that far (out of memory).
+ *
+ * Reuses and grows one module-level memory, which never shrinks (see releaseWasmMemory).
+ * Creating an arena invalidates every earlier arena: only one arena is live at a time per
+ * process.
+ */
+export function createWasmArena(doubles: number): Arena | null {
+  if (!Number.isSafeInteger(doubles) || doubles < 0) throw new RangeError(`createWasmArena: bad size ${doubles}`);
+  if (doubles > MAX_WASM_ARENA_DOUBLES) return null;
+  const module = compiledModule();
+  const api = wasmApi();
+  if (module === null || api === null) return null;
+  // Two doubles of slack past the arena: the elementwise kernels read a full 16 bytes for an
+  // odd last element (see kernels.wat).
+  const pages = Math.max(1, Math.ceil(((doubles + 2) * 8) / PAGE_BYTES));
+  try {
+    if (memory === null) {
+      const mem = new api.Memory({ initial: pages, maximum: MAX_PAGES });
+      const instance = new api.Instance(module, { env: { memory: mem } });
+      memory = mem;
+      exportsOf = instance.exports as unknown as WasmExports;
+      dirtyDoubles = 0;
+    } else {
+      const have = memory.buffer.byteLength / PAGE_BYTES;
+      if (pages > have) memory.grow(pages - have);
+    }
+  } catch {
+    return null; // RangeError: the memory cannot be reserved or grown this far
+  }
+  const mem = new Float64Array(memory.buffer, 0, doubles);
+  mem.fill(0, 0, Math.min(doubles, dirtyDoubles));
+  dirtyDoubles = Math.max(dirtyDoubles, doubles);
+  const kernels = makeKernels(memory.buffer, exportsOf!);
+  const w = exportsOf!;
+  return {
+    mem,
+    kernels,
+    expNonPositive(v, off, len) {
+      checkDim('expNonPositive', len);
+      if (len > 0) w.expNonPositive(viewAddr(memory!.buffer, v, off, len, 'expNonPositive'), len);
+    },
+    expm1Small(v, off, len) {
+      checkDim('expm1Small', len);
+      if (len > 0) w.expm1Small(viewAddr(memory!.buffer, v, off, len, 'expm1Small'), len);
+    },
+  };
+}
+
+/**
+ * Drops the module-level memory (and with it every arena), so the garbage collector can return
+ * it to the system; the next createWasmArena starts a fresh one. For long-lived processes after
+ * a very large probe.
+ */
+export function releaseWasmMemory(): void {
+  memory = null;
+  exportsOf = null;
+  dirtyDoubles = 0;
+}
+
+function checkDim(name: string, d: number): void {
+  if (!Number.isInteger(d) || d < 0 || d > 0x7fffffff) throw new RangeError(`${name}: bad dimension ${d}`);
+}
+
+/** The byte address of view[off], checking that view[off .. off+len) lies in the view of buffer. */
+function viewAddr(buffer: ArrayBuffer, view: Float64Array, off: number, len: number, name: string): number {
+  if (view.buffer !== buffer) {
+    throw new RangeError(`${name}: not a view into the live wasm arena (arenas are invalidated by createWasmArena)`);
+  }
+  if (!(Number.isInteger(off) && off >= 0 && off + len <= view.length)) {
+    throw new RangeError(`${name}: [${off}, ${off + len}) is outside its view of ${view.length} doubles`);
+  }
+  return view.byteOffset + off * 8;
+}
+
+function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
+  const addr = (view: Float64Array, off: number, len: number, name: string): number => viewAddr(buffer, view, off, len, name);
+  /** Checks that every dimension is a nonnegative integer; true when the output is nonempty. */
+  function dims(name: string, outRows: number, outCols: number, inner: number): boolean {
+    checkDim(name, outRows);
+    checkDim(name, outCols);
+    checkDim(name, inner);
+    return outRows > 0 && outCols > 0;
+  }
+  function product(acc: 0 | 1, name: string) {
+    return (out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void => {
+      if (!dims(name, M, P, K)) return;
+      // With K = 0 the kernel stores zeros (gemm) or leaves out as it is (gemmAcc).
+      w.gemm(addr(out, oOff, M * P, `${name} out`), addr(A, aOff, M * K, `${name} A`), addr(B, bOff, K * P, `${name} B`), M, K, P, acc);
+    };
+  }
+  return {
+    gemmAcc: product(1, 'gemmAcc'),
+    gemm: product(0, 'gemm'),
+    gramUpper(out, A, aOff, M, K) {
+      if (!dims('gramUpper', M, M, K)) return;
+      w.gramUpper(addr(out, 0, M * M, 'gramUpper out'), addr(A, aOff, M * K, 'gramUpper A'), M, K);
+    },
+    transposeTimesAcc(A, aOff, K, da, N, G, out) {
+      if (!dims('transposeTimesAcc', K, G, N) || N === 0) return;
+      w.transposeTimesAcc(addr(A, aOff, N * K, 'transposeTimesAcc A'), K, addr(da, 0, N * G, 'transposeTimesAcc da'), N, G,
+        addr(out, 0, K * G, 'transposeTimesAcc out'));
+    },
+    lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, hasPrev) {
+      if (!dims('lstmForwardStep', N, H, 0) || N * H === 0) return;
+      const NH = N * H;
+      const G = 4 * H;
+      const back = hasPrev ? NH : 0;
+      w.lstmForwardStep(
+        addr(A, aOff, N * G, 'lstmForwardStep A'), addr(slope, aOff, N * G, 'lstmForwardStep slope'),
+        addr(C, hOff - back, NH + back, 'lstmForwardStep C') + back * 8, addr(tanhC, hOff, NH, 'lstmForwardStep tanhC'),
+        addr(slopeC, hOff, NH, 'lstmForwardStep slopeC'), addr(Hs, hOff, NH, 'lstmForwardStep Hs'), N, H, hasPrev ? 1 : 0);
+    },
+    tanhForward(A, aOff, slope, Hs, hOff, len) {
+      checkDim('tanhForward', len);
+      if (len === 0) return;
+      w.tanhForward(addr(A, aOff, len, 'tanhForward A'), addr(slope, aOff, len, 'tanhForward slope'), addr(Hs, hOff, len, 'tanhForward Hs'), len);
+    },
+    rnnCellBackward(dh, slope, sOff, da, len) {
+      checkDim('rnnCellBackward', len);
+      if (len === 0) return;
+      w.mul(addr(da, 0, len, 'rnnCellBackward da'), addr(dh, 0, len, 'rnnCellBackward dh'), addr(slope, sOff, len, 'rnnCellBackward slope'), len);
+    },
+    lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, dct, da, N, H, hasPrev) {
+      if (!dims('lstmCellBackward', N, H, 0) || N * H === 0) return;
+      const NH = N * H;
+      const G = 4 * H;
+      const back = hasPrev ? NH : 0;
+      w.lstmCellBackward(
+        addr(act, aOff, N * G, 'lstmCellBackward act'), addr(slope, aOff, N * G, 'lstmCellBackward slope'),
+        addr(C, cOff - back, NH + back, 'lstmCellBackward C') + back * 8, addr(tanhC, cOff, NH, 'lstmCellBackward tanhC'),
+        addr(slopeC, cOff, NH, 'lstmCellBackward slopeC'), addr(dh, 0, NH, 'lstmCellBackward dh'),
+        addr(dcFuture, 0, NH, 'lstmCellBackward dcFuture'), addr(dct, 0, NH, 'lstmCellBackward dct'),
+        addr(da, 0, N * G, 'lstmCellBackward da'), N, H, hasPrev ? 1 : 0);
+    },
+    lstmCarry(dct, act, aOff, dcFuture, N, H) {
+      if (!dims('lstmCarry', N, H, 0) || N * H === 0) return;
+      const G = 4 * H;
+      // The forget gates: N rows of H, 4H apart, from aOff + H.
+      w.lstmCarry(addr(dct, 0, N * H, 'lstmCarry dct'), addr(act, aOff + H, (N - 1) * G + H, 'lstmCarry act'),
+        addr(dcFuture, 0, N * H, 'lstmCarry dcFuture'), N, H);
+    },
+    maxAbs(v, off, len) {
+      checkDim('maxAbs', len);
+      return len === 0 ? 0 : w.maxAbs(addr(v, off, len, 'maxAbs'), len);
+    },
+    scale(v, off, len, factor) {
+      checkDim('scale', len);
+      if (len > 0) w.scale(addr(v, off, len, 'scale'), len, factor);
+    },
+    sumSquares(v, off, len, factor) {
+      checkDim('sumSquares', len);
+      return len === 0 ? 0 : w.sumSquares(addr(v, off, len, 'sumSquares'), len, factor);
+    },
+    columnSums(da, N, G, out) {
+      if (!dims('columnSums', N, G, 0)) {
+        if (G > 0) out.fill(0, 0, G);
+        return;
+      }
+      w.columnSums(addr(da, 0, N * G, 'columnSums da'), N, G, addr(out, 0, G, 'columnSums out'));
+    },
+  };
+}

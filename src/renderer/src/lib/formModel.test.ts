@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SWEEP_SPEC, sweepSpecSchema } from '../../../shared/sweepSpec';
+import { checkForm, fieldOf, formFromSpec, parseNumberList, specFromForm } from './formModel';
+
+describe('form model', () => {
+  it('round-trips the default spec', () => {
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    const check = checkForm(form);
+    expect(check.valid).toBe(true);
+    expect(sweepSpecSchema.parse(specFromForm(form))).toEqual(DEFAULT_SWEEP_SPEC);
+  });
+  it('parses lists with commas, spaces and semicolons; junk becomes NaN', () => {
+    expect(parseNumberList('16, 64 256;1e3')).toEqual([16, 64, 256, 1000]);
+    expect(parseNumberList('1, x')).toEqual([1, NaN]);
+  });
+  it('names the field and the allowed range', () => {
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    form.H = '0';
+    form.Tlist = '16, 200000';
+    form.whGain = 'abc';
+    form.rnn = false;
+    form.lstm = false;
+    const { errors, valid } = checkForm(form);
+    expect(valid).toBe(false);
+    expect(errors.H).toBe('H must be an integer in [1, 4096]');
+    expect(errors.T).toBe('T must be an integer in [1, 100000]');
+    expect(errors['init.whGain']).toMatch(/init\.whGain must be a .*number/);
+    expect(errors.archs).toMatch(/archs must list at least one/);
+  });
+  it('builds ranges and seed counts', () => {
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    form.Tmode = 'range';
+    form.Trange = { from: '16', to: '1024', count: '4', scale: 'log' };
+    form.seedsMode = 'count';
+    form.seedsCount = '3';
+    const spec = specFromForm(form);
+    expect(spec.T).toEqual({ from: 16, to: 1024, count: 4, scale: 'log' });
+    expect(spec.seeds).toEqual({ count: 3 });
+    expect(checkForm(form).valid).toBe(true);
+    form.Trange.from = '0';
+    expect(checkForm(form).errors.T).toMatch(/log range needs from > 0|T must be/);
+  });
+  it('maps issue paths to fields', () => {
+    expect(fieldOf('T.3')).toBe('T');
+    expect(fieldOf('forgetBias.count')).toBe('forgetBias');
+    expect(fieldOf('init.whGain')).toBe('init.whGain');
+    expect(fieldOf('')).toBe('form');
+  });
+});

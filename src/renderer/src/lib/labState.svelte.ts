@@ -1,0 +1,51 @@
+// The app's shared live state: the sweep list, kept current by progress events.
+import type { LabClient, ProgressEvent, SweepSummary } from '../../../shared/labApi';
+
+export type View = 'new' | 'queue' | 'curves' | 'summary' | 'export';
+
+export class LabState {
+  sweeps = $state<SweepSummary[]>([]);
+  loading = $state(true);
+  error = $state<string | null>(null);
+  view = $state<View>('new');
+  /** The sweep the curve and summary views show. */
+  selectedSweepId = $state<number | null>(null);
+  /** Bumped on every progress event, so views can reload what they show. */
+  progressTick = $state(0);
+  lastEvent = $state<ProgressEvent | null>(null);
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(readonly client: LabClient) {}
+
+  start(): () => void {
+    this.unsubscribe = this.client.onProgress((e) => this.onProgress(e));
+    void this.refresh();
+    return () => this.unsubscribe?.();
+  }
+
+  async refresh(): Promise<void> {
+    const r = await this.client.listSweeps();
+    this.loading = false;
+    if (!r.ok) {
+      this.error = r.error.message;
+      return;
+    }
+    this.error = null;
+    this.sweeps = [...r.value].sort((a, b) => b.id - a.id);
+    if (this.selectedSweepId === null || !this.sweeps.some((s) => s.id === this.selectedSweepId)) {
+      this.selectedSweepId = this.sweeps.find((s) => s.probes.done > 0)?.id ?? this.sweeps[0]?.id ?? null;
+    }
+  }
+
+  upsert(s: SweepSummary): void {
+    const i = this.sweeps.findIndex((x) => x.id === s.id);
+    if (i >= 0) this.sweeps[i] = s;
+    else this.sweeps = [s, ...this.sweeps].sort((a, b) => b.id - a.id);
+  }
+
+  private onProgress(e: ProgressEvent): void {
+    this.upsert(e.sweep);
+    this.lastEvent = e;
+    this.progressTick++;
+  }
+}
