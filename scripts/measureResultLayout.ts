@@ -3,8 +3,8 @@
 //   npx tsx scripts/measureResultLayout.ts
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { statSync } from 'node:fs';
-import { tempDir } from '../src/core/testing/labTestSupport';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const PROBES = 200;
 const STEPS = 1024;
@@ -22,7 +22,7 @@ function open(path: string): Database.Database {
 }
 
 export function measure() {
-  const dir = tempDir('seqlab-layout-');
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-layout-'));
   const data = Array.from({ length: PROBES }, curves);
 
   const blobPath = join(dir, 'blob.sqlite');
@@ -59,11 +59,13 @@ export function measure() {
   rows.pragma('wal_checkpoint(TRUNCATE)');
   rows.close();
   const size = (p: string) => statSync(p).size;
-  return {
+  const out = {
     probes: PROBES, steps: STEPS,
     blob: { writeMsPerProbe: +blobWriteMs.toFixed(3), load200CurvesMs: +blobLoadMs.toFixed(1), bytes: size(blobPath), curves: loadedBlob.length },
     rows: { writeMsPerProbe: +rowWriteMs.toFixed(3), load200CurvesMs: +rowLoadMs.toFixed(1), bytes: size(rowPath), curves: byProbe.size },
   };
+  rmSync(dir, { recursive: true, force: true });
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(measure(), null, 1));

@@ -1,8 +1,17 @@
 // The elementwise kernels of a probe in plain JS: the activations of the forward pass (values
 // and slopes taken from the pre-activation, exact when saturated) and the elementwise parts of
 // backprop. These are the reference semantics of the WebAssembly SIMD versions in wasm/, which
-// compute the same formulas in the same order (their exp differs from Math.exp by at most an
-// ulp or so, so activations agree to a few ulps; the pure products agree bit for bit).
+// compute the same formulas in the same order with SIMD ports of fdlibm's exp and expm1 (the
+// algorithms of V8's Math.exp and Math.expm1), so they agree with these bit for bit in every
+// test so far (the tests allow 4 ulps); only sumSquares adds in another order.
+
+/** A[aOff + r*G + j] += b[j] for r < rows, j < G: the bias of every step's pre-activations. */
+export function addBias(A: Float64Array, aOff: number, rows: number, G: number, b: Float64Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = aOff + r * G;
+    for (let j = 0; j < G; j++) A[o + j] += b[j];
+  }
+}
 
 /** v[i] := sigmoid(v[i]) and slope[i] := sigmoid'(v[i]) = e^{-|a|} / (1 + e^{-|a|})^2. */
 export function sigmoidInPlace(v: Float64Array, slope: Float64Array, i: number): void {

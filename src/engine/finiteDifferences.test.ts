@@ -72,7 +72,7 @@ describe('finite differences agree with the engine', () => {
     const { N, D, H, T } = config;
 
     it(`${c.arch} bf=${c.forgetBias}: full-gradient norms of L = sum_t L_t`, () => {
-      const total = (i: ProbeInputs) => runProbe(config, { inputs: i }).forward.loss!;
+      const total = (i: ProbeInputs) => runProbe(config, { inputs: i, totalLoss: true }).forward.loss!;
       const r = runProbe(config, { inputs, fullGradients: true });
       expect(rel(r.fullGradNorms!.dWx, norm(numericGradient(total, inputs, 'Wx')))).toBeLessThan(TOL);
       expect(rel(r.fullGradNorms!.dWh, norm(numericGradient(total, inputs, 'Wh')))).toBeLessThan(TOL);

@@ -1,7 +1,7 @@
 // The forward pass of a vanilla RNN or an LSTM over the whole sequence, keeping what backprop
 // needs: pre-activations (for exact derivatives), hidden states and, for the LSTM, cells.
 import { gateWidth, type Arch } from './probeConfig';
-import { type ProbeInputs, toTimeMajor } from './inputs';
+import { type ProbeInputs, copyTimeMajor } from './inputs';
 import type { Workspace } from './workspace';
 import type { Kernels } from './linalg';
 import { sigmoidInPlace, tanhInto } from './elementwise';
@@ -70,12 +70,13 @@ export interface ForwardHooks {
   hidden?: (t: number, Hs: Float64Array, offset: number) => void;
 }
 
-export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: ForwardHooks): ForwardTrace {
+/** `doutStep`: only that step of dout is used (and copied); undefined: every step. */
+export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: ForwardHooks, doutStep?: number): ForwardTrace {
   const { T, N, D, H, G } = d;
   const X = ws.take(T * N * D);
-  X.set(toTimeMajor(inputs.x, N, T, D));
+  copyTimeMajor(inputs.x, X, N, T, D);
   const dout = ws.take(T * N * H);
-  dout.set(toTimeMajor(inputs.dout, N, T, H));
+  copyTimeMajor(inputs.dout, dout, N, T, H, doutStep);
   const h0 = ws.take(N * H);
   h0.set(inputs.h0);
   const Wx = ws.take(D * G);
@@ -98,13 +99,10 @@ export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: 
   const tanhC = lstm ? ws.take(T * N * H) : new Float64Array(0);
   const slopeC = lstm ? ws.take(T * N * H) : new Float64Array(0);
 
-  const { gemm, gemmAcc, tanhForward, lstmForwardStep } = ws.kernels;
+  const { gemm, gemmAcc, addBias, tanhForward, lstmForwardStep } = ws.kernels;
   // The input projection of every step at once, then the recurrent part step by step.
   gemm(A, 0, X, 0, Wx, 0, T * N, D, G);
-  for (let r = 0; r < T * N; r++) {
-    const o = r * G;
-    for (let j = 0; j < G; j++) A[o + j] += b[j];
-  }
+  addBias(A, 0, T * N, G, b);
   for (let t = 0; t < T; t++) {
     const aOff = t * N * G;
     const hOff = t * N * H;
@@ -177,11 +175,10 @@ export interface ForwardSummary {
 
 export function summarizeForward(f: ForwardTrace, allDout: boolean): ForwardSummary {
   const { T, N, H } = f;
-  let loss = 0;
-  let sq = 0;
-  for (let i = 0; i < T * N * H; i++) {
-    loss += f.dout[i] * f.Hs[i];
-    sq += f.Hs[i] * f.Hs[i];
+  let loss: number | null = null;
+  if (allDout) {
+    loss = 0;
+    for (let i = 0; i < T * N * H; i++) loss += f.dout[i] * f.Hs[i];
   }
-  return { loss: allDout ? loss : null, hFro: Math.sqrt(sq), hLast: f.Hs.slice((T - 1) * N * H, T * N * H) };
+  return { loss, hFro: Math.sqrt(f.kernels.sumSquares(f.Hs, 0, T * N * H, 1)), hLast: f.Hs.slice((T - 1) * N * H, T * N * H) };
 }

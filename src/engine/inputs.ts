@@ -51,15 +51,17 @@ function scale(a: Float64Array, s: number): void {
   for (let i = 0; i < a.length; i++) a[i] *= s;
 }
 
-/** (N, T, F) -> (T, N, F), so that one step's batch is contiguous. */
-export function toTimeMajor(a: Float64Array, N: number, T: number, F: number): Float64Array {
-  const out = new Float64Array(a.length);
+/**
+ * Copies (N, T, F) into (T, N, F), so that one step's batch is contiguous; with `onlyStep`, just
+ * that step's rows (the rest of `out` is left as it is).
+ */
+export function copyTimeMajor(a: Float64Array, out: Float64Array, N: number, T: number, F: number, onlyStep?: number): void {
+  const from = onlyStep ?? 0;
+  const to = onlyStep === undefined ? T : onlyStep + 1;
   for (let n = 0; n < N; n++) {
-    for (let t = 0; t < T; t++) {
+    for (let t = from; t < to; t++) {
       const src = (n * T + t) * F;
-      const dst = (t * N + n) * F;
-      for (let f = 0; f < F; f++) out[dst + f] = a[src + f];
+      out.set(a.subarray(src, src + F), (t * N + n) * F);
     }
   }
-  return out;
 }

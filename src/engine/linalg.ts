@@ -1,7 +1,7 @@
 // Dense float64 kernels over flat row-major arrays. The loops are unrolled by hand because V8
 // does not vectorize: four rows of B per pass over an output row halves its loads and stores.
 import {
-  columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, tanhForward,
+  addBias, columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, tanhForward,
 } from './elementwise';
 
 /** out[M x P] += A[M x K] @ B[K x P]. */
@@ -103,6 +103,7 @@ export interface Kernels {
   gemm: typeof gemm;
   gramUpper: typeof gramUpper;
   transposeTimesAcc: typeof transposeTimesAcc;
+  addBias: typeof addBias;
   lstmForwardStep: typeof lstmForwardStep;
   tanhForward: typeof tanhForward;
   rnnCellBackward: typeof rnnCellBackward;
@@ -116,5 +117,5 @@ export interface Kernels {
 
 export const jsKernels: Kernels = {
   gemmAcc, gemm, gramUpper, transposeTimesAcc,
-  lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums,
+  addBias, lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums,
 };

@@ -7,11 +7,13 @@ import { fullGradientDoubles, fullGradientNorms, type FullGradNorms } from './fu
 import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeConfig';
 import { validateProbeConfig } from './probeLimits';
 import { Workspace } from './workspace';
-import { probeTheory, type ProbeTheory } from './theory';
+import { probeTheory, theoryDoubles, type ProbeTheory } from './theory';
 
 export interface ProbeOptions extends BackwardOptions {
   /** Also compute the full gradients of L = sum_t L_t (one more backward pass). */
   fullGradients?: boolean;
+  /** Also report the total loss L = sum_t L_t (reads every step's dout). */
+  totalLoss?: boolean;
   /** Compute the whole (loss step t, step k) table: O(T^2) work, O(T^2) memory. */
   lossTable?: boolean;
   /** Use these inputs instead of drawing them from the seed (tests only). */
@@ -36,14 +38,17 @@ export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): P
   validateProbeConfig(config);
   const d = dimsOf(config.arch, config.T, config.N, config.D, config.H);
   // The total loss and the extra passes read every step's dout; a single-loss probe reads one.
-  const needsAllDout = Boolean(options.fullGradients || options.lossTable);
+  const needsAllDout = Boolean(options.fullGradients || options.lossTable || options.totalLoss);
   const inputs = options.inputs ?? buildInputs(config, needsAllDout ? undefined : config.lossStep);
-  const ws = Workspace.create(forwardDoubles(d) + backwardDoubles(d) + (options.fullGradients ? fullGradientDoubles(d) : 0));
-  const trace = runForward(d, inputs, ws, options.forwardHooks);
-  const forward = summarizeForward(trace, needsAllDout || options.inputs !== undefined);
+  const ws = Workspace.create(
+    forwardDoubles(d) + backwardDoubles(d) + theoryDoubles(d) + (options.fullGradients ? fullGradientDoubles(d) : 0),
+  );
+  const allDout = needsAllDout;
+  const trace = runForward(d, inputs, ws, options.forwardHooks, allDout ? undefined : config.lossStep);
+  const forward = summarizeForward(trace, allDout);
   const scratch = ws.take(backwardDoubles(d));
   const lossStepNorms = backwardFromLossStep(trace, config.lossStep, Workspace.within(ws, scratch), options);
-  const result: ProbeResult = { config, forward, theory: probeTheory(trace), lossStepNorms };
+  const result: ProbeResult = { config, forward, theory: probeTheory(trace, ws), lossStepNorms };
   if (options.fullGradients) result.fullGradNorms = fullGradientNorms(trace, ws);
   if (options.lossTable) {
     result.lossTable = [];

@@ -1,7 +1,8 @@
 // Forward-pass statistics behind the charts' theory overlays: the RNN's per-step factor
 // g * sqrt(E[tanh'(a)^2]), the Pascanu-Mikolov-Bengio bound sigma_max(Wh), and the LSTM's mean
 // forget gate.
-import type { ForwardTrace } from './forward';
+import type { Dims, ForwardTrace } from './forward';
+import type { Workspace } from './workspace';
 
 export interface ProbeTheory {
   whSpectralNorm: number;
@@ -9,40 +10,52 @@ export interface ProbeTheory {
   meanSlope: number;
 }
 
-export function probeTheory(f: ForwardTrace): ProbeTheory {
-  const { T, N, H, G } = f;
-  let sum = 0;
-  if (f.arch === 'rnn') {
-    for (let i = 0; i < T * N * H; i++) sum += f.slope[i] * f.slope[i];
-    return { whSpectralNorm: spectralNorm(f.Wh, H, G), meanSlope: Math.sqrt(sum / (T * N * H)) };
-  }
-  for (let r = 0; r < T * N; r++) for (let j = 0; j < H; j++) sum += f.act[r * G + H + j];
-  return { whSpectralNorm: spectralNorm(f.Wh, H, G), meanSlope: sum / (T * N * H) };
+export function theoryDoubles(d: Dims): number {
+  return d.H * d.H + d.G;
 }
 
-/** Largest singular value of W (rows x cols) by power iteration on W^T W. */
-export function spectralNorm(W: Float64Array, rows: number, cols: number, iterations = 100): number {
-  let v = new Float64Array(cols).fill(1 / Math.sqrt(cols));
-  const u = new Float64Array(rows);
-  let sigma = 0;
+export function probeTheory(f: ForwardTrace, ws: Workspace): ProbeTheory {
+  const { T, N, H, G, kernels } = f;
+  const count = T * N * H;
+  const whSpectralNorm = spectralNormOf(f, ws.take(H * H));
+  const columns = ws.take(G);
+  if (f.arch === 'rnn') {
+    return { whSpectralNorm, meanSlope: Math.sqrt(kernels.sumSquares(f.slope, 0, count, 1) / count) };
+  }
+  kernels.columnSums(f.act, T * N, G, columns);
+  let sum = 0;
+  for (let j = H; j < 2 * H; j++) sum += columns[j];
+  return { whSpectralNorm, meanSlope: sum / count };
+}
+
+/** sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)): power iteration on the small H x H gram matrix. */
+function spectralNormOf(f: ForwardTrace, gram: Float64Array): number {
+  const { H, G } = f;
+  f.kernels.gramUpper(gram, f.Wh, 0, H, G);
+  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
+  return Math.sqrt(largestEigenvalue(gram, H));
+}
+
+/** Largest eigenvalue of a symmetric positive semi-definite n x n matrix, by power iteration. */
+export function largestEigenvalue(S: Float64Array, n: number, iterations = 300): number {
+  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
+  let next = new Float64Array(n);
+  let lambda = 0;
   for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < rows; i++) {
+    for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let j = 0; j < cols; j++) s += W[i * cols + j] * v[j];
-      u[i] = s;
+      for (let j = 0; j < n; j++) s += S[i * n + j] * v[j];
+      next[i] = s;
     }
-    const next = new Float64Array(cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) next[j] += W[i * cols + j] * u[i];
     let norm = 0;
-    for (let j = 0; j < cols; j++) norm += next[j] * next[j];
+    for (let i = 0; i < n; i++) norm += next[i] * next[i];
     norm = Math.sqrt(norm);
     if (norm === 0) return 0;
-    const estimate = Math.sqrt(norm);
-    for (let j = 0; j < cols; j++) next[j] /= norm;
-    v = next;
+    for (let i = 0; i < n; i++) next[i] /= norm;
+    [v, next] = [next, v];
     // A chart overlay: nine digits are plenty.
-    if (Math.abs(estimate - sigma) <= 1e-9 * estimate) return estimate;
-    sigma = estimate;
+    if (Math.abs(norm - lambda) <= 1e-9 * norm) return norm;
+    lambda = norm;
   }
-  return sigma;
+  return lambda;
 }

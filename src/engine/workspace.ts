@@ -19,7 +19,8 @@ export class Workspace {
    * creating the next one invalidates the previous one's views.
    */
   static create(size: number, preferWasm = kernelPreference() !== 'js'): Workspace {
-    const arena = preferWasm ? createWasmArena(size) : null;
+    // Every probe buffer is written before it is read: no need to clear a reused arena.
+    const arena = preferWasm ? createWasmArena(size, false) : null;
     return arena ? new Workspace(arena.mem, arena.kernels) : new Workspace(new Float64Array(size), jsKernels);
   }
 

@@ -54,7 +54,7 @@ describe('seqlab probe', () => {
     [['--arch', 'rnn', '--T', 'ten'], /--T must be an integer.*"ten"/],
     [['--arch', 'rnn', '--T', '4', '--forget-bias', 'nan'], /--forget-bias must be a number/],
     [['--arch', 'rnn', '--T', '4', '--loss-step', '4'], /--loss-step.*\[0, 3\]/],
-    [['--arch', 'lstm', '--T', '1000000', '--N', '4096', '--H', '4096'], /needs .*TiB.*reduce T, N, D or H/],
+    [['--arch', 'lstm', '--T', '1000000', '--N', '4096', '--H', '4096'], /needs [0-9.]+ [KMGTP]iB.*reduce T, N, D or H/],
   ])('rejects %j with one line naming the flag and range', (args, message) => {
     const r = seqlab('probe', ...(args as string[]));
     expect(r.code).not.toBe(0);

@@ -122,6 +122,22 @@ describe('seqlab sweep (the headless runner)', () => {
     expect(dumpLab(db)).toEqual(dumpLab(uninterrupted()));
   });
 
+  it('exits 1 when probes fail, and --retry-failed reruns them on the next run', () => {
+    const dir = tempDir();
+    const db = join(dir, 'lab.sqlite');
+    const spec = writeSpec(dir);
+    const hook = join(dir, 'hook.json');
+    writeFileSync(hook, JSON.stringify({ match: { arch: 'lstm', T: 16, forgetBias: 2, seed: 2 }, mode: 'throw' }));
+    const first = cli(['sweep', spec, '--db', db, '--workers', '2'], { SEQLAB_TEST_FAIL_FILE: hook });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/seqlab: sweep 1: 1 probe\(s\) failed/);
+    expect(cli(['sweep', spec, '--db', db]).code).toBe(1); // resuming does not retry by itself
+    const retried = cli(['sweep', spec, '--db', db, '--retry-failed']);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stderr).toMatch(/retrying 1 failed probe/);
+    expect(dumpLab(db)).toEqual(dumpLab(uninterrupted()));
+  });
+
   it('exits non-zero with one clear line on bad flags, bad files and invalid specs', () => {
     const dir = tempDir();
     const spec = writeSpec(dir);

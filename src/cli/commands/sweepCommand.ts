@@ -15,6 +15,7 @@ interface SweepFlags {
   db: string;
   workers?: number;
   shard?: { index: number; count: number };
+  retryFailed?: boolean;
 }
 
 export function registerSweepCommand(program: Command): void {
@@ -25,6 +26,7 @@ export function registerSweepCommand(program: Command): void {
     .requiredOption('--db <file>', 'lab file (SQLite), created if missing')
     .option('--workers <n>', 'worker processes (default: cores - 1)', parseWorkers)
     .option('--shard <i/n>', 'run only the i-th of n deterministic shards of the probe list', parseShard)
+    .option('--retry-failed', 'when resuming, run the probes that failed before again')
     .action(async (specPath: string, flags: SweepFlags) => {
       const spec = readSpec(specPath);
       // Reject a bad spec before the lab file is even created.
@@ -52,12 +54,17 @@ export function registerSweepCommand(program: Command): void {
         }
         const sweep = queued.value;
         const bar = progressBar(sweep.id);
+        if (queued.value.resumed) bar.note(`resuming sweep ${sweep.id} "${sweep.name}" (${sweep.probes.done}/${sweep.probes.total} done)`);
+        if (queued.value.resumed && flags.retryFailed && sweep.probes.failed > 0) {
+          const retried = await lab.retryFailed(sweep.id);
+          if (!retried.ok) throw new CliError(retried.error.message, 1);
+          bar.note(`retrying ${sweep.probes.failed} failed probe(s)`);
+        }
         const unsubscribe = lab.onProgress(bar.update);
         bar.update({ sweep });
-        if (queued.value.resumed) bar.note(`resuming sweep ${sweep.id} "${sweep.name}" (${sweep.probes.done}/${sweep.probes.total} done)`);
         const final = await lab.waitForSweep(sweep.id);
         unsubscribe();
-        if (interrupted) return await new Promise<never>(() => {});
+        if (interrupted) return; // the SIGINT handler is closing the lab and exits 130
         if (!final.ok) throw new CliError(final.error.message, 1);
         bar.finish(final.value);
         await lab.close();

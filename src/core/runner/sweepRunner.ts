@@ -16,6 +16,8 @@ export interface RunnerOptions {
   /** A batch is filled until its work (T*N*(D+H)*G) reaches this, or maxBatch probes. */
   batchWork?: number;
   maxBatch?: number;
+  /** Idle workers are stopped after this long without work (default 30 s). */
+  idleMs?: number;
 }
 
 interface Slot {
@@ -29,6 +31,8 @@ interface Slot {
   killedOnPurpose: boolean;
   /** A 'skip' is on its way to it (work stealing); wait for the answer before asking again. */
   stealing: boolean;
+  /** Its process is gone; anything still arriving from it is ignored. */
+  dead: boolean;
   exited: Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export class SweepRunner {
   private fatal: Error | null = null;
   private readonly batchWork: number;
   private readonly maxBatch: number;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly store: LabStore, private readonly opts: RunnerOptions) {
     this.workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
@@ -153,11 +158,23 @@ export class SweepRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     const exits = [...this.slots].map((s) => {
       this.retire(s, true);
       return s.exited;
     });
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+
+  /** Starts the whole pool now (rather than on the first queued probe) and waits until it is ready. */
+  async warmUp(timeoutMs = 30_000): Promise<void> {
+    while (this.slots.size < this.workers && !this.stopped) this.spawnSlot();
+    const t0 = Date.now();
+    while ([...this.slots].some((s) => !s.ready)) {
+      if (this.fatal) throw this.fatal;
+      if (Date.now() - t0 > timeoutMs) throw new Error('workers did not start in time');
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   workerPids(): number[] {
@@ -185,14 +202,18 @@ export class SweepRunner {
     const handle = this.opts.spawn();
     let markExited!: () => void;
     const slot: Slot = {
-      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false,
+      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false, dead: false,
       exited: new Promise<void>((r) => (markExited = r)),
     };
-    handle.onMessage((msg) => this.onMessage(slot, msg));
+    handle.onMessage((msg) => this.guarded(() => this.onMessage(slot, msg)));
     handle.onExit((code, reason) => {
+      slot.dead = true;
       this.slots.delete(slot);
       markExited();
-      if (!slot.killedOnPurpose) this.onCrash(slot, reason);
+      this.guarded(() => {
+        if (!slot.killedOnPurpose) this.onCrash(slot, reason);
+        else this.pump(); // a replacement may be needed for other sweeps' probes
+      });
     });
     this.slots.add(slot);
     return slot;
@@ -217,34 +238,72 @@ export class SweepRunner {
     slot.batch.clear();
     for (const s of touched) this.settle(s);
     if (this.spawnFailures >= MAX_SPAWN_FAILURES && !this.fatal) {
-      this.fatal = new Error(`worker processes fail to start (${reason})`);
-      for (const [id, list] of this.waiters) {
-        for (const w of list) w.reject(this.fatal);
-        this.waiters.delete(id);
-      }
+      this.halt(new Error(`worker processes fail to start (${reason})`));
       return;
     }
     this.pump();
   }
 
+  /**
+   * Runs an event handler; an error there (the disk is full, the file went away) must not crash
+   * the host process (Electron's main, the lab server): the runner halts and reports it instead.
+   */
+  private guarded(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.halt(new Error(`the sweep runner stopped: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+
+  /** Stops dispatching and fails every waiter with this error; running workers are stopped. */
+  private halt(error: Error): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    for (const [id, list] of this.waiters) {
+      for (const w of list) w.reject(error);
+      this.waiters.delete(id);
+    }
+    for (const slot of this.slots) {
+      try {
+        this.retire(slot, true);
+      } catch {
+        slot.handle.kill(); // the store is what failed: just stop the process
+      }
+    }
+  }
+
+  /** Why the runner halted, if it did. */
+  get haltedBy(): Error | null {
+    return this.fatal;
+  }
+
   private onMessage(slot: Slot, msg: FromWorker): void {
-    if (slot.killedOnPurpose) return;
+    if (slot.killedOnPurpose || slot.dead) return;
     switch (msg.type) {
       case 'ready':
         slot.ready = true;
         this.spawnFailures = 0;
         break;
       case 'started':
+        // Cancelled while this news was in flight: stop it now, as cancel would have.
+        if (this.store.getProbe(msg.probeId)?.status === 'cancelled') {
+          slot.batch.delete(msg.probeId);
+          this.retire(slot, true);
+          return;
+        }
         slot.current = msg.probeId;
         this.store.markStarted(msg.probeId);
         return;
       case 'done': {
         const sweepId = slot.batch.get(msg.probeId);
+        // A probe cancelled meanwhile stays cancelled.
+        const store = sweepId !== undefined && this.store.getProbe(msg.probeId)?.status === 'running';
+        // Stored before it leaves the batch: if storing throws, the halt requeues it.
+        if (store) this.store.storeResult(msg.probeId, msg.outcome);
         slot.batch.delete(msg.probeId);
         slot.current = null;
-        // A probe cancelled meanwhile stays cancelled.
-        if (sweepId !== undefined && this.store.getProbe(msg.probeId)?.status === 'running') {
-          this.store.storeResult(msg.probeId, msg.outcome);
+        if (store && sweepId !== undefined) {
           this.tracker.record(sweepId);
           this.emitProbe(sweepId, msg.probeId);
           this.settle(sweepId);
@@ -253,10 +312,10 @@ export class SweepRunner {
       }
       case 'error': {
         const sweepId = slot.batch.get(msg.probeId);
+        if (sweepId !== undefined) this.store.failAttempt(msg.probeId, msg.message);
         slot.batch.delete(msg.probeId);
         slot.current = null;
         if (sweepId !== undefined) {
-          this.store.failAttempt(msg.probeId, msg.message);
           this.emitProbe(sweepId, msg.probeId);
           this.settle(sweepId);
         }
@@ -286,7 +345,10 @@ export class SweepRunner {
       const s = this.store.getSweep(id)?.status;
       return s === 'queued' || s === 'running';
     });
-    if (runnable.length === 0) return;
+    if (runnable.length === 0) {
+      this.reapIdleLater();
+      return;
+    }
     const queuedNow = this.store.countQueued(runnable);
     const idle = (s: Slot) => s.ready && !s.killedOnPurpose && s.batch.size === 0;
     let left = queuedNow;
@@ -310,6 +372,17 @@ export class SweepRunner {
       this.spawnSlot();
       queued--;
     }
+  }
+
+  /** With nothing to run, stop the idle workers after a while (they cost memory, not CPU). */
+  private reapIdleLater(): void {
+    if (this.idleTimer || this.slots.size === 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.stopped || this.active.size > 0) return;
+      for (const slot of this.slots) if (slot.batch.size === 0) this.retire(slot, false);
+    }, this.opts.idleMs ?? 30_000);
+    this.idleTimer.unref();
   }
 
   /** Sends one batch (at most `share` probes); returns how many. */

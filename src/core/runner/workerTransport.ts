@@ -46,7 +46,9 @@ export function forkSpawner(workerPath: string = defaultWorkerPath(), opts: Fork
       exited = true;
       for (const cb of exitListeners) cb(code, reason);
     };
-    child.on('exit', (code, signal) => finish(code, signal ? `worker killed by ${signal}` : `worker exited with code ${code}`));
+    // 'close' (not 'exit'): it comes after the IPC channel is drained, so every message the
+    // worker sent before dying (a 'started', a 'done') is handled before its death is.
+    child.on('close', (code, signal) => finish(code, signal ? `worker killed by ${signal}` : `worker exited with code ${code}`));
     child.on('error', (err) => {
       // Spawn failures and IPC errors: make sure the process is gone, then report once.
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -99,6 +99,64 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(readFileSync(file.location, 'utf8').trimEnd().split('\n')).toHaveLength(exported.rows + 1);
   });
 
+  it('reports workers that cannot start instead of retrying forever', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'lab.sqlite');
+    const broken = join(dir, 'broken-worker.mjs');
+    writeFileSync(broken, 'process.exit(1);\n');
+    const service = await openLabService({ dbPath, workers: 1, spawnWorker: forkSpawner(broken) });
+    open.push(service);
+    const sweep = unwrap(await service.queueSweep(SPEC));
+    const r = await service.waitForSweep(sweep.id);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/worker processes fail to start/);
+    expect(countRows(dbPath, `SELECT count(*) AS n FROM probes WHERE status = 'running'`)).toBe(0);
+    expect(countRows(dbPath, `SELECT max(attempts) AS n FROM probes`)).toBe(0);
+  });
+
+  it('stops idle workers after a while and starts them again for the next sweep', async () => {
+    const service = await openLabService({ dbPath: join(tempDir(), 'lab.sqlite'), workers: 2, workerIdleMs: 100 });
+    open.push(service);
+    const first = unwrap(await service.queueSweep(SPEC));
+    unwrap(await service.waitForSweep(first.id));
+    await waitUntil(() => service.workerPids().length === 0, 5000, 'idle workers to stop');
+    const second = unwrap(await service.queueSweep({ ...SPEC, name: 'second' }));
+    expect(unwrap(await service.waitForSweep(second.id)).probes.done).toBe(12);
+  });
+
+  it('runs the same worker file through an Electron-style process.parentPort channel', async () => {
+    const dir = tempDir();
+    // Stand-in for Electron's utility process: parentPort with MessageEvent-like { data }.
+    const harness = join(dir, 'parentPort.mjs');
+    writeFileSync(harness, [
+      'const send = process.send.bind(process);',
+      'process.parentPort = {',
+      '  postMessage: (m) => send({ viaParentPort: true, m }),',
+      "  on: (ev, cb) => process.on('message', (m) => cb({ data: m })),",
+      '};',
+    ].join('\n'));
+    const base = forkSpawner(WORKER, { execArgv: ['--import', harness] });
+    let wrapped = 0;
+    const spawnWorker = () => {
+      const h = base();
+      return {
+        ...h,
+        pid: h.pid,
+        onMessage: (cb: Parameters<typeof h.onMessage>[0]) =>
+          h.onMessage((raw) => {
+            const env = raw as unknown as { viaParentPort?: boolean; m: Parameters<typeof cb>[0] };
+            if (env.viaParentPort) wrapped++;
+            cb(env.viaParentPort ? env.m : raw);
+          }),
+      };
+    };
+    const service = await openLabService({ dbPath: join(dir, 'lab.sqlite'), workers: 2, spawnWorker });
+    open.push(service);
+    const sweep = unwrap(await service.queueSweep(SPEC));
+    expect(unwrap(await service.waitForSweep(sweep.id)).probes.done).toBe(12);
+    expect(wrapped).toBeGreaterThan(12);
+  });
+
   it('rejects invalid specs and arguments with field-named issues and queues nothing', async () => {
     const { service, dbPath } = await lab();
     const bad: [unknown, string][] = [
@@ -175,6 +233,8 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
   it('cancels a sweep: the running probe is stopped, queued ones cancelled, and the pool keeps working', async () => {
     const { service, hookFile } = await lab({ hook: { match: { arch: 'lstm', T: 32, forgetBias: 0, seed: 2 }, mode: 'hang', once: true }, workers: 1 });
     const sweep = unwrap(await service.queueSweep(SPEC));
+    // A second sweep waits behind the first (one worker); it must run once the first is cancelled.
+    const other = unwrap(await service.queueSweep({ ...SPEC, name: 'waiting behind' }));
     await waitUntil(() => existsSync(`${hookFile}.fired`) && readFileSync(`${hookFile}.fired`, 'utf8').length > 0, 20_000, 'the hook to fire');
     const pid = Number(readFileSync(`${hookFile}.fired`, 'utf8'));
     const cancelled = unwrap(await service.cancelSweep(sweep.id));
@@ -183,8 +243,7 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(cancelled.probes.cancelled).toBeGreaterThan(0);
     await waitUntil(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 5000, 'the hung worker to die');
     expect(unwrap(await service.waitForSweep(sweep.id)).status).toBe('cancelled');
-    const again = unwrap(await service.queueSweep({ ...SPEC, name: 'after cancel' }));
-    expect(unwrap(await service.waitForSweep(again.id)).status).toBe('done');
+    expect(unwrap(await service.waitForSweep(other.id)).probes).toMatchObject({ done: 12, cancelled: 0 });
   });
 
   it('pauses (unstarted probes go back to the queue, nothing runs) and resumes to completion', async () => {

@@ -31,6 +31,8 @@ export interface LabServiceOptions {
   nativeBinding?: string;
   /** Resume every unfinished sweep in the file at open (default true; the CLI resumes only its own). */
   resumeUnfinished?: boolean;
+  /** Stop idle workers after this long with nothing to run (default 30 s). */
+  workerIdleMs?: number;
 }
 
 export interface Shard {
@@ -99,7 +101,11 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
   const dbPath = resolve(opts.dbPath);
   const db = openLabDatabase(dbPath, { nativeBinding: opts.nativeBinding });
   const store = new LabStore(db);
-  const runner = new SweepRunner(store, { spawn: opts.spawnWorker ?? forkSpawner(), workers: opts.workers });
+  const runner = new SweepRunner(store, {
+    spawn: opts.spawnWorker ?? forkSpawner(),
+    workers: opts.workers,
+    idleMs: opts.workerIdleMs,
+  });
   runner.start(opts.resumeUnfinished ?? true);
   let closed = false;
 
@@ -127,6 +133,7 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
 
   const queue = (input: unknown, options: QueueOptions): Result<SweepSummary & { resumed: boolean }> => {
     if (closed) return fail('conflict', 'the lab is closed');
+    if (runner.haltedBy) return fail('internal', `${runner.haltedBy.message}; reopen the lab to run sweeps`);
     const { error, check } = checkSpec(input);
     if (error) return error;
     let shard: Shard | undefined;

@@ -1,17 +1,29 @@
 // Helpers for the sweep tests: temp folders, the built CLI/worker, and a comparable dump of a
 // lab file (everything but timings and attempt counts).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll } from 'vitest';
 import { findPackageRoot } from '../packageRoot';
 
 export const ROOT = findPackageRoot();
 export const CLI = join(ROOT, 'out', 'main', 'cli.js');
 export const WORKER = join(ROOT, 'out', 'main', 'probeWorker.js');
 
+const made: string[] = [];
+
+// Each test file that uses these helpers removes its folders when done (keep: SEQLAB_KEEP_TMP=1).
+afterAll(() => {
+  if (process.env.SEQLAB_KEEP_TMP) return;
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh folder in os.tmpdir(), removed after the test file. */
 export function tempDir(prefix = 'seqlab-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export interface LabDump {

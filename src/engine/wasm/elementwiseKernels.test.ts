@@ -165,6 +165,35 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
     }
   });
 
+  it('columnSums matches the JS loop bit for bit for any width', () => {
+    const u = rng(18);
+    const arena = createWasmArena(1 << 16)!;
+    for (const [N, G] of [[1, 1], [2, 3], [5, 1], [16, 256], [3, 33], [0, 4], [7, 0]]) {
+      const t = new Taker(arena);
+      const da = t.take(N * G, () => (u() - 0.5) * 10 ** (10 * u() - 5));
+      const out = t.take(G + 1, () => -9);
+      const want = out.slice();
+      jsKernels.columnSums(da, N, G, want);
+      arena.kernels.columnSums(da, N, G, out);
+      expectUlps(out, want, 0, `columnSums N=${N} G=${G}`);
+    }
+  });
+
+  it('addBias matches the JS loop bit for bit (odd widths, offsets)', () => {
+    const u = rng(17);
+    const arena = createWasmArena(1 << 18)!;
+    for (const [rows, G] of [[1, 1], [3, 5], [7, 4], [16, 256], [5, 33], [0, 3]]) {
+      const t = new Taker(arena);
+      const aOff = G + 1;
+      const A = t.take(aOff + rows * G + 2, () => (u() - 0.5) * 10);
+      const b = t.take(G, () => (u() - 0.5) * 10);
+      const want = A.slice();
+      jsKernels.addBias(want, aOff, rows, G, b);
+      arena.kernels.addBias(A, aOff, rows, G, b);
+      expectUlps(A, want, 0, `addBias rows=${rows} G=${G}`);
+    }
+  });
+
   it('the activations are exact where saturated and keep their sign and symmetry', () => {
     const arena = createWasmArena(1024)!;
     const t = new Taker(arena);

@@ -453,224 +453,325 @@
 
   ;; ---------------------------------------------------------------- elementwise kernels
   ;;
-  ;; The activations of forward.ts / elementwise.ts and the elementwise parts of backprop, two
-  ;; doubles per f64x2. Every loop takes n >= 0 doubles in pairs; an odd last element is computed
-  ;; from a full 16-byte load (its second lane reads the double after the range: createWasmArena
-  ;; leaves slack past the arena, so that load is always in bounds; its lane is never stored) and
-  ;; stored with store64_lane. Pure multiplies and sums use the same operations in the same order
-  ;; as the JS loops, so they agree bit for bit; the reductions (sumSquares) sum in two lanes.
+  ;; The activations of elementwise.ts (forward.ts) and the elementwise parts of backprop. The
+  ;; loops take n >= 0 doubles in blocks of two (one f64x2) or, for the activations, four (two
+  ;; f64x2 whose long exp chains overlap). A last, partial block is computed from full loads that
+  ;; read up to three doubles past the range (createWasmArena leaves that much slack past the
+  ;; arena, so the loads stay in bounds; the extra lanes are never stored) and stored lane by
+  ;; lane. Every kernel uses the same operations in the same order as its JS reference, so all
+  ;; agree bit for bit with it (exp and expm1 included, see below) but for sumSquares, which sums
+  ;; in two lanes.
   ;;
   ;; exp(x) for x <= 0 follows fdlibm's __ieee754_exp (V8's Math.exp) step by step: k = round(x
   ;; / ln2), r = hi - lo with hi = x - k ln2hi (exact: ln2hi has 32 bits) and lo = k ln2lo, the
   ;; Remez rational c = r - r^2 P(r^2), e^r = 1 - ((lo - r c / (2 - c)) - hi), then the scaling by
   ;; 2^k, done exactly for normal results (a power of two built from the exponent bits) and as
   ;; 2^(k+1000) then 2^-1000 for k < -1021, so a subnormal result is rounded once, and 1 + x for
-  ;; |x| < 2^-28 (so it matches Math.exp bit for bit but for rare cases). x is clamped to -746
-  ;; first (e^-746 rounds to 0; NaN stays NaN). Likewise expm1(x) for x in [-1, 0] follows fdlibm's
-  ;; expm1 (Math.expm1), whose reduction there has k = 0 or -1.
+  ;; |x| < 2^-28. x is clamped to -746 first (e^-746 rounds to 0; NaN stays NaN). Likewise
+  ;; expm1(x) for x in [-1, 0] follows fdlibm's expm1 (Math.expm1), whose reduction there has
+  ;; k = 0 or -1. Both agreed with Math.exp / Math.expm1 bit for bit on every one of millions of
+  ;; test points (elementwiseKernels.test.ts; fdlibm itself is within 1 ulp of e^x).
 
-  ;; exp(x) for x in [-746, 0] or NaN, as described above.
+  ;; Constants of the elementwise kernels, in both lanes (as globals, V8 loads them from memory
+  ;; instead of rebuilding each v128.const in registers: about 10% faster). fdlibm's names: ln2hi
+  ;; + ln2lo = ln2, P1..P5 the coefficients of exp, Q1..Q5 those of expm1; shifter = 1.5 * 2^52
+  ;; (adding it puts an integer-valued k in the low mantissa bits), expBias = 1023 << 52,
+  ;; halfLn2Bits = the first double whose high word exceeds that of ln2/2, minX = the clamp of
+  ;; exp's argument.
+  (global $invln2 v128 (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+  (global $ln2hi v128 (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+  (global $ln2lo v128 (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
+  (global $P1 v128 (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01))
+  (global $P2 v128 (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03))
+  (global $P3 v128 (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05))
+  (global $P4 v128 (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06))
+  (global $P5 v128 (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))
+  (global $two v128 (v128.const f64x2 2 2))
+  (global $kSubnormal v128 (v128.const f64x2 -1021 -1021))
+  (global $one v128 (v128.const f64x2 1 1))
+  (global $thousand v128 (v128.const f64x2 1000 1000))
+  (global $shifter v128 (v128.const f64x2 0x1.8p52 0x1.8p52))
+  (global $expBias v128 (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
+  (global $twoM1000 v128 (v128.const f64x2 0x1p-1000 0x1p-1000))
+  (global $twoM28 v128 (v128.const f64x2 0x1p-28 0x1p-28))
+  (global $halfLn2Bits v128 (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000))
+  (global $negLn2lo v128 (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10))
+  (global $half v128 (v128.const f64x2 0.5 0.5))
+  (global $Q1 v128 (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02))
+  (global $Q2 v128 (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03))
+  (global $Q3 v128 (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05))
+  (global $Q4 v128 (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06))
+  (global $Q5 v128 (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))
+  (global $three v128 (v128.const f64x2 3 3))
+  (global $six v128 (v128.const f64x2 6 6))
+  (global $twoM54 v128 (v128.const f64x2 0x1p-54 0x1p-54))
+  (global $minX v128 (v128.const f64x2 -746 -746))
+  (global $minusTwo v128 (v128.const f64x2 -2 -2))
+  (global $four v128 (v128.const f64x2 4 4))
+
   ;; exp of two vectors x0, x1 in [-746, 0] (or NaN), as described above, the two computations
   ;; interleaved so that their long dependency chains overlap.
   (func $exp2 (param $x0 v128) (param $x1 v128) (result v128 v128)
-    (local $kd0 v128) (local $kd1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $t0 v128) (local $t1 v128) (local $c0 v128) (local $c1 v128) (local $z0 v128) (local $z1 v128) (local $m0 v128) (local $m1 v128) (local $e0 v128) (local $e1 v128)
-    (local.set $kd0 (f64x2.nearest (f64x2.mul (local.get $x0) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))))
-    (local.set $kd1 (f64x2.nearest (f64x2.mul (local.get $x1) (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))))
-    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
-    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))))
-    (local.set $lo0 (f64x2.mul (local.get $kd0) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
-    (local.set $lo1 (f64x2.mul (local.get $kd1) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)))
+    (local $kd0 v128) (local $kd1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128)
+    (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $t0 v128) (local $t1 v128)
+    (local $c0 v128) (local $c1 v128) (local $z0 v128) (local $z1 v128) (local $m0 v128)
+    (local $m1 v128) (local $e0 v128) (local $e1 v128)
+    (local.set $kd0 (f64x2.nearest (f64x2.mul (local.get $x0) (global.get $invln2))))
+    (local.set $kd1 (f64x2.nearest (f64x2.mul (local.get $x1) (global.get $invln2))))
+    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (global.get $ln2hi))))
+    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (global.get $ln2hi))))
+    (local.set $lo0 (f64x2.mul (local.get $kd0) (global.get $ln2lo)))
+    (local.set $lo1 (f64x2.mul (local.get $kd1) (global.get $ln2lo)))
     (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
     (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
     (local.set $t0 (f64x2.mul (local.get $r0) (local.get $r0)))
     (local.set $t1 (f64x2.mul (local.get $r1) (local.get $r1)))
     (local.set $c0 (f64x2.sub (local.get $r0) (f64x2.mul (local.get $t0)
-      (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01) (f64x2.mul (local.get $t0)
-      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03) (f64x2.mul (local.get $t0)
-      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05) (f64x2.mul (local.get $t0)
-      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06) (f64x2.mul (local.get $t0)
-        (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+      (f64x2.add (global.get $P1) (f64x2.mul (local.get $t0)
+      (f64x2.add (global.get $P2) (f64x2.mul (local.get $t0)
+      (f64x2.add (global.get $P3) (f64x2.mul (local.get $t0)
+      (f64x2.add (global.get $P4) (f64x2.mul (local.get $t0)
+        (global.get $P5))))))))))))
     (local.set $c1 (f64x2.sub (local.get $r1) (f64x2.mul (local.get $t1)
-      (f64x2.add (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01) (f64x2.mul (local.get $t1)
-      (f64x2.add (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03) (f64x2.mul (local.get $t1)
-      (f64x2.add (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05) (f64x2.mul (local.get $t1)
-      (f64x2.add (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06) (f64x2.mul (local.get $t1)
-        (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))))))))))))
+      (f64x2.add (global.get $P1) (f64x2.mul (local.get $t1)
+      (f64x2.add (global.get $P2) (f64x2.mul (local.get $t1)
+      (f64x2.add (global.get $P3) (f64x2.mul (local.get $t1)
+      (f64x2.add (global.get $P4) (f64x2.mul (local.get $t1)
+        (global.get $P5))))))))))))
     (local.set $z0 (f64x2.sub (f64x2.sub (local.get $lo0)
-      (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c0)))) (local.get $hi0)))
+      (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (global.get $two) (local.get $c0)))) (local.get $hi0)))
     (local.set $z1 (f64x2.sub (f64x2.sub (local.get $lo1)
-      (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c1)))) (local.get $hi1)))
-    (local.set $m0 (f64x2.lt (local.get $kd0) (v128.const f64x2 -1021 -1021)))
-    (local.set $m1 (f64x2.lt (local.get $kd1) (v128.const f64x2 -1021 -1021)))
+      (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (global.get $two) (local.get $c1)))) (local.get $hi1)))
+    (local.set $m0 (f64x2.lt (local.get $kd0) (global.get $kSubnormal)))
+    (local.set $m1 (f64x2.lt (local.get $kd1) (global.get $kSubnormal)))
     (local.set $e0 (f64x2.mul
-      (f64x2.mul (f64x2.sub (v128.const f64x2 1 1) (local.get $z0))
-        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd0) (v128.and (local.get $m0) (v128.const f64x2 1000 1000)))
-                                         (v128.const f64x2 0x1.8p52 0x1.8p52)) (i32.const 52))
-                   (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
-      (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000) (v128.const f64x2 1 1) (local.get $m0))))
+      (f64x2.mul (f64x2.sub (global.get $one) (local.get $z0))
+        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd0) (v128.and (local.get $m0) (global.get $thousand)))
+                                         (global.get $shifter)) (i32.const 52))
+                   (global.get $expBias)))
+      (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $m0))))
     (local.set $e1 (f64x2.mul
-      (f64x2.mul (f64x2.sub (v128.const f64x2 1 1) (local.get $z1))
-        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd1) (v128.and (local.get $m1) (v128.const f64x2 1000 1000)))
-                                         (v128.const f64x2 0x1.8p52 0x1.8p52)) (i32.const 52))
-                   (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000)))
-      (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000) (v128.const f64x2 1 1) (local.get $m1))))
+      (f64x2.mul (f64x2.sub (global.get $one) (local.get $z1))
+        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd1) (v128.and (local.get $m1) (global.get $thousand)))
+                                         (global.get $shifter)) (i32.const 52))
+                   (global.get $expBias)))
+      (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $m1))))
     ;; As fdlibm, 1 + x for |x| < 2^-28.
-    (local.set $e0 (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x0)) (local.get $e0)
-      (f64x2.lt (f64x2.abs (local.get $x0)) (v128.const f64x2 0x1p-28 0x1p-28))))
-    (local.set $e1 (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x1)) (local.get $e1)
-      (f64x2.lt (f64x2.abs (local.get $x1)) (v128.const f64x2 0x1p-28 0x1p-28))))
+    (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $x0)) (local.get $e0)
+      (f64x2.lt (f64x2.abs (local.get $x0)) (global.get $twoM28))))
+    (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $x1)) (local.get $e1)
+      (f64x2.lt (f64x2.abs (local.get $x1)) (global.get $twoM28))))
     (local.get $e0) (local.get $e1))
 
-  ;; expm1(x) for x in [-1, 0] (other lanes give unspecified values), as fdlibm's expm1: k = -1
-  ;; when the high word of |x| exceeds that of ln2/2 (0x3fd62e42), with hi = x + ln2hi, lo =
-  ;; -ln2lo, r = hi - lo and c = (hi - r) - lo; else k = 0 and r = x. Then with hxs = r^2/2,
-  ;; r1 = 1 + hxs Q(hxs), t = 3 - r1 r/2, e = hxs (r1 - t) / (6 - r t): for k = 0,
-  ;; r - (r e - hxs); for k = -1, 0.5 (r - ((r (e - c) - c) - hxs)) - 0.5. |x| < 2^-54 gives x.
+  ;; expm1 of two vectors x0, x1 in [-1, 0] (other lanes give unspecified values), interleaved,
+  ;; as fdlibm's expm1: k = -1 when the high word of |x| exceeds that of ln2/2 (0x3fd62e42), with
+  ;; hi = x + ln2hi, lo = -ln2lo, r = hi - lo and c = (hi - r) - lo; else k = 0 and r = x. Then
+  ;; with hxs = r^2/2, q = 1 + hxs Q(hxs), t = 3 - q r/2, e = hxs (q - t) / (6 - r t): for
+  ;; k = 0, r - (r e - hxs); for k = -1, 0.5 (r - ((r (e - c) - c) - hxs)) - 0.5. |x| < 2^-54
+  ;; gives x.
   (func $expm1x2 (param $x0 v128) (param $x1 v128) (result v128 v128)
-    (local $abs0 v128) (local $abs1 v128) (local $km0 v128) (local $km1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $c0 v128) (local $c1 v128) (local $hfx0 v128) (local $hfx1 v128) (local $hxs0 v128) (local $hxs1 v128) (local $r10 v128) (local $r11 v128) (local $t0 v128) (local $t1 v128) (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128) (local $res0 v128) (local $res1 v128)
+    (local $abs0 v128) (local $abs1 v128) (local $km0 v128) (local $km1 v128) (local $hi0 v128)
+    (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128)
+    (local $c0 v128) (local $c1 v128) (local $hfx0 v128) (local $hfx1 v128) (local $hxs0 v128)
+    (local $hxs1 v128) (local $q0 v128) (local $q1 v128) (local $t0 v128) (local $t1 v128)
+    (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128) (local $res0 v128)
+    (local $res1 v128)
     (local.set $abs0 (f64x2.abs (local.get $x0)))
     (local.set $abs1 (f64x2.abs (local.get $x1)))
-    (local.set $km0 (f64x2.ge (local.get $abs0) (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000)))
-    (local.set $km1 (f64x2.ge (local.get $abs1) (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000)))
-    (local.set $hi0 (v128.bitselect (f64x2.add (local.get $x0) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+    (local.set $km0 (f64x2.ge (local.get $abs0) (global.get $halfLn2Bits)))
+    (local.set $km1 (f64x2.ge (local.get $abs1) (global.get $halfLn2Bits)))
+    (local.set $hi0 (v128.bitselect (f64x2.add (local.get $x0) (global.get $ln2hi))
                                    (local.get $x0) (local.get $km0)))
-    (local.set $hi1 (v128.bitselect (f64x2.add (local.get $x1) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+    (local.set $hi1 (v128.bitselect (f64x2.add (local.get $x1) (global.get $ln2hi))
                                    (local.get $x1) (local.get $km1)))
-    (local.set $lo0 (v128.and (local.get $km0) (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10)))
-    (local.set $lo1 (v128.and (local.get $km1) (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10)))
+    (local.set $lo0 (v128.and (local.get $km0) (global.get $negLn2lo)))
+    (local.set $lo1 (v128.and (local.get $km1) (global.get $negLn2lo)))
     (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
     (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
     (local.set $c0 (f64x2.sub (f64x2.sub (local.get $hi0) (local.get $r0)) (local.get $lo0)))
     (local.set $c1 (f64x2.sub (f64x2.sub (local.get $hi1) (local.get $r1)) (local.get $lo1)))
-    (local.set $hfx0 (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $r0)))
-    (local.set $hfx1 (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $r1)))
+    (local.set $hfx0 (f64x2.mul (global.get $half) (local.get $r0)))
+    (local.set $hfx1 (f64x2.mul (global.get $half) (local.get $r1)))
     (local.set $hxs0 (f64x2.mul (local.get $r0) (local.get $hfx0)))
     (local.set $hxs1 (f64x2.mul (local.get $r1) (local.get $hfx1)))
-    (local.set $r10 (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06) (f64x2.mul (local.get $hxs0)
-        (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))))))))))))
-    (local.set $r11 (f64x2.add (v128.const f64x2 1 1) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06) (f64x2.mul (local.get $hxs1)
-        (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))))))))))))
-    (local.set $t0 (f64x2.sub (v128.const f64x2 3 3) (f64x2.mul (local.get $r10) (local.get $hfx0))))
-    (local.set $t1 (f64x2.sub (v128.const f64x2 3 3) (f64x2.mul (local.get $r11) (local.get $hfx1))))
-    (local.set $e0 (f64x2.mul (local.get $hxs0) (f64x2.div (f64x2.sub (local.get $r10) (local.get $t0))
-      (f64x2.sub (v128.const f64x2 6 6) (f64x2.mul (local.get $r0) (local.get $t0))))))
-    (local.set $e1 (f64x2.mul (local.get $hxs1) (f64x2.div (f64x2.sub (local.get $r11) (local.get $t1))
-      (f64x2.sub (v128.const f64x2 6 6) (f64x2.mul (local.get $r1) (local.get $t1))))))
+    (local.set $q0 (f64x2.add (global.get $one) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (global.get $Q1) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (global.get $Q2) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (global.get $Q3) (f64x2.mul (local.get $hxs0)
+      (f64x2.add (global.get $Q4) (f64x2.mul (local.get $hxs0)
+        (global.get $Q5))))))))))))
+    (local.set $q1 (f64x2.add (global.get $one) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (global.get $Q1) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (global.get $Q2) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (global.get $Q3) (f64x2.mul (local.get $hxs1)
+      (f64x2.add (global.get $Q4) (f64x2.mul (local.get $hxs1)
+        (global.get $Q5))))))))))))
+    (local.set $t0 (f64x2.sub (global.get $three) (f64x2.mul (local.get $q0) (local.get $hfx0))))
+    (local.set $t1 (f64x2.sub (global.get $three) (f64x2.mul (local.get $q1) (local.get $hfx1))))
+    (local.set $e0 (f64x2.mul (local.get $hxs0) (f64x2.div (f64x2.sub (local.get $q0) (local.get $t0))
+      (f64x2.sub (global.get $six) (f64x2.mul (local.get $r0) (local.get $t0))))))
+    (local.set $e1 (f64x2.mul (local.get $hxs1) (f64x2.div (f64x2.sub (local.get $q1) (local.get $t1))
+      (f64x2.sub (global.get $six) (f64x2.mul (local.get $r1) (local.get $t1))))))
     (local.set $m0 (v128.bitselect
       ;; k = -1
-      (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.sub (local.get $r0)
+      (f64x2.sub (f64x2.mul (global.get $half) (f64x2.sub (local.get $r0)
         (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r0) (f64x2.sub (local.get $e0) (local.get $c0))) (local.get $c0)) (local.get $hxs0))))
-        (v128.const f64x2 0.5 0.5))
+        (global.get $half))
       ;; k = 0
       (f64x2.sub (local.get $r0) (f64x2.sub (f64x2.mul (local.get $r0) (local.get $e0)) (local.get $hxs0)))
       (local.get $km0)))
     (local.set $m1 (v128.bitselect
       ;; k = -1
-      (f64x2.sub (f64x2.mul (v128.const f64x2 0.5 0.5) (f64x2.sub (local.get $r1)
+      (f64x2.sub (f64x2.mul (global.get $half) (f64x2.sub (local.get $r1)
         (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r1) (f64x2.sub (local.get $e1) (local.get $c1))) (local.get $c1)) (local.get $hxs1))))
-        (v128.const f64x2 0.5 0.5))
+        (global.get $half))
       ;; k = 0
       (f64x2.sub (local.get $r1) (f64x2.sub (f64x2.mul (local.get $r1) (local.get $e1)) (local.get $hxs1)))
       (local.get $km1)))
-    (local.set $res0 (v128.bitselect (local.get $x0) (local.get $m0) (f64x2.lt (local.get $abs0) (v128.const f64x2 0x1p-54 0x1p-54))))
-    (local.set $res1 (v128.bitselect (local.get $x1) (local.get $m1) (f64x2.lt (local.get $abs1) (v128.const f64x2 0x1p-54 0x1p-54))))
+    (local.set $res0 (v128.bitselect (local.get $x0) (local.get $m0) (f64x2.lt (local.get $abs0) (global.get $twoM54))))
+    (local.set $res1 (v128.bitselect (local.get $x1) (local.get $m1) (f64x2.lt (local.get $abs1) (global.get $twoM54))))
     (local.get $res0) (local.get $res1))
 
-  ;; v[i] := exp(v[i]) for n doubles, each <= 0 (clamped to -746); for tests of $exp.
+  ;; Stores the first n (1 to 3) of the four doubles v0, v1 at p: the tail of a 4-at-a-time loop.
+  (func $tail4 (param $p i32) (param $v0 v128) (param $v1 v128) (param $n i32)
+    (if (i32.ge_s (local.get $n) (i32.const 2))
+      (then
+        (v128.store (local.get $p) (local.get $v0))
+        (if (i32.eq (local.get $n) (i32.const 3))
+          (then (v128.store64_lane offset=16 0 (local.get $p) (local.get $v1)))))
+      (else (v128.store64_lane 0 (local.get $p) (local.get $v0)))))
+
+  ;; v[i] := exp(v[i]) for n doubles, each <= 0 (clamped to -746); for tests of $exp2.
   (func (export "expNonPositive") (param $p i32) (param $n i32)
-    (local $e v128)
+    (local $e0 v128) (local $e1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (call $exp (f64x2.max (v128.load (local.get $p)) (v128.const f64x2 -746 -746)))
-        (local.set $e)
-        (call $put2 (local.get $p) (local.get $e) (i32.ge_s (local.get $n) (i32.const 2)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (call $exp2 (f64x2.pmax (v128.load (local.get $p)) (global.get $minX))
+                    (f64x2.pmax (v128.load offset=16 (local.get $p)) (global.get $minX)))
+        (local.set $e1)
+        (local.set $e0)
+        (if (i32.ge_s (local.get $n) (i32.const 4))
+          (then
+            (v128.store (local.get $p) (local.get $e0))
+            (v128.store offset=16 (local.get $p) (local.get $e1)))
+          (else (call $tail4 (local.get $p) (local.get $e0) (local.get $e1) (local.get $n))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
         (br $next))))
 
-  ;; v[i] := expm1(v[i]) for n doubles, each in [-1, 0]; for tests of $expm1.
+  ;; v[i] := expm1(v[i]) for n doubles, each in [-1, 0]; for tests of $expm1x2.
   (func (export "expm1Small") (param $p i32) (param $n i32)
+    (local $m0 v128) (local $m1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (call $put2 (local.get $p) (call $expm1 (v128.load (local.get $p))) (i32.ge_s (local.get $n) (i32.const 2)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+        (call $expm1x2 (v128.load (local.get $p)) (v128.load offset=16 (local.get $p)))
+        (local.set $m1)
+        (local.set $m0)
+        (if (i32.ge_s (local.get $n) (i32.const 4))
+          (then
+            (v128.store (local.get $p) (local.get $m0))
+            (v128.store offset=16 (local.get $p) (local.get $m1)))
+          (else (call $tail4 (local.get $p) (local.get $m0) (local.get $m1) (local.get $n))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
         (br $next))))
 
-  ;; v[i] := sigmoid(v[i]), slope[i] := sigmoid'(v[i]) for n doubles: with e = exp(-|a|) and
-  ;; d = 1 + e, sigmoid = (a >= 0 ? 1 : e) / d and sigmoid' = e / d^2.
+  ;; v[i] := sigmoid(v[i]), slope[i] := sigmoid'(v[i]) for n doubles, four at a time: with
+  ;; e = exp(-|a|) and d = 1 + e, sigmoid = (a >= 0 ? 1 : e) / d and sigmoid' = e / d^2.
   (func $sigmoids (param $p i32) (param $s i32) (param $n i32)
-    (local $a v128) (local $x v128) (local $e v128) (local $d v128)
-    (local $v v128) (local $sl v128)
+    (local $a0 v128) (local $a1 v128) (local $e0 v128) (local $e1 v128) (local $d0 v128) (local $d1 v128)
+    (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (local.set $a (v128.load (local.get $p)))
-        (local.set $x (f64x2.max (f64x2.neg (f64x2.abs (local.get $a))) (v128.const f64x2 -746 -746)))
-        (call $exp (local.get $x))
-        (local.set $e)
-        ;; The sigmoid and its slope.
-        (local.set $d (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
-        (local.set $v (f64x2.div
-          (v128.bitselect (v128.const f64x2 1 1) (local.get $e) (f64x2.ge (local.get $a) (v128.const f64x2 0 0)))
-          (local.get $d)))
-        (local.set $sl (f64x2.div (local.get $e) (f64x2.mul (local.get $d) (local.get $d))))
-        (if (i32.ge_s (local.get $n) (i32.const 2))
+        (local.set $a0 (v128.load (local.get $p)))
+        (local.set $a1 (v128.load offset=16 (local.get $p)))
+        (call $exp2 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a0))) (global.get $minX))
+                    (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a1))) (global.get $minX)))
+        (local.set $e1)
+        (local.set $e0)
+        (local.set $d0 (f64x2.add (global.get $one) (local.get $e0)))
+        (local.set $d1 (f64x2.add (global.get $one) (local.get $e1)))
+        (local.set $v0 (f64x2.div
+          (v128.bitselect (global.get $one) (local.get $e0) (f64x2.ge (local.get $a0) (v128.const f64x2 0 0)))
+          (local.get $d0)))
+        (local.set $v1 (f64x2.div
+          (v128.bitselect (global.get $one) (local.get $e1) (f64x2.ge (local.get $a1) (v128.const f64x2 0 0)))
+          (local.get $d1)))
+        (local.set $sl0 (f64x2.div (local.get $e0) (f64x2.mul (local.get $d0) (local.get $d0))))
+        (local.set $sl1 (f64x2.div (local.get $e1) (f64x2.mul (local.get $d1) (local.get $d1))))
+        (if (i32.ge_s (local.get $n) (i32.const 4))
           (then
-            (v128.store (local.get $p) (local.get $v))
-            (v128.store (local.get $s) (local.get $sl)))
+            (v128.store (local.get $p) (local.get $v0))
+            (v128.store offset=16 (local.get $p) (local.get $v1))
+            (v128.store (local.get $s) (local.get $sl0))
+            (v128.store offset=16 (local.get $s) (local.get $sl1)))
           (else
-            (v128.store64_lane 0 (local.get $p) (local.get $v))
-            (v128.store64_lane 0 (local.get $s) (local.get $sl))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $s (i32.add (local.get $s) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (call $tail4 (local.get $p) (local.get $v0) (local.get $v1) (local.get $n))
+            (call $tail4 (local.get $s) (local.get $sl0) (local.get $sl1) (local.get $n))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $s (i32.add (local.get $s) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
         (br $next))))
 
-  ;; dst[i] := tanh(src[i]), slope[i] := tanh'(src[i]) for n doubles (dst may be src). As
-  ;; forward.ts: for |a| >= 0.5, e = exp(-2|a|) and tanh = (1 - e) / (1 + e); below, m =
-  ;; expm1(-2|a|), e = 1 + m and tanh = -m / (2 + m); tanh' = 4e / (1 + e)^2; the sign of a last.
+  ;; dst[i] := tanh(src[i]), slope[i] := tanh'(src[i]) for n doubles, four at a time (dst may be
+  ;; src). As tanhInto of elementwise.ts: for |a| >= 0.5, e = exp(-2|a|) and tanh = (1 - e) /
+  ;; (1 + e); below, m = expm1(-2|a|), e = 1 + m and tanh = -m / (2 + m); tanh' = 4e / (1 + e)^2;
+  ;; the sign of a last. exp and expm1 are each skipped when no lane needs them.
   (func $tanhs (param $src i32) (param $dst i32) (param $s i32) (param $n i32)
-    (local $a v128) (local $abs v128) (local $x v128) (local $m v128)
-    (local $e v128) (local $small v128) (local $d v128) (local $v v128) (local $sl v128)
+    (local $a0 v128) (local $a1 v128) (local $abs0 v128) (local $abs1 v128) (local $x0 v128) (local $x1 v128)
+    (local $small0 v128) (local $small1 v128) (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128)
+    (local $d0 v128) (local $d1 v128) (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (local.set $a (v128.load (local.get $src)))
-        (local.set $abs (f64x2.abs (local.get $a)))
-        (local.set $x (f64x2.max (f64x2.mul (local.get $abs) (v128.const f64x2 -2 -2)) (v128.const f64x2 -746 -746)))
-        (call $exp (local.get $x))
-        (local.set $e)
-        (local.set $m (call $expm1 (local.get $x)))
-        (local.set $small (f64x2.lt (local.get $abs) (v128.const f64x2 0.5 0.5)))
-        (local.set $e (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $m)) (local.get $e) (local.get $small)))
-        (local.set $v (f64x2.abs (f64x2.div
-          (v128.bitselect (f64x2.neg (local.get $m)) (f64x2.sub (v128.const f64x2 1 1) (local.get $e)) (local.get $small))
-          (v128.bitselect (f64x2.add (v128.const f64x2 2 2) (local.get $m)) (f64x2.add (v128.const f64x2 1 1) (local.get $e)) (local.get $small)))))
-        (local.set $v (v128.bitselect (f64x2.neg (local.get $v)) (local.get $v) (f64x2.lt (local.get $a) (v128.const f64x2 0 0))))
-        (local.set $d (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
-        (local.set $sl (f64x2.div (f64x2.mul (v128.const f64x2 4 4) (local.get $e)) (f64x2.mul (local.get $d) (local.get $d))))
-        (if (i32.ge_s (local.get $n) (i32.const 2))
+        (local.set $a0 (v128.load (local.get $src)))
+        (local.set $a1 (v128.load offset=16 (local.get $src)))
+        (local.set $abs0 (f64x2.abs (local.get $a0)))
+        (local.set $abs1 (f64x2.abs (local.get $a1)))
+        (local.set $x0 (f64x2.pmax (f64x2.mul (local.get $abs0) (global.get $minusTwo)) (global.get $minX)))
+        (local.set $x1 (f64x2.pmax (f64x2.mul (local.get $abs1) (global.get $minusTwo)) (global.get $minX)))
+        (local.set $small0 (f64x2.lt (local.get $abs0) (global.get $half)))
+        (local.set $small1 (f64x2.lt (local.get $abs1) (global.get $half)))
+        (if (i32.eqz (i64x2.all_true (v128.and (local.get $small0) (local.get $small1))))
           (then
-            (v128.store (local.get $dst) (local.get $v))
-            (v128.store (local.get $s) (local.get $sl)))
+            (call $exp2 (local.get $x0) (local.get $x1))
+            (local.set $e1)
+            (local.set $e0)))
+        (if (v128.any_true (v128.or (local.get $small0) (local.get $small1)))
+          (then
+            (call $expm1x2 (local.get $x0) (local.get $x1))
+            (local.set $m1)
+            (local.set $m0)
+            (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $m0)) (local.get $e0) (local.get $small0)))
+            (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $m1)) (local.get $e1) (local.get $small1)))))
+        (local.set $v0 (f64x2.abs (f64x2.div
+          (v128.bitselect (f64x2.neg (local.get $m0)) (f64x2.sub (global.get $one) (local.get $e0)) (local.get $small0))
+          (v128.bitselect (f64x2.add (global.get $two) (local.get $m0)) (f64x2.add (global.get $one) (local.get $e0)) (local.get $small0)))))
+        (local.set $v1 (f64x2.abs (f64x2.div
+          (v128.bitselect (f64x2.neg (local.get $m1)) (f64x2.sub (global.get $one) (local.get $e1)) (local.get $small1))
+          (v128.bitselect (f64x2.add (global.get $two) (local.get $m1)) (f64x2.add (global.get $one) (local.get $e1)) (local.get $small1)))))
+        (local.set $v0 (v128.bitselect (f64x2.neg (local.get $v0)) (local.get $v0) (f64x2.lt (local.get $a0) (v128.const f64x2 0 0))))
+        (local.set $v1 (v128.bitselect (f64x2.neg (local.get $v1)) (local.get $v1) (f64x2.lt (local.get $a1) (v128.const f64x2 0 0))))
+        (local.set $d0 (f64x2.add (global.get $one) (local.get $e0)))
+        (local.set $d1 (f64x2.add (global.get $one) (local.get $e1)))
+        (local.set $sl0 (f64x2.div (f64x2.mul (global.get $four) (local.get $e0)) (f64x2.mul (local.get $d0) (local.get $d0))))
+        (local.set $sl1 (f64x2.div (f64x2.mul (global.get $four) (local.get $e1)) (f64x2.mul (local.get $d1) (local.get $d1))))
+        (if (i32.ge_s (local.get $n) (i32.const 4))
+          (then
+            (v128.store (local.get $dst) (local.get $v0))
+            (v128.store offset=16 (local.get $dst) (local.get $v1))
+            (v128.store (local.get $s) (local.get $sl0))
+            (v128.store offset=16 (local.get $s) (local.get $sl1)))
           (else
-            (v128.store64_lane 0 (local.get $dst) (local.get $v))
-            (v128.store64_lane 0 (local.get $s) (local.get $sl))))
-        (local.set $src (i32.add (local.get $src) (i32.const 16)))
-        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
-        (local.set $s (i32.add (local.get $s) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+            (call $tail4 (local.get $dst) (local.get $v0) (local.get $v1) (local.get $n))
+            (call $tail4 (local.get $s) (local.get $sl0) (local.get $sl1) (local.get $n))))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $s (i32.add (local.get $s) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
         (br $next))))
 
   ;; dst[i] = x[i] * y[i] for n doubles.
@@ -688,6 +789,30 @@
         (local.set $y (i32.add (local.get $y) (i32.const 16)))
         (local.set $n (i32.sub (local.get $n) (i32.const 2)))
         (br $next))))
+
+  ;; a[r, j] += b[j] for `rows` rows of g doubles (the bias of every step's pre-activations).
+  (func (export "addBias") (param $a i32) (param $rows i32) (param $g i32) (param $b i32)
+    (local $pa i32) (local $pb i32) (local $j i32) (local $v v128)
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $pa (local.get $a))
+        (local.set $pb (local.get $b))
+        (local.set $j (local.get $g))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.le_s (local.get $j) (i32.const 0)))
+            (local.set $v (f64x2.add (v128.load (local.get $pa)) (v128.load (local.get $pb))))
+            (if (i32.ge_s (local.get $j) (i32.const 2))
+              (then (v128.store (local.get $pa) (local.get $v)))
+              (else (v128.store64_lane 0 (local.get $pa) (local.get $v))))
+            (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+            (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $next)))
+        (local.set $a (i32.add (local.get $a) (i32.shl (local.get $g) (i32.const 3))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 
   ;; v[i] *= f for n doubles.
   (func (export "scale") (param $p i32) (param $n i32) (param $f f64)
@@ -773,8 +898,11 @@
                                     (param $rows i32) (param $H i32) (param $prev i32)
     (local $hb i32) (local $back i32) (local $off i32) (local $j i32)
     (local $pa i32) (local $ps i32) (local $pd i32) (local $ph i32)
-    (local $cp v128) (local $dhv v128) (local $tot v128) (local $two i32)
+    (local $hb2 i32) (local $hb3 i32)
+    (local $cp v128) (local $dhv v128) (local $tot v128) (local $di v128) (local $df v128) (local $do v128) (local $dg v128)
     (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
+    (local.set $hb2 (i32.shl (local.get $hb) (i32.const 1)))
+    (local.set $hb3 (i32.add (local.get $hb2) (local.get $hb)))
     (local.set $back (i32.mul (local.get $hb) (local.get $rows)))
     (block $done
       (loop $row
@@ -784,7 +912,6 @@
         (block $unitsDone
           (loop $units
             (br_if $unitsDone (i32.le_s (local.get $j) (i32.const 0)))
-            (local.set $two (i32.ge_s (local.get $j) (i32.const 2)))
             (local.set $pa (i32.add (local.get $act) (local.get $off)))
             (local.set $ps (i32.add (local.get $s) (local.get $off)))
             (local.set $pd (i32.add (local.get $da) (local.get $off)))
@@ -795,28 +922,32 @@
             (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $off))))
             ;; total = dcFuture + dh * o * tanh'(c)
             (local.set $tot (f64x2.add (v128.load (i32.add (local.get $dcf) (local.get $off)))
-              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $pa) (i32.shl (local.get $hb) (i32.const 1)))))
+              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $pa) (local.get $hb2))))
                          (v128.load (i32.add (local.get $sc) (local.get $off))))))
-            (call $put2 (i32.add (local.get $dct) (local.get $off)) (local.get $tot) (local.get $two))
             ;; da_i = total * g * i'
-            (call $put2 (local.get $pd)
-              (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pa) (i32.mul (local.get $hb) (i32.const 3)))))
-                         (v128.load (local.get $ps)))
-              (local.get $two))
+            (local.set $di (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pa) (local.get $hb3))))
+                                      (v128.load (local.get $ps))))
             ;; da_f = total * cPrev * f'
-            (call $put2 (i32.add (local.get $pd) (local.get $hb))
-              (f64x2.mul (f64x2.mul (local.get $tot) (local.get $cp)) (v128.load (i32.add (local.get $ps) (local.get $hb))))
-              (local.get $two))
+            (local.set $df (f64x2.mul (f64x2.mul (local.get $tot) (local.get $cp)) (v128.load (i32.add (local.get $ps) (local.get $hb)))))
             ;; da_o = dh * tanh(c) * o'
-            (call $put2 (i32.add (local.get $pd) (i32.shl (local.get $hb) (i32.const 1)))
-              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $tc) (local.get $off))))
-                         (v128.load (i32.add (local.get $ps) (i32.shl (local.get $hb) (i32.const 1)))))
-              (local.get $two))
+            (local.set $do (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $tc) (local.get $off))))
+                                      (v128.load (i32.add (local.get $ps) (local.get $hb2)))))
             ;; da_g = total * i * g'
-            (call $put2 (i32.add (local.get $pd) (i32.mul (local.get $hb) (i32.const 3)))
-              (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (local.get $pa)))
-                         (v128.load (i32.add (local.get $ps) (i32.mul (local.get $hb) (i32.const 3)))))
-              (local.get $two))
+            (local.set $dg (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (local.get $pa)))
+                                      (v128.load (i32.add (local.get $ps) (local.get $hb3)))))
+            (if (i32.ge_s (local.get $j) (i32.const 2))
+              (then
+                (v128.store (i32.add (local.get $dct) (local.get $off)) (local.get $tot))
+                (v128.store (local.get $pd) (local.get $di))
+                (v128.store (i32.add (local.get $pd) (local.get $hb)) (local.get $df))
+                (v128.store (i32.add (local.get $pd) (local.get $hb2)) (local.get $do))
+                (v128.store (i32.add (local.get $pd) (local.get $hb3)) (local.get $dg)))
+              (else
+                (v128.store64_lane 0 (i32.add (local.get $dct) (local.get $off)) (local.get $tot))
+                (v128.store64_lane 0 (local.get $pd) (local.get $di))
+                (v128.store64_lane 0 (i32.add (local.get $pd) (local.get $hb)) (local.get $df))
+                (v128.store64_lane 0 (i32.add (local.get $pd) (local.get $hb2)) (local.get $do))
+                (v128.store64_lane 0 (i32.add (local.get $pd) (local.get $hb3)) (local.get $dg))))
             (local.set $off (i32.add (local.get $off) (i32.const 16)))
             (local.set $j (i32.sub (local.get $j) (i32.const 2)))
             (br $units)))

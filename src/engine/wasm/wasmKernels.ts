@@ -1,5 +1,6 @@
-// WebAssembly SIMD (f64x2) versions of the hot dense kernels of linalg.ts / cellBackward.ts,
-// working on a float64 arena that lives in WebAssembly memory.
+// WebAssembly SIMD (f64x2) versions of the hot kernels of linalg.ts (products) and
+// elementwise.ts (activations, cell backward, norms' helpers), working on a float64 arena that
+// lives in WebAssembly memory.
 //
 // ONE ARENA AT A TIME: there is a single module-level WebAssembly memory per process (strictly,
 // per JS realm: each worker thread has its own), and every arena is a view of it from byte 0. createWasmArena reuses that memory,
@@ -47,9 +48,13 @@ export interface Kernels {
   transposeTimesAcc(A: Float64Array, aOff: number, K: number, da: Float64Array, N: number, G: number, out: Float64Array): void;
 
   // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
-  // a SIMD port of fdlibm's exp (Math.exp's algorithm; within an ulp of it) and derive expm1
-  // from it, so values and slopes agree with the JS ones to a few ulps; the products, maxAbs
-  // and columnSums agree bit for bit; sumSquares adds in a different order.
+  // SIMD ports of fdlibm's exp and expm1 (the algorithms of Math.exp / Math.expm1), so values and
+  // slopes agree with the JS ones bit for bit on every test point (at most 1 ulp is asserted);
+  // the products, maxAbs and columnSums agree bit for bit; sumSquares adds in another order.
+  // An odd-sized range is read in whole 16- or 32-byte blocks, up to three doubles past its end
+  // (always inside the arena's slack); nothing outside the range is written.
+  /** A[aOff + r*G + j] += b[j] for r < rows, j < G (the bias of the pre-activations). */
+  addBias(A: Float64Array, aOff: number, rows: number, G: number, b: Float64Array): void;
   /** One LSTM step (gates, cells, tanh(c), hidden states) over N rows of H units. */
   lstmForwardStep(A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array,
     Hs: Float64Array, hOff: number, N: number, H: number, hasPrev: boolean): void;
@@ -91,6 +96,7 @@ interface WasmExports {
   expm1Small(p: number, n: number): void;
   lstmForwardStep(a: number, s: number, c: number, tc: number, sc: number, h: number, rows: number, H: number, prev: number): void;
   tanhForward(a: number, s: number, h: number, n: number): void;
+  addBias(a: number, rows: number, g: number, b: number): void;
   mul(dst: number, x: number, y: number, n: number): void;
   lstmCellBackward(act: number, s: number, c: number, tc: number, sc: number, dh: number, dcf: number, dct: number, da: number,
     rows: number, H: number, prev: number): void;
@@ -104,8 +110,10 @@ interface WasmExports {
 const PAGE_BYTES = 65536;
 /** wasm32 addresses 4 GiB: 65536 pages. */
 const MAX_PAGES = 65536;
-/** The most doubles an arena can hold (all of wasm32's memory but two doubles of slack, see createWasmArena). */
-export const MAX_WASM_ARENA_DOUBLES = (MAX_PAGES * PAGE_BYTES) / 8 - 2;
+/** Doubles of slack past every arena: the elementwise kernels load whole 32-byte blocks (see kernels.wat). */
+const SLACK_DOUBLES = 4;
+/** The most doubles an arena can hold (all of wasm32's memory but the slack). */
+export const MAX_WASM_ARENA_DOUBLES = (MAX_PAGES * PAGE_BYTES) / 8 - SLACK_DOUBLES;
 
 let compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
 let memory: WasmMemory | null = null;
@@ -152,15 +160,15 @@ export function wasmSimdAvailable(): boolean {
  * Creating an arena invalidates every earlier arena: only one arena is live at a time per
  * process.
  */
-export function createWasmArena(doubles: number): Arena | null {
+export function createWasmArena(doubles: number, zeroFill = true): Arena | null {
   if (!Number.isSafeInteger(doubles) || doubles < 0) throw new RangeError(`createWasmArena: bad size ${doubles}`);
   if (doubles > MAX_WASM_ARENA_DOUBLES) return null;
   const module = compiledModule();
   const api = wasmApi();
   if (module === null || api === null) return null;
-  // Two doubles of slack past the arena: the elementwise kernels read a full 16 bytes for an
-  // odd last element (see kernels.wat).
-  const pages = Math.max(1, Math.ceil(((doubles + 2) * 8) / PAGE_BYTES));
+  // Slack past the arena: the elementwise kernels read whole blocks of four doubles, past the end
+  // of a range whose length is not a multiple of four (see kernels.wat).
+  const pages = Math.max(1, Math.ceil(((doubles + SLACK_DOUBLES) * 8) / PAGE_BYTES));
   try {
     if (memory === null) {
       const mem = new api.Memory({ initial: pages, maximum: MAX_PAGES });
@@ -176,20 +184,21 @@ export function createWasmArena(doubles: number): Arena | null {
     return null; // RangeError: the memory cannot be reserved or grown this far
   }
   const mem = new Float64Array(memory.buffer, 0, doubles);
-  mem.fill(0, 0, Math.min(doubles, dirtyDoubles));
+  // A probe writes every buffer before reading it, so it may skip clearing a large arena.
+  if (zeroFill) mem.fill(0, 0, Math.min(doubles, dirtyDoubles));
   dirtyDoubles = Math.max(dirtyDoubles, doubles);
-  const kernels = makeKernels(memory.buffer, exportsOf!);
+  const buffer = memory.buffer;
   const w = exportsOf!;
   return {
     mem,
-    kernels,
+    kernels: makeKernels(buffer, w),
     expNonPositive(v, off, len) {
       checkDim('expNonPositive', len);
-      if (len > 0) w.expNonPositive(viewAddr(memory!.buffer, v, off, len, 'expNonPositive'), len);
+      if (len > 0) w.expNonPositive(viewAddr(buffer, v, off, len, 'expNonPositive'), len);
     },
     expm1Small(v, off, len) {
       checkDim('expm1Small', len);
-      if (len > 0) w.expm1Small(viewAddr(memory!.buffer, v, off, len, 'expm1Small'), len);
+      if (len > 0) w.expm1Small(viewAddr(buffer, v, off, len, 'expm1Small'), len);
     },
   };
 }
@@ -247,6 +256,10 @@ function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
       if (!dims('transposeTimesAcc', K, G, N) || N === 0) return;
       w.transposeTimesAcc(addr(A, aOff, N * K, 'transposeTimesAcc A'), K, addr(da, 0, N * G, 'transposeTimesAcc da'), N, G,
         addr(out, 0, K * G, 'transposeTimesAcc out'));
+    },
+    addBias(A, aOff, rows, G, b) {
+      if (!dims('addBias', rows, G, 0)) return;
+      w.addBias(addr(A, aOff, rows * G, 'addBias A'), rows, G, addr(b, 0, G, 'addBias b'));
     },
     lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, hasPrev) {
       if (!dims('lstmForwardStep', N, H, 0) || N * H === 0) return;
