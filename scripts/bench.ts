@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../src/engine/index';
 import { probeBytes, formatBytes } from '../src/engine/probeLimits';
+import { wasmKernelVariant } from '../src/engine/wasm/wasmKernels';
 
 const root = resolve(import.meta.dirname, '..');
 const json = process.argv.includes('--json');
@@ -60,9 +61,12 @@ async function main(): Promise<void> {
   const numpy = [numpyBefore, numpyAfter].filter((n): n is NumpyFigure => 'seconds' in n).sort((a, b) => a.seconds - b.seconds)[0];
   const ratio = numpy ? numpy.seconds / engine.seconds : null;
   const largest = configs.reduce((a, c) => (probeBytes(c) > probeBytes(a) ? c : a));
+  // Which dense kernels the engine ran: the wasm build (fused relaxed-SIMD or plain SIMD) or JS.
+  const kernels = wasmKernelVariant() ?? 'js';
   const engineLine = {
     workload: 'standard-sweep-40',
     impl: 'seqlab-engine',
+    kernels,
     configs: configs.length,
     seconds: round(engine.seconds),
     configs_per_second: round(configs.length / engine.seconds, 2),
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
   console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
   console.log(`  engine, one thread:     ${engine.seconds.toFixed(3)} s  (${engineLine.configs_per_second} configs/s)`);
   console.log(`    including input draws: ${withInputs.seconds.toFixed(3)} s`);
+  console.log(`    dense kernels:        ${kernels === 'js' ? 'js (no WebAssembly SIMD)' : `wasm ${kernels}`}`);
   if (numpy) console.log(`  numpy by hand:          ${numpy.seconds.toFixed(3)} s  (${numpy.configs_per_second} configs/s)`);
   else console.log(`  numpy by hand:          skipped (${engineLine.numpy_note})`);
   if (ratio !== null) console.log(`  engine / numpy speed:   ${ratio.toFixed(2)}x`);

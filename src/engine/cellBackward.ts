@@ -1,6 +1,7 @@
 // One step of backprop through an RNN or LSTM cell, shared by the per-loss-step probe and the
 // full-gradient pass. The activations and their slopes come from the forward trace.
 import type { ForwardTrace } from './forward';
+import { transposeTimesAcc } from './linalg';
 
 /**
  * From dh = dL/dh_k (total) and dcFuture = the cell gradient arriving from step k+1, computes
@@ -36,16 +37,8 @@ export function carryToPreviousStep(
 export function transposeTimes(
   A: Float64Array, aOff: number, K: number,
   da: Float64Array, N: number, G: number,
-  out: Float64Array, accumulate = false,
+  out: Float64Array,
 ): void {
-  if (!accumulate) out.fill(0, 0, K * G);
-  for (let n = 0; n < N; n++) {
-    const r = n * G;
-    for (let i = 0; i < K; i++) {
-      const a = A[aOff + n * K + i];
-      if (a === 0) continue;
-      const o = i * G;
-      for (let j = 0; j < G; j++) out[o + j] += a * da[r + j];
-    }
-  }
+  out.fill(0, 0, K * G);
+  transposeTimesAcc(A, aOff, K, da, N, G, out);
 }

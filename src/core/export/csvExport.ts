@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
 import { fromLog10 } from '../../engine/index';
 import { sqliteOptions } from '../store/openDatabase';
-import { decodeLog10 } from '../store/resultBlob';
+import { decodeLog10, type ResultRow } from '../store/resultBlob';
+import type { ProbeRow } from '../store/labStore';
 
 export const CSV_COLUMNS = [
   'sweep', 'probe_id', 'arch', 'T', 'forget_bias', 'seed', 'N', 'D', 'H', 'init', 'wh_gain', 'h0_scale', 'b_scale',
@@ -24,28 +25,12 @@ export interface CsvExportOptions {
   nativeBinding?: string;
 }
 
-interface ExportRow {
-  sweep_name: string;
-  id: number;
-  arch: string;
-  T: number;
-  forget_bias: number | null;
-  seed: number;
-  N: number;
-  D: number;
-  H: number;
-  init_scheme: string;
-  wh_gain: number;
-  h0_scale: number;
-  b_scale: number;
-  loss_step: number;
-  steps: number;
-  dh: Buffer;
-  dc: Buffer | null;
-  dWx: Buffer;
-  dWh: Buffer;
-  db: Buffer;
-}
+/** A probe's identifying columns and its result blobs, as the export query selects them. */
+type ExportRow = { sweep_name: string; id: number } & Pick<
+  ProbeRow,
+  'arch' | 'T' | 'forget_bias' | 'seed' | 'N' | 'D' | 'H' | 'init_scheme' | 'wh_gain' | 'h0_scale' | 'b_scale' | 'loss_step'
+> &
+  Omit<ResultRow, 'probe_id'>;
 
 const num = (v: number): string => String(v);
 const plain = (log10: number): string => num(fromLog10(log10));

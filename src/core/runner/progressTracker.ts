@@ -38,7 +38,9 @@ const seconds = (from: string | null, to: string | null): number =>
 export function toSweepSummary(row: SweepRow, counts: ProbeCounts, throughput: number | null): SweepSummary {
   const live = row.status === 'running' || row.status === 'queued';
   const remaining = counts.queued + counts.running;
-  const tp = live ? throughput : null;
+  const elapsed = seconds(row.started_at, row.finished_at);
+  // A finished sweep reports its average rate (a fast one may never have had a live window).
+  const tp = live ? throughput : counts.done > 0 && elapsed > 0 ? counts.done / elapsed : null;
   return {
     id: row.id,
     name: row.name,
@@ -48,8 +50,8 @@ export function toSweepSummary(row: SweepRow, counts: ProbeCounts, throughput: n
     finishedAt: row.finished_at,
     probes: { ...counts },
     throughput: tp,
-    etaSeconds: tp && tp > 0 ? remaining / tp : null,
-    elapsedSeconds: seconds(row.started_at, row.finished_at),
+    etaSeconds: live && tp && tp > 0 ? remaining / tp : null,
+    elapsedSeconds: elapsed,
   };
 }
 

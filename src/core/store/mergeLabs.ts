@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { checkSweepSpec, countProbes } from '../sweep/expandSweep';
 import { LabStore, type ProbeRow, type SweepRow } from './labStore';
 import { LabFileError, openLabDatabase, type OpenOptions } from './openDatabase';
+import type { ResultRow } from './resultBlob';
 
 export interface MergeReport {
   sweepId: number;
@@ -13,16 +14,6 @@ export interface MergeReport {
   alreadyDone: number;
   total: number;
   done: number;
-}
-
-interface ResultRow {
-  probe_id: number;
-  steps: number;
-  dh: Buffer;
-  dc: Buffer | null;
-  dWx: Buffer;
-  dWh: Buffer;
-  db: Buffer;
 }
 
 export function mergeLabs(sources: string[], into: string, opts: OpenOptions = {}): MergeReport {

@@ -23,3 +23,14 @@ export function decodeLog10(blob: Uint8Array): Float64Array {
   for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
   return out;
 }
+
+/** A row of probe_results: one blob of log10 values per norm (dc is NULL for the RNN). */
+export interface ResultRow {
+  probe_id: number;
+  steps: number;
+  dh: Buffer;
+  dc: Buffer | null;
+  dWx: Buffer;
+  dWh: Buffer;
+  db: Buffer;
+}

@@ -13,12 +13,11 @@ const LOWER_MASK = 0x7fffffff;
 export class NumpyRandomState {
   private readonly mt = new Uint32Array(STATE_WORDS);
   private pos = STATE_WORDS;
+  // The cached second Gaussian of a pair is factor * x1, with factor = sqrt(-2 log(r2) / r2).
   private hasGauss = false;
-  private cachedGauss = 0;
-  // After skipGauss the cached second value is kept as (x1, r2) and only evaluated if drawn.
-  private cacheIsLazy = false;
-  private lazyX1 = 0;
-  private lazyR2 = 0;
+  private cachedX1 = 0;
+  private cachedR2 = 0;
+  private cachedFactor = 0;
 
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
@@ -70,21 +69,13 @@ export class NumpyRandomState {
   gauss(): number {
     if (this.hasGauss) {
       this.hasGauss = false;
-      if (this.cacheIsLazy) {
-        this.cacheIsLazy = false;
-        return polarFactor(this.lazyR2) * this.lazyX1;
-      }
-      return this.cachedGauss;
+      // The factor is evaluated now if the pair was drawn by skipGauss.
+      const f = this.cachedFactor || polarFactor(this.cachedR2);
+      return f * this.cachedX1;
     }
-    let x1: number, x2: number, r2: number;
-    do {
-      x1 = 2.0 * this.randomSample() - 1.0;
-      x2 = 2.0 * this.randomSample() - 1.0;
-      r2 = x1 * x1 + x2 * x2;
-    } while (r2 >= 1.0 || r2 === 0.0);
-    const f = polarFactor(r2);
-    this.cachedGauss = f * x1;
-    this.hasGauss = true;
+    const x2 = this.drawPolarPoint();
+    const f = polarFactor(this.cachedR2);
+    this.cachedFactor = f;
     return f * x2;
   }
 
@@ -94,22 +85,27 @@ export class NumpyRandomState {
    */
   skipGauss(count: number): void {
     for (let i = 0; i < count; i++) {
-      if (this.hasGauss) {
-        this.hasGauss = false;
-        this.cacheIsLazy = false;
-        continue;
-      }
-      let x1: number, x2: number, r2: number;
-      do {
-        x1 = 2.0 * this.randomSample() - 1.0;
-        x2 = 2.0 * this.randomSample() - 1.0;
-        r2 = x1 * x1 + x2 * x2;
-      } while (r2 >= 1.0 || r2 === 0.0);
-      this.lazyX1 = x1;
-      this.lazyR2 = r2;
-      this.cacheIsLazy = true;
-      this.hasGauss = true;
+      if (this.hasGauss) this.hasGauss = false;
+      else this.drawPolarPoint();
     }
+  }
+
+  /**
+   * Draws a point in the unit disc, caches (x1, r2) for the pair's second value (its factor is
+   * computed lazily) and returns x2.
+   */
+  private drawPolarPoint(): number {
+    let x1: number, x2: number, r2: number;
+    do {
+      x1 = 2.0 * this.randomSample() - 1.0;
+      x2 = 2.0 * this.randomSample() - 1.0;
+      r2 = x1 * x1 + x2 * x2;
+    } while (r2 >= 1.0 || r2 === 0.0);
+    this.cachedX1 = x1;
+    this.cachedR2 = r2;
+    this.cachedFactor = 0; // f > 0 for every r2 in (0, 1): 0 means "not computed yet"
+    this.hasGauss = true;
+    return x2;
   }
 
   /** Fills out[from .. from+count) in order. */

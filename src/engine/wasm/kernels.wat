@@ -7,9 +7,10 @@
 ;;
 ;; The product kernels are built from register-blocked tiles: a 4x4 tile of `out` lives in eight
 ;; f64x2 accumulators for the whole K loop, so each step of k costs two vector loads of a row of
-;; B, four splat loads of A and eight f64x2 multiply-adds (no FMA in wasm SIMD: mul then add),
-;; and `out` is read and written once per tile. Rows go in panels of four, all the 4x4 tiles of a
-;; panel in one call ($p44); B stays in cache across panels. (Measured on V8: 4x4 beats 2x8,
+;; B, four splat loads of A and eight f64x2 multiply-adds (mul then add: fixed-width SIMD has
+;; no FMA; see below for the fused build), and `out` is read and written once per tile. Rows go
+;; in panels of four, all the 4x4 tiles of a panel in one call ($p44); B stays in cache across
+;; panels. (Measured on V8: 4x4 beats 2x8,
 ;; 3x8, 4x6, 6x4 and 8x2, which run out of the 15 usable xmm registers, and unrolling k by two.)
 ;; A is addressed through two strides (bytes between rows, bytes between k steps), so the same
 ;; tiles serve A @ B (ars = 8K, acs = 8) and A^T @ B (ars = 8, acs = 8 * rows of A^T).
@@ -17,6 +18,14 @@
 ;;
 ;; Within one output element the k terms are summed in order, into the old value of `out` when
 ;; accumulating; so results match a plain triple loop up to the rounding of that order.
+;;
+;; Every vector multiply-add of the product and Gram kernels is written on one line marked
+;; `;; @madd`, as (f64x2.add acc (f64x2.mul x y)). build-wasm-kernels.mjs compiles this file
+;; twice: as it is (the plain SIMD module) and with each marked line's multiply-add rewritten to
+;; (f64x2.relaxed_madd x y acc) (the relaxed-SIMD module, loaded where the runtime supports it).
+;; relaxed_madd is fused (one rounding) on hardware with FMA and mul-then-add elsewhere; the
+;; terms and their order are the same, so results differ from this file's only in rounding.
+;; (Measured on V8 / x86 with FMA: gemm and gramUpper about 25-30% faster fused.)
 
 (module
   (import "env" "memory" (memory 1))
@@ -65,17 +74,17 @@
           (local.set $b0 (v128.load (local.get $bk)))
           (local.set $b1 (v128.load offset=16 (local.get $bk)))
           (local.set $s (v128.load64_splat (local.get $a0)))
-          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $s) (local.get $b0))))
-          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $s) (local.get $b0)))) ;; @madd
+          (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $s) (local.get $b1)))) ;; @madd
           (local.set $s (v128.load64_splat (local.get $a1)))
-          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $s) (local.get $b0))))
-          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $s) (local.get $b0)))) ;; @madd
+          (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $s) (local.get $b1)))) ;; @madd
           (local.set $s (v128.load64_splat (local.get $a2)))
-          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $s) (local.get $b0))))
-          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $s) (local.get $b0)))) ;; @madd
+          (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $s) (local.get $b1)))) ;; @madd
           (local.set $s (v128.load64_splat (local.get $a3)))
-          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $s) (local.get $b0))))
-          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $s) (local.get $b1))))
+          (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $s) (local.get $b0)))) ;; @madd
+          (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $s) (local.get $b1)))) ;; @madd
           (local.set $a0 (i32.add (local.get $a0) (local.get $acs)))
           (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
           (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
@@ -120,10 +129,10 @@
       (br_if $done (i32.eqz (local.get $k)))
       (loop $next
         (local.set $b0 (v128.load (local.get $b)))
-        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $a)) (local.get $b0))))
-        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (v128.load64_splat (local.get $a1)) (local.get $b0))))
-        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (v128.load64_splat (local.get $a2)) (local.get $b0))))
-        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (v128.load64_splat (local.get $a3)) (local.get $b0))))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $a)) (local.get $b0)))) ;; @madd
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (v128.load64_splat (local.get $a1)) (local.get $b0)))) ;; @madd
+        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (v128.load64_splat (local.get $a2)) (local.get $b0)))) ;; @madd
+        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (v128.load64_splat (local.get $a3)) (local.get $b0)))) ;; @madd
         (local.set $a (i32.add (local.get $a) (local.get $acs)))
         (local.set $a1 (i32.add (local.get $a1) (local.get $acs)))
         (local.set $a2 (i32.add (local.get $a2) (local.get $acs)))
@@ -186,10 +195,10 @@
       (br_if $done (i32.eqz (local.get $k)))
       (loop $next
         (local.set $s (v128.load64_splat (local.get $a)))
-        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s) (v128.load (local.get $b)))))
-        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $b)))))
-        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s) (v128.load offset=32 (local.get $b)))))
-        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s) (v128.load offset=48 (local.get $b)))))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s) (v128.load (local.get $b))))) ;; @madd
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $b))))) ;; @madd
+        (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (local.get $s) (v128.load offset=32 (local.get $b))))) ;; @madd
+        (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (local.get $s) (v128.load offset=48 (local.get $b))))) ;; @madd
         (local.set $a (i32.add (local.get $a) (local.get $acs)))
         (local.set $b (i32.add (local.get $b) (local.get $pb)))
         (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
@@ -206,8 +215,7 @@
     (block $done
       (br_if $done (i32.eqz (local.get $k)))
       (loop $next
-        (local.set $c0 (f64x2.add (local.get $c0)
-          (f64x2.mul (v128.load64_splat (local.get $a)) (v128.load (local.get $b)))))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load64_splat (local.get $a)) (v128.load (local.get $b))))) ;; @madd
         (local.set $a (i32.add (local.get $a) (local.get $acs)))
         (local.set $b (i32.add (local.get $b) (local.get $pb)))
         (br_if $next (local.tee $k (i32.sub (local.get $k) (i32.const 1))))))
@@ -333,17 +341,17 @@
         (local.set $v0 (v128.load (local.get $p0)))
         (local.set $v1 (v128.load (local.get $p1)))
         (local.set $w (v128.load (local.get $q0)))
-        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $v0) (local.get $w))))
-        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $v0) (local.get $w)))) ;; @madd
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $v1) (local.get $w)))) ;; @madd
         (local.set $w (v128.load (local.get $q1)))
-        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $v0) (local.get $w))))
-        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $v0) (local.get $w)))) ;; @madd
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $v1) (local.get $w)))) ;; @madd
         (local.set $w (v128.load (local.get $q2)))
-        (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $v0) (local.get $w))))
-        (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $c02 (f64x2.add (local.get $c02) (f64x2.mul (local.get $v0) (local.get $w)))) ;; @madd
+        (local.set $c12 (f64x2.add (local.get $c12) (f64x2.mul (local.get $v1) (local.get $w)))) ;; @madd
         (local.set $w (v128.load (local.get $q3)))
-        (local.set $c03 (f64x2.add (local.get $c03) (f64x2.mul (local.get $v0) (local.get $w))))
-        (local.set $c13 (f64x2.add (local.get $c13) (f64x2.mul (local.get $v1) (local.get $w))))
+        (local.set $c03 (f64x2.add (local.get $c03) (f64x2.mul (local.get $v0) (local.get $w)))) ;; @madd
+        (local.set $c13 (f64x2.add (local.get $c13) (f64x2.mul (local.get $v1) (local.get $w)))) ;; @madd
         (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
         (local.set $p1 (i32.add (local.get $p1) (i32.const 16)))
         (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
@@ -401,7 +409,7 @@
     (block $done
       (br_if $done (i32.eqz (local.get $n)))
       (loop $next
-        (local.set $c (f64x2.add (local.get $c) (f64x2.mul (v128.load (local.get $p0)) (v128.load (local.get $q0)))))
+        (local.set $c (f64x2.add (local.get $c) (f64x2.mul (v128.load (local.get $p0)) (v128.load (local.get $q0))))) ;; @madd
         (local.set $p0 (i32.add (local.get $p0) (i32.const 16)))
         (local.set $q0 (i32.add (local.get $q0) (i32.const 16)))
         (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))

@@ -14,7 +14,12 @@
 //
 // Instantiation is synchronous (new WebAssembly.Module / Instance): fine in Node and Electron
 // utility processes, not meant for a browser main thread.
-import { KERNELS_WASM_BASE64 } from './kernelsBinary';
+//
+// Two builds of the same kernels (see scripts/build-wasm-kernels.mjs): where the runtime has
+// relaxed SIMD (Electron 45; Node 20 only with --experimental-wasm-relaxed-simd) the products
+// use the fused f64x2.relaxed_madd, otherwise plain f64x2 mul + add. Everything but the
+// products' rounding is identical; wasmKernelVariant() tells which one runs.
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -28,9 +33,10 @@ export interface Arena {
 
 /**
  * Same semantics as linalg.ts (see each method); results agree with the JS loops up to rounding
- * (the summation order differs). Every Float64Array argument MUST be a view into the live arena's
- * `mem` (the kernel uses view.byteOffset + off * 8 as the address); a view of anything else, or a
- * range that runs past the end of its view, throws a RangeError. Outputs must not overlap inputs.
+ * (the summation order differs, and the relaxed-SIMD build fuses the products' multiply-adds).
+ * Every Float64Array argument MUST be a view into the live arena's `mem` (the kernel uses
+ * view.byteOffset + off * 8 as the address); a view of anything else, or a range that runs past
+ * the end of its view, throws a RangeError. Outputs must not overlap inputs.
  */
 export interface Kernels {
   /** out[M x P] += A[M x K] @ B[K x P], row-major. */
@@ -85,6 +91,7 @@ interface WasmMemory {
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  validate(bytes: Uint8Array): boolean;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
   Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
 }
@@ -116,6 +123,7 @@ const SLACK_DOUBLES = 4;
 export const MAX_WASM_ARENA_DOUBLES = (MAX_PAGES * PAGE_BYTES) / 8 - SLACK_DOUBLES;
 
 let compiled: object | null | undefined; // undefined: not tried yet; null: unavailable
+let variant: KernelVariant | null = null;
 let memory: WasmMemory | null = null;
 let exportsOf: WasmExports | null = null;
 /** Doubles from byte 0 that may be nonzero (everything past them is still fresh, zero memory). */
@@ -133,17 +141,38 @@ function decodeBase64(s: string): Uint8Array {
   return bytes;
 }
 
-/** The compiled kernel module, or null when this runtime has no WebAssembly or no SIMD. */
+/** Which build of the kernels runs: fused multiply-adds (relaxed SIMD) or plain f64x2 SIMD. */
+export type KernelVariant = 'relaxed-simd' | 'simd';
+
+/**
+ * The compiled kernel module, or null when this runtime has no WebAssembly or no SIMD: the
+ * relaxed-SIMD build when the runtime validates it, else the plain SIMD one.
+ */
 function compiledModule(): object | null {
   if (compiled === undefined) {
+    compiled = null;
     const api = wasmApi();
-    try {
-      compiled = api ? new api.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
-    } catch {
-      compiled = null; // CompileError: SIMD (or WebAssembly itself) is disabled
+    if (api) {
+      const candidates: [KernelVariant, string][] = [['relaxed-simd', KERNELS_RELAXED_WASM_BASE64], ['simd', KERNELS_WASM_BASE64]];
+      for (const [name, base64] of candidates) {
+        const bytes = decodeBase64(base64);
+        try {
+          if (!api.validate(bytes)) continue;
+          compiled = new api.Module(bytes);
+          variant = name;
+          break;
+        } catch {
+          // CompileError: this feature (or WebAssembly itself) is disabled; try the next build
+        }
+      }
     }
   }
   return compiled;
+}
+
+/** The build of the kernels that createWasmArena uses, or null when WebAssembly SIMD is unavailable. */
+export function wasmKernelVariant(): KernelVariant | null {
+  return compiledModule() === null ? null : variant;
 }
 
 /** Whether WebAssembly with fixed-width SIMD is available, so createWasmArena can succeed. */
