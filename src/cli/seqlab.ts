@@ -7,6 +7,7 @@ import { registerStatusCommand } from './commands/statusCommand';
 import { registerExportCommand } from './commands/exportCommand';
 import { registerMergeCommand } from './commands/mergeCommand';
 import { CliError } from './commands/cliError';
+import { enableRelaxedSimd } from '../core/relaxedSimd';
 
 export function buildProgram(): Command {
   const program = new Command('seqlab')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  enableRelaxedSimd();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

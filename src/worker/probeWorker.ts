@@ -61,4 +61,13 @@ channel.onMessage((msg) => {
   }
 });
 
+// A fresh process runs its first probes in V8's baseline tiers; two small probes before 'ready'
+// (~20 ms) get the engine's JavaScript and WebAssembly optimized before real work arrives.
+function warmUp(): void {
+  for (const arch of ['lstm', 'rnn'] as const) {
+    runProbe({ arch, T: 48, N: 16, D: 16, H: 64, seed: 1 }, { fullGradients: false });
+  }
+}
+
+warmUp();
 channel.send({ type: 'ready', pid: process.pid });

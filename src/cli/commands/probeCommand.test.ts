@@ -64,3 +64,16 @@ describe('seqlab probe', () => {
     expect(lines[0]).toMatch(message as RegExp);
   });
 });
+
+describe('seqlab probe --loss-table', () => {
+  it("prints the article's losses_dWx table: every loss step's components", () => {
+    const r = seqlab('probe', '--arch', 'lstm', '--T', '3', '--N', '1', '--D', '3', '--H', '1', '--seed', '1', '--init', 'article', '--loss-table', '--json');
+    expect(r.code).toBe(0);
+    const table = JSON.parse(r.stdout).loss_table as { t: number; log10: { dWx: number[] } }[];
+    const expected = loadReferenceCases().find((c) => c.name === 'article_lstm_seed1')!.expected.article_components_dWx!;
+    expect(table.map((row) => row.t)).toEqual([0, 1, 2]);
+    for (const [loss, comps] of Object.entries(expected)) {
+      comps.forEach((v, k) => expect(relativeError(10 ** table[Number(loss) - 1].log10.dWx[k], v)).toBeLessThan(1e-12));
+    }
+  });
+});

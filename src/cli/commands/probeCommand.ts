@@ -21,6 +21,7 @@ const real = (flag: keyof typeof LIMITS) =>
 interface ProbeFlags {
   arch: string; T: number; N: number; D: number; H: number; seed: number; rng: string; init: string;
   forgetBias?: number; whGain?: number; h0Scale?: number; bScale?: number; lossStep?: number; json?: boolean;
+  lossTable?: boolean;
 }
 
 export function registerProbeCommand(program: Command): void {
@@ -40,10 +41,14 @@ export function registerProbeCommand(program: Command): void {
     .option('--h0-scale <s>', 'scaled init: h0 *= s', real('h0Scale'))
     .option('--b-scale <s>', 'scaled init: b *= s', real('bScale'))
     .option('--loss-step <t>', 'the loss step t, 0-based (default T-1)', parseNumberFlag('--loss-step', '[0, T-1]', true))
+    .option('--loss-table', 'also every loss step t: the whole (t, k) table, O(T^2) work (JSON: "loss_table")')
     .option('--json', 'print one JSON object')
     .action((flags: ProbeFlags) => {
       const config = toConfig(flags);
-      const result = runProbe(config, { fullGradients: true });
+      if (flags.lossTable && config.T > 2000) {
+        process.stderr.write(`seqlab: --loss-table is O(T^2): ${config.T} backward passes of up to ${config.T} steps\n`);
+      }
+      const result = runProbe(config, { fullGradients: true, lossTable: flags.lossTable });
       process.stdout.write(flags.json ? JSON.stringify(toJson(result)) + '\n' : toTable(result));
     });
 }
@@ -91,6 +96,7 @@ export function toJson(r: ProbeResult) {
     forward: { loss: r.forward.loss, h_fro: r.forward.hFro, h_last: Array.from(r.forward.hLast) },
     last_loss: { t: r.config.lossStep, ...plain, log10 },
     full_grad_norms: r.fullGradNorms,
+    ...(r.lossTable ? { loss_table: r.lossTable.map((row, t) => ({ t, log10: stepArrays(row).log10 })) } : {}),
   };
 }
 
