@@ -79,14 +79,16 @@ async function main(): Promise<void> {
     norms_per_step: 'engine: dh, dWx, dWh, db (+dc for the LSTM); numpy baseline: dh only',
   };
   const { benchRunner } = await import('./benchRunner').catch(() => ({ benchRunner: null }));
-  const runnerFigure = benchRunner ? await benchRunner() : null;
-  const runnerLine = runnerFigure
-    ? { ...runnerFigure, numpy_seconds: numpy?.seconds ?? null, ratio_vs_numpy: numpy ? round(numpy.seconds / (runnerFigure as { seconds: number }).seconds, 3) : null }
-    : null;
+  const withRatio = <F extends { seconds: number }>(f: F | null) =>
+    f ? { ...f, numpy_seconds: numpy?.seconds ?? null, ratio_vs_numpy: numpy ? round(numpy.seconds / f.seconds, 3) : null } : null;
+  const runnerLine = withRatio(benchRunner ? await benchRunner() : null);
+  // The same 40 curves the way a SeqLab sweep computes them: the RNN once per T.
+  const specLine = withRatio(benchRunner ? await benchRunner({ rnnOncePerT: true }) : null);
 
   if (json) {
     console.log(JSON.stringify(engineLine));
     if (runnerLine) console.log(JSON.stringify(runnerLine));
+    if (specLine) console.log(JSON.stringify(specLine));
     return;
   }
   console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
@@ -98,7 +100,11 @@ async function main(): Promise<void> {
   if (ratio !== null) console.log(`  engine / numpy speed:   ${ratio.toFixed(2)}x`);
   if (runnerLine) {
     const r = runnerLine as { seconds: number; configs_per_second: number; workers: number; ratio_vs_numpy: number | null };
-    console.log(`  full runner (${r.workers} workers + SQLite): ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+    console.log(`  full runner (${r.workers} workers + SQLite), 40 probes: ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+  }
+  if (specLine) {
+    const r = specLine as { seconds: number; probes: number; ratio_vs_numpy: number | null };
+    console.log(`  full runner, RNN once per T (${r.probes} probes, same 40 curves): ${r.seconds.toFixed(3)} s` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
   }
   console.log(`  largest probe in the sweep (LSTM T=1024): ${formatBytes(engineLine.largest_probe_bytes)}`);
 }
