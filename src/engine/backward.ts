@@ -3,7 +3,7 @@
 // exponent carried, so a norm of 1e-3500 comes out as -3500, not as 0.
 import type { Kernels } from './linalg';
 import { carryToPreviousStep, cellBackward, transposeTimes } from './cellBackward';
-import { log10Scaled } from './scaledNumber';
+import { binaryExponent, log10Scaled } from './scaledNumber';
 import { log10Norm, normalize, scaleByPowerOfTwo } from './norms';
 import type { ForwardTrace, Dims } from './forward';
 import type { Workspace } from './workspace';
@@ -107,19 +107,32 @@ export function backwardFromLossStep(
     if (k === 0) break;
     // dL_t/dh_{k-1} = da_k Wh^T carries da's exponent; the cell path dct * f carries e.
     carryToPreviousStep(f, k, da, dct, dh, dcFuture);
-    const eh = ea + normalize(dh, 0, NH, kernels);
-    const ec = e + (lstm ? normalize(dcFuture, 0, NH, kernels) : 0);
-    e = alignExponents(dh, eh, lstm ? dcFuture : null, ec, NH, kernels);
+    // normalize(), keeping whether each part is all zero (scaling by a power of two keeps a
+    // nonzero maximum nonzero), so that aligning them needs no second pass over either.
+    const mh = kernels.maxAbs(dh, 0, NH);
+    const eh = ea + (mh === 0 ? 0 : normalizeFrom(dh, NH, mh, kernels));
+    const mc = lstm ? kernels.maxAbs(dcFuture, 0, NH) : 0;
+    const ec = e + (mc === 0 ? 0 : normalizeFrom(dcFuture, NH, mc, kernels));
+    e = alignExponents(dh, eh, mh === 0, lstm ? dcFuture : null, ec, mc === 0, NH, kernels);
   }
   return out;
 }
 
-/** Brings dh * 2^eh and dc * 2^ec to one shared exponent (the larger), returning it. */
+/** normalize(v, 0, len) given m = maxAbs(v, 0, len) > 0: the same scaling, and the same p returned. */
+function normalizeFrom(v: Float64Array, len: number, m: number, kernels: Kernels): number {
+  const p = binaryExponent(m);
+  scaleByPowerOfTwo(v, 0, len, -p, kernels);
+  return p;
+}
+
+/**
+ * Brings dh * 2^eh and dc * 2^ec to one shared exponent (the larger), returning it; hZero and
+ * cZero tell whether dh and dc are all zero (dc null: no cell state).
+ */
 function alignExponents(
-  dh: Float64Array, eh: number, dc: Float64Array | null, ec: number, len: number, kernels: Kernels,
+  dh: Float64Array, eh: number, hZero: boolean, dc: Float64Array | null, ec: number, cZero: boolean, len: number, kernels: Kernels,
 ): number {
-  const hZero = kernels.maxAbs(dh, 0, len) === 0;
-  const cZero = dc === null || kernels.maxAbs(dc, 0, len) === 0;
+  if (dc === null) cZero = true;
   if (cZero) return hZero ? ec : eh;
   if (hZero) return ec;
   const e = Math.max(eh, ec);

@@ -100,12 +100,14 @@ export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: 
   const slopeC = lstm ? ws.take(T * N * H) : new Float64Array(0);
 
   const { gemm, gemmAcc, addBias, tanhForward, lstmForwardStep } = ws.kernels;
-  // The input projection of every step at once, then the recurrent part step by step.
-  gemm(A, 0, X, 0, Wx, 0, T * N, D, G);
-  addBias(A, 0, T * N, G, b);
+  // Step by step: the input projection and bias, then the recurrent part, while a_t is in cache.
+  // (Each element's sum is the same as with the whole projection up front: x_t Wx in k order,
+  // + b, then + h_{t-1} Wh in k order.)
   for (let t = 0; t < T; t++) {
     const aOff = t * N * G;
     const hOff = t * N * H;
+    gemm(A, aOff, X, t * N * D, Wx, 0, N, D, G);
+    addBias(A, aOff, N, G, b);
     if (t === 0) gemmAcc(A, aOff, h0, 0, Wh, 0, N, H, G);
     else gemmAcc(A, aOff, Hs, hOff - N * H, Wh, 0, N, H, G);
     hooks?.preActivation?.(t, A, aOff);

@@ -60,8 +60,10 @@ export function copyTimeMajor(a: Float64Array, out: Float64Array, N: number, T: 
   const to = onlyStep === undefined ? T : onlyStep + 1;
   for (let n = 0; n < N; n++) {
     for (let t = from; t < to; t++) {
+      // An element loop: rows are short (F = D or H), where subarray + set would allocate per row.
       const src = (n * T + t) * F;
-      out.set(a.subarray(src, src + F), (t * N + n) * F);
+      const dst = (t * N + n) * F;
+      for (let f = 0; f < F; f++) out[dst + f] = a[src + f];
     }
   }
 }

@@ -62,6 +62,35 @@ export function gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: n
   }
 }
 
+/**
+ * out[i] = sum_j S[i*n + j] * v[j] for i < n, each sum from 0 in j order: S v for a symmetric
+ * n x n S (the WebAssembly version reads S by columns, so S must be exactly symmetric). Four
+ * rows at a time, so that four independent sums advance together.
+ */
+export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < n; j++) {
+      const vj = v[j];
+      s0 += S[r0 + j] * vj;
+      s1 += S[r1 + j] * vj;
+      s2 += S[r2 + j] * vj;
+      s3 += S[r3 + j] * vj;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += S[i * n + j] * v[j];
+    out[i] = s;
+  }
+}
+
 export function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(A.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
@@ -113,9 +142,10 @@ export interface Kernels {
   scale: typeof scale;
   sumSquares: typeof sumSquares;
   columnSums: typeof columnSums;
+  symv: typeof symv;
 }
 
 export const jsKernels: Kernels = {
   gemmAcc, gemm, gramUpper, transposeTimesAcc,
-  addBias, lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums,
+  addBias, lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums, symv,
 };

@@ -3,6 +3,7 @@
 // forget gate.
 import type { Dims, ForwardTrace } from './forward';
 import type { Workspace } from './workspace';
+import { jsKernels, type Kernels } from './linalg';
 
 export interface ProbeTheory {
   whSpectralNorm: number;
@@ -11,13 +12,13 @@ export interface ProbeTheory {
 }
 
 export function theoryDoubles(d: Dims): number {
-  return d.H * d.H + d.G;
+  return d.H * d.H + 2 * d.H + d.G;
 }
 
 export function probeTheory(f: ForwardTrace, ws: Workspace): ProbeTheory {
   const { T, N, H, G, kernels } = f;
   const count = T * N * H;
-  const whSpectralNorm = spectralNormOf(f, ws.take(H * H));
+  const whSpectralNorm = spectralNormOf(f, ws.take(H * H), ws.take(2 * H));
   const columns = ws.take(G);
   if (f.arch === 'rnn') {
     return { whSpectralNorm, meanSlope: Math.sqrt(kernels.sumSquares(f.slope, 0, count, 1) / count) };
@@ -29,24 +30,26 @@ export function probeTheory(f: ForwardTrace, ws: Workspace): ProbeTheory {
 }
 
 /** sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)): power iteration on the small H x H gram matrix. */
-function spectralNormOf(f: ForwardTrace, gram: Float64Array): number {
+function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Array): number {
   const { H, G } = f;
   f.kernels.gramUpper(gram, f.Wh, 0, H, G);
   for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
-  return Math.sqrt(largestEigenvalue(gram, H));
+  return Math.sqrt(largestEigenvalue(gram, H, 300, f.kernels, vectors));
 }
 
-/** Largest eigenvalue of a symmetric positive semi-definite n x n matrix, by power iteration. */
-export function largestEigenvalue(S: Float64Array, n: number, iterations = 300): number {
-  let v = new Float64Array(n).fill(1 / Math.sqrt(n));
-  let next = new Float64Array(n);
+/**
+ * Largest eigenvalue of a symmetric positive semi-definite n x n matrix, by power iteration. S
+ * must be exactly symmetric. With kernels other than the JS ones, S and `vectors` (2n doubles:
+ * the iteration's two vectors) must be views into those kernels' arena.
+ */
+export function largestEigenvalue(
+  S: Float64Array, n: number, iterations = 300, kernels: Kernels = jsKernels, vectors: Float64Array = new Float64Array(2 * n),
+): number {
+  let v = vectors.subarray(0, n).fill(1 / Math.sqrt(n));
+  let next = vectors.subarray(n, 2 * n);
   let lambda = 0;
   for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < n; j++) s += S[i * n + j] * v[j];
-      next[i] = s;
-    }
+    kernels.symv(S, n, v, next);
     let norm = 0;
     for (let i = 0; i < n; i++) norm += next[i] * next[i];
     norm = Math.sqrt(norm);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWasmArena, wasmSimdAvailable, type Arena } from './wasmKernels';
 import { jsKernels } from '../linalg';
+import { largestEigenvalue } from '../theory';
 import { runProbe, type ProbeResult } from '../probe';
 import { setKernelPreference } from '../workspace';
 import type { StepNormsLog } from '../backward';
@@ -176,6 +177,62 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
       jsKernels.columnSums(da, N, G, want);
       arena.kernels.columnSums(da, N, G, out);
       expectUlps(out, want, 0, `columnSums N=${N} G=${G}`);
+    }
+  });
+
+  it('columnSums matches the JS loop bit for bit on tall inputs (every step of a probe)', () => {
+    const u = rng(19);
+    const arena = createWasmArena(1 << 18)!;
+    for (const [N, G] of [[4096, 9], [1024, 16], [2048, 17], [300, 256]]) {
+      const t = new Taker(arena);
+      const da = t.take(N * G, () => (u() - 0.5) * 10 ** (20 * u() - 10));
+      const out = t.take(G + 1, () => -9);
+      const want = out.slice();
+      jsKernels.columnSums(da, N, G, want);
+      arena.kernels.columnSums(da, N, G, out);
+      expectUlps(out, want, 0, `columnSums N=${N} G=${G}`);
+    }
+  });
+
+  it('symv matches the JS loop bit for bit on symmetric matrices of any size', () => {
+    const u = rng(20);
+    const arena = createWasmArena(1 << 16)!;
+    for (const n of [0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 64, 67]) {
+      const t = new Taker(arena);
+      const S = t.take(n * n);
+      for (let i = 0; i < n; i++) {
+        for (let j = i; j < n; j++) S[i * n + j] = S[j * n + i] = (u() - 0.5) * 10 ** (6 * u() - 3);
+      }
+      const v = t.take(n, () => (u() - 0.5) * 10 ** (6 * u() - 3));
+      const out = t.take(n + 1, () => -9);
+      const want = out.slice();
+      jsKernels.symv(S, n, v, want);
+      arena.kernels.symv(S, n, v, out);
+      expectUlps(out, want, 0, `symv n=${n}`);
+      // The JS loop is the plain dot product of each row with v, in order.
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += S[i * n + j] * v[j];
+        expect(want[i]).toBe(s);
+      }
+    }
+  });
+
+  it('largestEigenvalue with the wasm kernels equals the JS one exactly', () => {
+    const u = rng(21);
+    for (const n of [1, 5, 16, 64]) {
+      const arena = createWasmArena(n * n + 2 * n + 8)!;
+      const S = arena.mem.subarray(0, n * n);
+      const W = Array.from({ length: n * 3 * n }, () => u() - 0.5);
+      for (let i = 0; i < n; i++) {
+        for (let j = i; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < 3 * n; k++) s += W[i * 3 * n + k] * W[j * 3 * n + k];
+          S[i * n + j] = S[j * n + i] = s;
+        }
+      }
+      const want = largestEigenvalue(S.slice(), n);
+      expect(largestEigenvalue(S, n, 300, arena.kernels, arena.mem.subarray(n * n, n * n + 2 * n))).toBe(want);
     }
   });
 

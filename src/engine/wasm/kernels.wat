@@ -519,6 +519,9 @@
 
   ;; exp of two vectors x0, x1 in [-746, 0] (or NaN), as described above, the two computations
   ;; interleaved so that their long dependency chains overlap.
+  ;; $sigmoids holds a written-out copy of this body (inlined by hand, as V8 does not inline wasm
+  ;; calls: about 7% faster there; keep the two in step). In $tanhs, inlining it and $expm1x2
+  ;; measured slower (register pressure), so tanhs calls them.
   (func $exp2 (param $x0 v128) (param $x1 v128) (result v128 v128)
     (local $kd0 v128) (local $kd1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128)
     (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $t0 v128) (local $t1 v128)
@@ -691,15 +694,60 @@
   (func $sigmoids (param $p i32) (param $s i32) (param $n i32)
     (local $a0 v128) (local $a1 v128) (local $e0 v128) (local $e1 v128) (local $d0 v128) (local $d1 v128)
     (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
+    (local $qx0 v128) (local $qx1 v128) (local $qkd0 v128) (local $qkd1 v128) (local $qhi0 v128) (local $qhi1 v128) (local $qlo0 v128) (local $qlo1 v128) (local $qr0 v128) (local $qr1 v128) (local $qt0 v128) (local $qt1 v128) (local $qc0 v128) (local $qc1 v128) (local $qz0 v128) (local $qz1 v128) (local $qm0 v128) (local $qm1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
         (local.set $a0 (v128.load (local.get $p)))
         (local.set $a1 (v128.load offset=16 (local.get $p)))
-        (call $exp2 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a0))) (global.get $minX))
-                    (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a1))) (global.get $minX)))
-        (local.set $e1)
-        (local.set $e0)
+        ;; e = exp(x) as $exp2, written out here (a call would spill every live vector).
+        (local.set $qx0 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a0))) (global.get $minX)))
+        (local.set $qx1 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a1))) (global.get $minX)))
+        (local.set $qkd0 (f64x2.nearest (f64x2.mul (local.get $qx0) (global.get $invln2))))
+        (local.set $qkd1 (f64x2.nearest (f64x2.mul (local.get $qx1) (global.get $invln2))))
+        (local.set $qhi0 (f64x2.sub (local.get $qx0) (f64x2.mul (local.get $qkd0) (global.get $ln2hi))))
+        (local.set $qhi1 (f64x2.sub (local.get $qx1) (f64x2.mul (local.get $qkd1) (global.get $ln2hi))))
+        (local.set $qlo0 (f64x2.mul (local.get $qkd0) (global.get $ln2lo)))
+        (local.set $qlo1 (f64x2.mul (local.get $qkd1) (global.get $ln2lo)))
+        (local.set $qr0 (f64x2.sub (local.get $qhi0) (local.get $qlo0)))
+        (local.set $qr1 (f64x2.sub (local.get $qhi1) (local.get $qlo1)))
+        (local.set $qt0 (f64x2.mul (local.get $qr0) (local.get $qr0)))
+        (local.set $qt1 (f64x2.mul (local.get $qr1) (local.get $qr1)))
+        (local.set $qc0 (f64x2.sub (local.get $qr0) (f64x2.mul (local.get $qt0)
+          (f64x2.add (global.get $P1) (f64x2.mul (local.get $qt0)
+          (f64x2.add (global.get $P2) (f64x2.mul (local.get $qt0)
+          (f64x2.add (global.get $P3) (f64x2.mul (local.get $qt0)
+          (f64x2.add (global.get $P4) (f64x2.mul (local.get $qt0)
+            (global.get $P5))))))))))))
+        (local.set $qc1 (f64x2.sub (local.get $qr1) (f64x2.mul (local.get $qt1)
+          (f64x2.add (global.get $P1) (f64x2.mul (local.get $qt1)
+          (f64x2.add (global.get $P2) (f64x2.mul (local.get $qt1)
+          (f64x2.add (global.get $P3) (f64x2.mul (local.get $qt1)
+          (f64x2.add (global.get $P4) (f64x2.mul (local.get $qt1)
+            (global.get $P5))))))))))))
+        (local.set $qz0 (f64x2.sub (f64x2.sub (local.get $qlo0)
+          (f64x2.div (f64x2.mul (local.get $qr0) (local.get $qc0)) (f64x2.sub (global.get $two) (local.get $qc0)))) (local.get $qhi0)))
+        (local.set $qz1 (f64x2.sub (f64x2.sub (local.get $qlo1)
+          (f64x2.div (f64x2.mul (local.get $qr1) (local.get $qc1)) (f64x2.sub (global.get $two) (local.get $qc1)))) (local.get $qhi1)))
+        (local.set $qm0 (f64x2.lt (local.get $qkd0) (global.get $kSubnormal)))
+        (local.set $qm1 (f64x2.lt (local.get $qkd1) (global.get $kSubnormal)))
+        (local.set $e0 (f64x2.mul
+          (f64x2.mul (f64x2.sub (global.get $one) (local.get $qz0))
+            (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $qkd0) (v128.and (local.get $qm0) (global.get $thousand)))
+                                             (global.get $shifter)) (i32.const 52))
+                       (global.get $expBias)))
+          (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $qm0))))
+        (local.set $e1 (f64x2.mul
+          (f64x2.mul (f64x2.sub (global.get $one) (local.get $qz1))
+            (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $qkd1) (v128.and (local.get $qm1) (global.get $thousand)))
+                                             (global.get $shifter)) (i32.const 52))
+                       (global.get $expBias)))
+          (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $qm1))))
+        ;; As fdlibm, 1 + x for |x| < 2^-28.
+        (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $qx0)) (local.get $e0)
+          (f64x2.lt (f64x2.abs (local.get $qx0)) (global.get $twoM28))))
+        (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $qx1)) (local.get $e1)
+          (f64x2.lt (f64x2.abs (local.get $qx1)) (global.get $twoM28))))
         (local.set $d0 (f64x2.add (global.get $one) (local.get $e0)))
         (local.set $d1 (f64x2.add (global.get $one) (local.get $e1)))
         (local.set $v0 (f64x2.div
@@ -1031,26 +1079,108 @@
         (local.set $r (f64.add (local.get $r) (f64.mul (local.get $y) (local.get $y))))))
     (local.get $r))
 
-  ;; out[j] = sum over the rows n of da[n, j], da: rows x g, summed from 0 in row order.
+  ;; out[j] = sum over the rows n of da[n, j], da: rows x g, summed from 0 in row order: out is
+  ;; zeroed, then each row is added to it in turn (rows outer, so a tall da streams through the
+  ;; cache once; each column's sum is still 0 + da[0, j] + da[1, j] + ... in that order).
   (func (export "columnSums") (param $da i32) (param $rows i32) (param $g i32) (param $out i32)
-    (local $gb i32) (local $p i32) (local $k i32) (local $s v128)
+    (local $gb i32) (local $p i32) (local $o i32) (local $j i32)
     (local.set $gb (i32.shl (local.get $g) (i32.const 3)))
+    (local.set $o (local.get $out))
+    (local.set $j (local.get $g))
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.le_s (local.get $j) (i32.const 0)))
+        (call $put2 (local.get $o) (v128.const f64x2 0 0) (i32.ge_s (local.get $j) (i32.const 2)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))
+        (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+        (br $zero)))
     (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $g) (i32.const 0)))
-        (local.set $s (v128.const f64x2 0 0))
+      (loop $row
+        (br_if $done (i32.eqz (local.get $rows)))
+        (local.set $o (local.get $out))
         (local.set $p (local.get $da))
-        (local.set $k (local.get $rows))
-        (block $colDone
-          (loop $col
-            (br_if $colDone (i32.eqz (local.get $k)))
-            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $p))))
-            (local.set $p (i32.add (local.get $p) (local.get $gb)))
-            (local.set $k (i32.sub (local.get $k) (i32.const 1)))
-            (br $col)))
-        (call $put2 (local.get $out) (local.get $s) (i32.ge_s (local.get $g) (i32.const 2)))
-        (local.set $da (i32.add (local.get $da) (i32.const 16)))
-        (local.set $out (i32.add (local.get $out) (i32.const 16)))
-        (local.set $g (i32.sub (local.get $g) (i32.const 2)))
-        (br $next))))
+        (local.set $j (local.get $g))
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.lt_s (local.get $j) (i32.const 8)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (v128.load (local.get $p))))
+            (v128.store offset=16 (local.get $o) (f64x2.add (v128.load offset=16 (local.get $o)) (v128.load offset=16 (local.get $p))))
+            (v128.store offset=32 (local.get $o) (f64x2.add (v128.load offset=32 (local.get $o)) (v128.load offset=32 (local.get $p))))
+            (v128.store offset=48 (local.get $o) (f64x2.add (v128.load offset=48 (local.get $o)) (v128.load offset=48 (local.get $p))))
+            (local.set $o (i32.add (local.get $o) (i32.const 64)))
+            (local.set $p (i32.add (local.get $p) (i32.const 64)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 8)))
+            (br $wide)))
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.lt_s (local.get $j) (i32.const 2)))
+            (v128.store (local.get $o) (f64x2.add (v128.load (local.get $o)) (v128.load (local.get $p))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $pairs)))
+        (if (local.get $j)
+          (then (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (f64.load (local.get $p))))))
+        (local.set $da (i32.add (local.get $da) (local.get $gb)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+
+  ;; out[i] = sum_j S[i, j] v[j] for a symmetric n x n S, each sum from 0 in j order, mul then
+  ;; add (as the JS loop: no fused multiply-add here). S symmetric, row i is column i: the lanes
+  ;; run over i, eight rows at a time (four accumulators), reading row j of S for each v[j].
+  (func (export "symv") (param $s i32) (param $n i32) (param $v i32) (param $out i32)
+    (local $nb i32) (local $i i32) (local $p i32) (local $pv i32) (local $j i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $x v128) (local $c f64)
+    (local.set $nb (i32.shl (local.get $n) (i32.const 3)))
+    (block $eightsDone
+      (loop $eights
+        (br_if $eightsDone (i32.gt_s (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
+        (local.set $c0 (v128.const f64x2 0 0)) (local.set $c1 (v128.const f64x2 0 0))
+        (local.set $c2 (v128.const f64x2 0 0)) (local.set $c3 (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $pv (local.get $v))
+        (local.set $j (local.get $n))
+        (loop $col
+          (local.set $x (v128.load64_splat (local.get $pv)))
+          (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load (local.get $p)) (local.get $x))))
+          (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (v128.load offset=16 (local.get $p)) (local.get $x))))
+          (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (v128.load offset=32 (local.get $p)) (local.get $x))))
+          (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (v128.load offset=48 (local.get $p)) (local.get $x))))
+          (local.set $p (i32.add (local.get $p) (local.get $nb)))
+          (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
+          (br_if $col (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+        (local.set $p (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store (local.get $p) (local.get $c0))
+        (v128.store offset=16 (local.get $p) (local.get $c1))
+        (v128.store offset=32 (local.get $p) (local.get $c2))
+        (v128.store offset=48 (local.get $p) (local.get $c3))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $eights)))
+    (block $pairsDone
+      (loop $pairs
+        (br_if $pairsDone (i32.gt_s (i32.add (local.get $i) (i32.const 2)) (local.get $n)))
+        (local.set $c0 (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $pv (local.get $v))
+        (local.set $j (local.get $n))
+        (loop $col2
+          (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (v128.load (local.get $p)) (v128.load64_splat (local.get $pv)))))
+          (local.set $p (i32.add (local.get $p) (local.get $nb)))
+          (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
+          (br_if $col2 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $c0))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pairs)))
+    (if (i32.lt_s (local.get $i) (local.get $n))
+      (then
+        (local.set $p (i32.add (local.get $s) (i32.shl (local.get $i) (i32.const 3))))
+        (local.set $pv (local.get $v))
+        (local.set $j (local.get $n))
+        (loop $col1
+          (local.set $c (f64.add (local.get $c) (f64.mul (f64.load (local.get $p)) (f64.load (local.get $pv)))))
+          (local.set $p (i32.add (local.get $p) (local.get $nb)))
+          (local.set $pv (i32.add (local.get $pv) (i32.const 8)))
+          (br_if $col1 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $c)))))
 )

@@ -81,6 +81,11 @@ export interface Kernels {
   sumSquares(v: Float64Array, off: number, len: number, factor: number): number;
   /** out[j] = sum_n da[n*G + j], j < G. */
   columnSums(da: Float64Array, N: number, G: number, out: Float64Array): void;
+  /**
+   * out[i] = sum_j S[i*n + j] * v[j], i < n, each sum from 0 in j order, mul then add: the same
+   * values as the JS loop, bit for bit. S must be exactly symmetric (it is read by columns).
+   */
+  symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void;
 }
 
 // The WebAssembly API, typed locally: the node tsconfig has no DOM lib, and @types/node does
@@ -112,6 +117,7 @@ interface WasmExports {
   scale(p: number, n: number, f: number): void;
   sumSquares(p: number, n: number, f: number): number;
   columnSums(da: number, rows: number, g: number, out: number): void;
+  symv(s: number, n: number, v: number, out: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -248,18 +254,23 @@ function checkDim(name: string, d: number): void {
 }
 
 /** The byte address of view[off], checking that view[off .. off+len) lies in the view of buffer. */
-function viewAddr(buffer: ArrayBuffer, view: Float64Array, off: number, len: number, name: string): number {
+function viewAddr(buffer: ArrayBuffer, view: Float64Array, off: number, len: number, name: string, part = ''): number {
   if (view.buffer !== buffer) {
-    throw new RangeError(`${name}: not a view into the live wasm arena (arenas are invalidated by createWasmArena)`);
+    throw new RangeError(`${label(name, part)}: not a view into the live wasm arena (arenas are invalidated by createWasmArena)`);
   }
   if (!(Number.isInteger(off) && off >= 0 && off + len <= view.length)) {
-    throw new RangeError(`${name}: [${off}, ${off + len}) is outside its view of ${view.length} doubles`);
+    throw new RangeError(`${label(name, part)}: [${off}, ${off + len}) is outside its view of ${view.length} doubles`);
   }
   return view.byteOffset + off * 8;
 }
 
+/** "name part": built only for an error message, so the hot path allocates no strings. */
+function label(name: string, part: string): string {
+  return part === '' ? name : `${name} ${part}`;
+}
+
 function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
-  const addr = (view: Float64Array, off: number, len: number, name: string): number => viewAddr(buffer, view, off, len, name);
+  const addr = (view: Float64Array, off: number, len: number, name: string, part = ''): number => viewAddr(buffer, view, off, len, name, part);
   /** Checks that every dimension is a nonnegative integer; true when the output is nonempty. */
   function dims(name: string, outRows: number, outCols: number, inner: number): boolean {
     checkDim(name, outRows);
@@ -271,7 +282,7 @@ function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
     return (out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void => {
       if (!dims(name, M, P, K)) return;
       // With K = 0 the kernel stores zeros (gemm) or leaves out as it is (gemmAcc).
-      w.gemm(addr(out, oOff, M * P, `${name} out`), addr(A, aOff, M * K, `${name} A`), addr(B, bOff, K * P, `${name} B`), M, K, P, acc);
+      w.gemm(addr(out, oOff, M * P, name, 'out'), addr(A, aOff, M * K, name, 'A'), addr(B, bOff, K * P, name, 'B'), M, K, P, acc);
     };
   }
   return {
@@ -347,6 +358,11 @@ function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
         return;
       }
       w.columnSums(addr(da, 0, N * G, 'columnSums da'), N, G, addr(out, 0, G, 'columnSums out'));
+    },
+    symv(S, n, v, out) {
+      checkDim('symv', n);
+      if (n === 0) return;
+      w.symv(addr(S, 0, n * n, 'symv S'), n, addr(v, 0, n, 'symv v'), addr(out, 0, n, 'symv out'));
     },
   };
 }
