@@ -14,22 +14,13 @@
 // With --check it only verifies that kernelsBinary.ts is up to date (exit code 1 if not).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadWabt } from './wabt.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'src', 'engine', 'wasm');
 const watPath = join(dir, 'kernels.wat');
 const outPath = join(dir, 'kernelsBinary.ts');
 
-// A variable module name keeps the type checker from resolving wabt, which is not a dependency.
-const wabtName = 'wabt';
-/** @type {any} */
-let wabtFactory;
-try {
-  wabtFactory = (await import(wabtName)).default;
-} catch {
-  console.error('build-wasm-kernels: wabt is not installed; run `npm install --no-save wabt` first');
-  process.exit(1);
-}
 
 const MADD_MARKER = ';; @madd';
 
@@ -90,7 +81,7 @@ function compile(text, features) {
   }
 }
 
-const wabt = await wabtFactory();
+const wabt = await loadWabt('build-wasm-kernels');
 const wat = readFileSync(watPath, 'utf8');
 const bytes = compile(wat, { simd: true });
 const fused = fuseMarked(wat);

@@ -7,24 +7,15 @@
 // With --check it only verifies that mt19937Binary.ts is up to date (exit code 1 if not).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadWabt } from './wabt.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'src', 'engine', 'rng');
 const watPath = join(dir, 'mt19937.wat');
 const outPath = join(dir, 'mt19937Binary.ts');
 
-// A variable module name keeps the type checker from resolving wabt, which is not a dependency.
-const wabtName = 'wabt';
-/** @type {any} */
-let wabtFactory;
-try {
-  wabtFactory = (await import(wabtName)).default;
-} catch {
-  console.error('build-wasm-mt19937: wabt is not installed; run `npm install --no-save wabt` first');
-  process.exit(1);
-}
 
-const wabt = await wabtFactory();
+const wabt = await loadWabt('build-wasm-mt19937');
 const mod = wabt.parseWat('mt19937.wat', readFileSync(watPath, 'utf8'), { simd: true });
 /** @type {Uint8Array<ArrayBuffer>} */
 let bytes;

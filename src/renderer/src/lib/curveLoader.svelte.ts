@@ -1,5 +1,8 @@
 // Loads a sweep's curves for one norm and reloads (throttled) as its probes finish.
+import { onDestroy, untrack } from 'svelte';
 import type { CurveSet, LabClient, NormName } from '../../../shared/labApi';
+import type { LabState } from './labState.svelte';
+import { throttle } from './throttle';
 
 export class CurveLoader {
   data = $state<CurveSet | null>(null);
@@ -22,4 +25,27 @@ export class CurveLoader {
       this.error = r.error.message;
     }
   }
+}
+
+/**
+ * Keeps `loader` on the selected sweep and the current norm: loads on every change, and reloads
+ * quietly (at most every `throttleMs`) as probes of that sweep finish. Call during a component's
+ * initialisation.
+ */
+export function followSelectedSweep(getLab: () => LabState, loader: CurveLoader, norm: () => NormName, throttleMs: number): void {
+  $effect(() => {
+    const id = getLab().selectedSweepId;
+    if (id !== null) void loader.load(id, norm());
+  });
+  const reload = throttle(() => {
+    const id = getLab().selectedSweepId;
+    if (id !== null) void loader.load(id, norm(), true);
+  }, throttleMs);
+  $effect(() => {
+    const lab = getLab();
+    const e = lab.lastEvent;
+    void lab.progressTick;
+    if (e && e.probe && e.sweep.id === untrack(() => lab.selectedSweepId)) reload.call();
+  });
+  onDestroy(() => reload.cancel());
 }
