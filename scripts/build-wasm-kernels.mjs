@@ -12,9 +12,9 @@
 // (Electron 45 / V8 >= 11.4; Node 20 only with --experimental-wasm-relaxed-simd).
 //
 // With --check it only verifies that kernelsBinary.ts is up to date (exit code 1 if not).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadWabt } from './wabt.mjs';
+import { loadWabt, writeOrCheck } from './wabt.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'src', 'engine', 'wasm');
@@ -117,17 +117,4 @@ export const KERNELS_RELAXED_WASM_BASE64 =
 ${base64Lines(relaxedBytes)};
 `;
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(outPath, 'utf8');
-  } catch {}
-  if (current !== ts) {
-    console.error('build-wasm-kernels: src/engine/wasm/kernelsBinary.ts is stale; rerun without --check');
-    process.exit(1);
-  }
-  console.log('build-wasm-kernels: kernelsBinary.ts is up to date');
-} else {
-  writeFileSync(outPath, ts);
-  console.log(`build-wasm-kernels: wrote ${outPath} (${bytes.length} bytes of wasm, ${relaxedBytes.length} relaxed with ${fused.count} fused multiply-adds)`);
-}
+writeOrCheck('build-wasm-kernels', outPath, ts, `${bytes.length} bytes of wasm, ${relaxedBytes.length} relaxed with ${fused.count} fused multiply-adds`);

@@ -5,9 +5,9 @@
 //   npm install --no-save wabt && node scripts/build-wasm-mt19937.mjs
 //
 // With --check it only verifies that mt19937Binary.ts is up to date (exit code 1 if not).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadWabt } from './wabt.mjs';
+import { loadWabt, writeOrCheck } from './wabt.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'src', 'engine', 'rng');
@@ -40,17 +40,4 @@ export const MT19937_WASM_BASE64 =
 ${lines.join(' +\n')};
 `;
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(outPath, 'utf8');
-  } catch {}
-  if (current !== ts) {
-    console.error('build-wasm-mt19937: src/engine/rng/mt19937Binary.ts is stale; rerun without --check');
-    process.exit(1);
-  }
-  console.log('build-wasm-mt19937: mt19937Binary.ts is up to date');
-} else {
-  writeFileSync(outPath, ts);
-  console.log(`build-wasm-mt19937: wrote ${outPath} (${bytes.length} bytes of wasm)`);
-}
+writeOrCheck('build-wasm-mt19937', outPath, ts, `${bytes.length} bytes of wasm`);

@@ -1,4 +1,5 @@
 // @ts-check
+import { readFileSync, writeFileSync } from 'node:fs';
 // Loads the `wabt` package (WAT -> wasm) for the generator scripts. It is not a dependency: the
 // generated binaries are committed, so only someone changing a .wat file needs it.
 /** @param {string} script the calling script's name, for the error message @returns {Promise<any>} */
@@ -10,5 +11,27 @@ export async function loadWabt(script) {
   } catch {
     console.error(`${script}: wabt is not installed; run \`npm install --no-save wabt\` first`);
     process.exit(1);
+  }
+}
+
+/**
+ * Writes a generated file, or with --check only verifies it is current (exit code 1 if not).
+ * @param {string} script @param {string} outPath @param {string} text @param {string} wrote what to say after writing
+ */
+export function writeOrCheck(script, outPath, text, wrote) {
+  const name = outPath.split('/').pop();
+  if (process.argv.includes('--check')) {
+    let current = '';
+    try {
+      current = readFileSync(outPath, 'utf8');
+    } catch {}
+    if (current !== text) {
+      console.error(`${script}: ${name} is stale; rerun without --check`);
+      process.exit(1);
+    }
+    console.log(`${script}: ${name} is up to date`);
+  } else {
+    writeFileSync(outPath, text);
+    console.log(`${script}: wrote ${outPath} (${wrote})`);
   }
 }
