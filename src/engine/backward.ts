@@ -3,7 +3,7 @@
 // exponent carried, so a norm of 1e-3500 comes out as -3500, not as 0.
 import type { Kernels } from './linalg';
 import { carryToPreviousStep, cellBackward, transposeTimes } from './cellBackward';
-import { binaryExponent, log10Scaled } from './scaledNumber';
+import { log10Scaled } from './scaledNumber';
 import { log10Norm, normalize, scaleByPowerOfTwo } from './norms';
 import type { ForwardTrace, Dims } from './forward';
 import type { Workspace } from './workspace';
@@ -110,19 +110,12 @@ export function backwardFromLossStep(
     // normalize(), keeping whether each part is all zero (scaling by a power of two keeps a
     // nonzero maximum nonzero), so that aligning them needs no second pass over either.
     const mh = kernels.maxAbs(dh, 0, NH);
-    const eh = ea + (mh === 0 ? 0 : normalizeFrom(dh, NH, mh, kernels));
+    const eh = ea + normalize(dh, 0, NH, kernels, mh);
     const mc = lstm ? kernels.maxAbs(dcFuture, 0, NH) : 0;
-    const ec = e + (mc === 0 ? 0 : normalizeFrom(dcFuture, NH, mc, kernels));
+    const ec = e + normalize(dcFuture, 0, NH, kernels, mc);
     e = alignExponents(dh, eh, mh === 0, lstm ? dcFuture : null, ec, mc === 0, NH, kernels);
   }
   return out;
-}
-
-/** normalize(v, 0, len) given m = maxAbs(v, 0, len) > 0: the same scaling, and the same p returned. */
-function normalizeFrom(v: Float64Array, len: number, m: number, kernels: Kernels): number {
-  const p = binaryExponent(m);
-  scaleByPowerOfTwo(v, 0, len, -p, kernels);
-  return p;
 }
 
 /**

@@ -33,8 +33,11 @@ export function scaleByPowerOfTwo(v: Float64Array, off: number, len: number, k: 
  * Rescales v so that its largest magnitude lies in [1, 2); returns the power of two taken out
  * (0 for an all-zero v).
  */
-export function normalize(v: Float64Array, off: number, len: number, kernels: Kernels = jsKernels): number {
-  const m = kernels.maxAbs(v, off, len);
+export function normalize(
+  v: Float64Array, off: number, len: number, kernels: Kernels = jsKernels,
+  /** maxAbs(v, off, len), when the caller already has it. */
+  m = kernels.maxAbs(v, off, len),
+): number {
   if (m === 0) return 0;
   const p = binaryExponent(m);
   scaleByPowerOfTwo(v, off, len, -p, kernels);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromLog10, runProbe, type ProbeConfig } from '../../engine/index';
+import { fromLog10, runProbe } from '../../engine/index';
 import { NORM_NAMES, type ProgressEvent } from '../../shared/labApi';
 import type { SweepSpecInput } from '../../shared/sweepSpec';
 import { forkSpawner } from '../runner/workerTransport';
