@@ -8,6 +8,7 @@ import { NumpyRandomState } from './numpyRandomState';
 import { createBlockGenerator, wasmBlockGeneratorAvailable, type BlockBackend } from './mt19937Block';
 import { MT19937_WASM_BASE64 } from './mt19937Binary';
 import { glibcLog } from './glibcLog';
+import { mulberry32 as patternRng } from '../testing/mulberry32';
 
 /** numpy's legacy RandomState, one word, one double, one Gaussian at a time (the oracle). */
 class ReferenceRandomState {
@@ -65,16 +66,6 @@ class ReferenceRandomState {
   }
 }
 
-/** A small deterministic PRNG (mulberry32) for the test patterns. */
-function patternRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [0, 1, 2, 42, 5489, 123456789, 2147483647, 2147483648, 4294967294, 4294967295];
 const BACKENDS: BlockBackend[] = ['wasm', 'js'];

@@ -7,18 +7,8 @@ import { largestEigenvalue } from '../theory';
 import { runProbe, type ProbeResult } from '../probe';
 import { setKernelPreference } from '../workspace';
 import type { StepNormsLog } from '../backward';
+import { mulberry32 as rng } from '../testing/mulberry32';
 
-/** mulberry32, uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pre-activations of every kind: moderate, saturating (up to |a| = 800), tiny, and special. */
 function mixedValue(u: () => number): number {

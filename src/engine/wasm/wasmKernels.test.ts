@@ -4,18 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createWasmArena, releaseWasmMemory, wasmSimdAvailable, MAX_WASM_ARENA_DOUBLES, type Arena } from './wasmKernels';
 import { KERNELS_WASM_BASE64 } from './kernelsBinary';
+import { mulberry32 } from '../testing/mulberry32';
 
-/** A small deterministic generator (mulberry32), uniform in [-1, 1). */
+/** Uniform in [-1, 1). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
 }
+
 
 /** Hands out consecutive, randomly filled views of the arena, at odd offsets to test alignment. */
 class Taker {
