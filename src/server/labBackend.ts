@@ -1,11 +1,6 @@
 // What the lab server needs from the core service: the LabApi plus progress, streamed export
-// and close. The real one is openLabService (src/core/service/labService.ts).
-import type { Writable } from 'node:stream';
-import type { ExportDone, ExportRequest, LabApi, ProgressEvent } from '../shared/labApi';
-import type { Result } from '../shared/result';
+// and close — a view of LabService, so the two cannot drift apart.
+import type { LabService } from '../core/service/labService';
+import type { LabApi } from '../shared/labApi';
 
-export interface LabBackend extends LabApi {
-  onProgress(listener: (event: ProgressEvent) => void): () => void;
-  exportCsvToStream(request: ExportRequest, writable: Writable): Promise<Result<ExportDone>>;
-  close(): Promise<void> | void;
-}
+export type LabBackend = Pick<LabService, keyof LabApi | 'onProgress' | 'exportCsvToStream' | 'close'>;
