@@ -5,7 +5,7 @@ import { NORM_NAMES, type LabApi, type LabCall } from './labApi';
 import { fail, ok, type FieldIssue, type Result } from './result';
 import { sweepSpecSchema } from './sweepSpec';
 
-const sweepId = z
+export const sweepIdSchema = z
   .number({ error: 'sweepId must be a number' })
   .int({ error: 'sweepId must be a positive integer' })
   .min(1, { error: 'sweepId must be a positive integer' })
@@ -13,25 +13,25 @@ const sweepId = z
 
 export const curveQuerySchema = z
   .object({
-    sweepId,
+    sweepId: sweepIdSchema,
     norm: z.enum(NORM_NAMES as [string, ...string[]], { error: `norm must be one of ${NORM_NAMES.join(', ')}` }),
     T: z.number().int({ error: 'T must be a positive integer' }).min(1, { error: 'T must be a positive integer' }).optional(),
   })
   .strict();
 
 export const exportRequestSchema = z
-  .object({ sweepIds: z.array(sweepId, { error: 'sweepIds must be a list of sweep ids' }).max(10_000).optional() })
+  .object({ sweepIds: z.array(sweepIdSchema, { error: 'sweepIds must be a list of sweep ids' }).max(10_000).optional() })
   .strict();
 
 export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
   estimateSweep: sweepSpecSchema,
   queueSweep: sweepSpecSchema,
   listSweeps: null,
-  getSweep: sweepId,
-  cancelSweep: sweepId,
-  pauseSweep: sweepId,
-  resumeSweep: sweepId,
-  retryFailed: sweepId,
+  getSweep: sweepIdSchema,
+  cancelSweep: sweepIdSchema,
+  pauseSweep: sweepIdSchema,
+  resumeSweep: sweepIdSchema,
+  retryFailed: sweepIdSchema,
   loadCurves: curveQuerySchema,
   exportCsv: exportRequestSchema,
 };
@@ -40,7 +40,8 @@ export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
 export type LabArg<C extends LabCall> = Parameters<LabApi[C]> extends [infer A] ? A : undefined;
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  // An issue about the argument as a whole has an empty path.
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(argument)', message: i.message }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type {
   CurveQuery, CurveSet, ExportDone, ExportRequest, LabApi, ProgressEvent, SweepDetail, SweepEstimate, SweepSummary,
 } from '../../shared/labApi';
-import { NORM_NAMES } from '../../shared/labApi';
+import { curveQuerySchema, exportRequestSchema, sweepIdSchema, zodIssues } from '../../shared/labArgs';
 import { fail, ok, type Result } from '../../shared/result';
 import type { SweepSpec, SweepSpecInput } from '../../shared/sweepSpec';
 import { exportCsvToFile, exportCsvToStream } from '../export/csvExport';
@@ -63,24 +63,13 @@ export interface LabService extends LabApi {
   close(): Promise<void>;
 }
 
-const sweepIdSchema = z.number({ error: 'sweepId must be a positive integer' }).int({ error: 'sweepId must be a positive integer' }).positive({ error: 'sweepId must be a positive integer' });
-const curveQuerySchema = z
-  .object({
-    sweepId: sweepIdSchema,
-    norm: z.enum(NORM_NAMES as [string, ...string[]], { error: `norm must be one of ${NORM_NAMES.join(', ')}` }),
-    T: z.number().int().positive({ error: 'T must be a positive integer' }).optional(),
-  })
-  .strict();
-const exportRequestSchema = z.object({ sweepIds: z.array(sweepIdSchema).optional() }).strict();
 const shardSchema = z
   .object({ index: z.number().int().min(1), count: z.number().int().min(1).max(100_000) })
   .refine((s) => s.index <= s.count, { error: 'shard index must be in [1, count]' });
 
-type Issues = { path: string; message: string }[];
-const issuesOf = (err: z.ZodError): Issues => err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(argument)', message: i.message }));
 
 function invalid(what: string, err: z.ZodError): Result<never> {
-  const issues = issuesOf(err);
+  const issues = zodIssues(err);
   return fail('invalid-argument', `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
 }
 
