@@ -1,9 +1,10 @@
 // The elementwise kernels of a probe in plain JS: the activations of the forward pass (values
 // and slopes taken from the pre-activation, exact when saturated) and the elementwise parts of
 // backprop. These are the reference semantics of the WebAssembly SIMD versions in wasm/, which
-// compute the same formulas in the same order with SIMD ports of fdlibm's exp and expm1 (the
-// algorithms of V8's Math.exp and Math.expm1), so they agree with these bit for bit in every
-// test so far (the tests allow 4 ulps); only sumSquares adds in another order.
+// compute the same formulas in the same order (the exponential of expTerms.ts included), so they
+// agree with these bit for bit in every test so far (the tests allow 4 ulps); only sumSquares
+// adds in another order.
+import { expOut, expTerms } from './expTerms';
 
 /** A[aOff + r*G + j] += b[j] for r < rows, j < G: the bias of every step's pre-activations. */
 export function addBias(A: Float64Array, aOff: number, rows: number, G: number, b: Float64Array): void {
@@ -13,33 +14,30 @@ export function addBias(A: Float64Array, aOff: number, rows: number, G: number, 
   }
 }
 
-/** v[i] := sigmoid(v[i]) and slope[i] := sigmoid'(v[i]) = e^{-|a|} / (1 + e^{-|a|})^2. */
+/**
+ * v[i] := sigmoid(v[i]) and slope[i] := sigmoid'(v[i]): with e = e^{-|a|} and q = 1 / (1 + e),
+ * sigmoid = (a >= 0 ? q : e q) and sigmoid' = e q^2.
+ */
 export function sigmoidInPlace(v: Float64Array, slope: Float64Array, i: number): void {
   const a = v[i];
-  const e = Math.exp(-Math.abs(a));
-  const d = 1 + e;
-  v[i] = a >= 0 ? 1 / d : e / d;
-  slope[i] = e / (d * d);
+  expTerms(-Math.abs(a));
+  const e = expOut.e;
+  const q = 1 / (1 + e);
+  v[i] = a >= 0 ? q : e * q;
+  slope[i] = e * q * q;
 }
 
-// tanh(a) = (1 - e)/(1 + e) and tanh'(a) = 4e/(1 + e)^2 with e = e^{-2|a|}; below |a| = 0.5 the
-// numerator 1 - e would cancel, so e - 1 comes from expm1 there.
+// With e = e^{-2|a|}, m = e - 1 (exact near 0, where 1 - e would cancel) and q = 1 / (1 + e):
+// tanh(|a|) = -m q and tanh'(a) = 4e / (1 + e)^2 = e q q 4 (exact when saturated); tanh takes
+// the sign bit of a (tanh(-0) = -0).
 /** value[i] := tanh(a) and slope[i] := tanh'(a). */
 export function tanhInto(a: number, value: Float64Array, slope: Float64Array, i: number): void {
-  const abs = Math.abs(a);
-  let t: number;
-  let e: number;
-  if (abs >= 0.5) {
-    e = Math.exp(-2 * abs);
-    t = (1 - e) / (1 + e);
-  } else {
-    const m = Math.expm1(-2 * abs);
-    e = 1 + m;
-    t = -m / (2 + m);
-  }
-  const d = 1 + e;
-  value[i] = a < 0 ? -t : t;
-  slope[i] = (4 * e) / (d * d);
+  expTerms(-2 * Math.abs(a));
+  const { e, m } = expOut;
+  const q = 1 / (1 + e);
+  const t = Math.abs(m * q);
+  value[i] = a < 0 || Object.is(a, -0) ? -t : t;
+  slope[i] = e * q * q * 4;
 }
 
 /**

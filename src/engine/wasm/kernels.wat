@@ -462,186 +462,47 @@
   ;; ---------------------------------------------------------------- elementwise kernels
   ;;
   ;; The activations of elementwise.ts (forward.ts) and the elementwise parts of backprop. The
-  ;; loops take n >= 0 doubles in blocks of two (one f64x2) or, for the activations, four (two
-  ;; f64x2 whose long exp chains overlap). A last, partial block is computed from full loads that
-  ;; read up to three doubles past the range (createWasmArena leaves that much slack past the
-  ;; arena, so the loads stay in bounds; the extra lanes are never stored) and stored lane by
-  ;; lane. Every kernel uses the same operations in the same order as its JS reference, so all
-  ;; agree bit for bit with it (exp and expm1 included, see below) but for sumSquares, which sums
+  ;; loops take n >= 0 doubles in blocks of two (one f64x2). A last, partial block is computed
+  ;; from a full load that reads one double past the range (createWasmArena leaves slack past the
+  ;; arena, so the load stays in bounds; the extra lane is never stored) and stored lane 0 only.
+  ;; Every kernel uses the same operations in the same order as its JS reference, so all agree
+  ;; bit for bit with it (the exponential of expTerms.ts included) but for sumSquares, which sums
   ;; in two lanes.
-  ;;
-  ;; exp(x) for x <= 0 follows fdlibm's __ieee754_exp (V8's Math.exp) step by step: k = round(x
-  ;; / ln2), r = hi - lo with hi = x - k ln2hi (exact: ln2hi has 32 bits) and lo = k ln2lo, the
-  ;; Remez rational c = r - r^2 P(r^2), e^r = 1 - ((lo - r c / (2 - c)) - hi), then the scaling by
-  ;; 2^k, done exactly for normal results (a power of two built from the exponent bits) and as
-  ;; 2^(k+1000) then 2^-1000 for k < -1021, so a subnormal result is rounded once, and 1 + x for
-  ;; |x| < 2^-28. x is clamped to -746 first (e^-746 rounds to 0; NaN stays NaN). Likewise
-  ;; expm1(x) for x in [-1, 0] follows fdlibm's expm1 (Math.expm1), whose reduction there has
-  ;; k = 0 or -1. Both agreed with Math.exp / Math.expm1 bit for bit on every one of millions of
-  ;; test points (elementwiseKernels.test.ts; fdlibm itself is within 1 ulp of e^x).
 
   ;; Constants of the elementwise kernels, in both lanes (as globals, V8 loads them from memory
-  ;; instead of rebuilding each v128.const in registers: about 10% faster). fdlibm's names: ln2hi
-  ;; + ln2lo = ln2, P1..P5 the coefficients of exp, Q1..Q5 those of expm1; shifter = 1.5 * 2^52
-  ;; (adding it puts an integer-valued k in the low mantissa bits), expBias = 1023 << 52,
-  ;; halfLn2Bits = the first double whose high word exceeds that of ln2/2, minX = the clamp of
-  ;; exp's argument.
-  (global $invln2 v128 (v128.const f64x2 1.44269504088896338700e+00 1.44269504088896338700e+00))
+  ;; instead of rebuilding each v128.const in registers: about 10% faster). As in expTerms.ts:
+  ;; ln2hi + ln2lo = ln2, C2..C13 = 1/n!, shifter = 1.5 * 2^52 (adding it puts an integer-valued
+  ;; k in the low mantissa bits), expBias1000 = (1023 + 1000) << 52, minX = the clamp of exp's argument.
+  (global $invln2 v128 (v128.const f64x2 1.4426950408889634 1.4426950408889634))
   (global $ln2hi v128 (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
   (global $ln2lo v128 (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))
-  (global $P1 v128 (v128.const f64x2 1.66666666666666019037e-01 1.66666666666666019037e-01))
-  (global $P2 v128 (v128.const f64x2 -2.77777777770155933842e-03 -2.77777777770155933842e-03))
-  (global $P3 v128 (v128.const f64x2 6.61375632143793436117e-05 6.61375632143793436117e-05))
-  (global $P4 v128 (v128.const f64x2 -1.65339022054652515390e-06 -1.65339022054652515390e-06))
-  (global $P5 v128 (v128.const f64x2 4.13813679705723846039e-08 4.13813679705723846039e-08))
-  (global $two v128 (v128.const f64x2 2 2))
-  (global $kSubnormal v128 (v128.const f64x2 -1021 -1021))
-  (global $one v128 (v128.const f64x2 1 1))
-  (global $thousand v128 (v128.const f64x2 1000 1000))
+  (global $C2 v128 (v128.const f64x2 0.5 0.5))
+  (global $C3 v128 (v128.const f64x2 0.16666666666666666 0.16666666666666666))
+  (global $C4 v128 (v128.const f64x2 0.041666666666666664 0.041666666666666664))
+  (global $C5 v128 (v128.const f64x2 0.008333333333333333 0.008333333333333333))
+  (global $C6 v128 (v128.const f64x2 0.001388888888888889 0.001388888888888889))
+  (global $C7 v128 (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))
+  (global $C8 v128 (v128.const f64x2 0.0000248015873015873 0.0000248015873015873))
+  (global $C9 v128 (v128.const f64x2 0.0000027557319223985893 0.0000027557319223985893))
+  (global $C10 v128 (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7))
+  (global $C11 v128 (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8))
+  (global $C12 v128 (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9))
+  (global $C13 v128 (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
   (global $shifter v128 (v128.const f64x2 0x1.8p52 0x1.8p52))
-  (global $expBias v128 (v128.const i64x2 0x3ff0000000000000 0x3ff0000000000000))
+  (global $expBias1000 v128 (v128.const i64x2 0x7e70000000000000 0x7e70000000000000))
   (global $twoM1000 v128 (v128.const f64x2 0x1p-1000 0x1p-1000))
-  (global $twoM28 v128 (v128.const f64x2 0x1p-28 0x1p-28))
-  (global $halfLn2Bits v128 (v128.const i64x2 0x3fd62e4300000000 0x3fd62e4300000000))
-  (global $negLn2lo v128 (v128.const f64x2 -1.90821492927058770002e-10 -1.90821492927058770002e-10))
-  (global $half v128 (v128.const f64x2 0.5 0.5))
-  (global $Q1 v128 (v128.const f64x2 -3.33333333333331316428e-02 -3.33333333333331316428e-02))
-  (global $Q2 v128 (v128.const f64x2 1.58730158725481460165e-03 1.58730158725481460165e-03))
-  (global $Q3 v128 (v128.const f64x2 -7.93650757867487942473e-05 -7.93650757867487942473e-05))
-  (global $Q4 v128 (v128.const f64x2 4.00821782732936239552e-06 4.00821782732936239552e-06))
-  (global $Q5 v128 (v128.const f64x2 -2.01099218183624371326e-07 -2.01099218183624371326e-07))
-  (global $three v128 (v128.const f64x2 3 3))
-  (global $six v128 (v128.const f64x2 6 6))
-  (global $twoM54 v128 (v128.const f64x2 0x1p-54 0x1p-54))
+  (global $one v128 (v128.const f64x2 1 1))
   (global $minX v128 (v128.const f64x2 -746 -746))
   (global $minusTwo v128 (v128.const f64x2 -2 -2))
   (global $four v128 (v128.const f64x2 4 4))
+  (global $signBit v128 (v128.const i64x2 0x8000000000000000 0x8000000000000000))
 
-  ;; exp of two vectors x0, x1 in [-746, 0] (or NaN), as described above, the two computations
-  ;; interleaved so that their long dependency chains overlap.
-  ;; $sigmoids holds a written-out copy of this body (inlined by hand, as V8 does not inline wasm
-  ;; calls: about 7% faster there; keep the two in step). In $tanhs, inlining it and $expm1x2
-  ;; measured slower (register pressure), so tanhs calls them.
-  (func $exp2 (param $x0 v128) (param $x1 v128) (result v128 v128)
-    (local $kd0 v128) (local $kd1 v128) (local $hi0 v128) (local $hi1 v128) (local $lo0 v128)
-    (local $lo1 v128) (local $r0 v128) (local $r1 v128) (local $t0 v128) (local $t1 v128)
-    (local $c0 v128) (local $c1 v128) (local $z0 v128) (local $z1 v128) (local $m0 v128)
-    (local $m1 v128) (local $e0 v128) (local $e1 v128)
-    (local.set $kd0 (f64x2.nearest (f64x2.mul (local.get $x0) (global.get $invln2))))
-    (local.set $kd1 (f64x2.nearest (f64x2.mul (local.get $x1) (global.get $invln2))))
-    (local.set $hi0 (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (global.get $ln2hi))))
-    (local.set $hi1 (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (global.get $ln2hi))))
-    (local.set $lo0 (f64x2.mul (local.get $kd0) (global.get $ln2lo)))
-    (local.set $lo1 (f64x2.mul (local.get $kd1) (global.get $ln2lo)))
-    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
-    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
-    (local.set $t0 (f64x2.mul (local.get $r0) (local.get $r0)))
-    (local.set $t1 (f64x2.mul (local.get $r1) (local.get $r1)))
-    (local.set $c0 (f64x2.sub (local.get $r0) (f64x2.mul (local.get $t0)
-      (f64x2.add (global.get $P1) (f64x2.mul (local.get $t0)
-      (f64x2.add (global.get $P2) (f64x2.mul (local.get $t0)
-      (f64x2.add (global.get $P3) (f64x2.mul (local.get $t0)
-      (f64x2.add (global.get $P4) (f64x2.mul (local.get $t0)
-        (global.get $P5))))))))))))
-    (local.set $c1 (f64x2.sub (local.get $r1) (f64x2.mul (local.get $t1)
-      (f64x2.add (global.get $P1) (f64x2.mul (local.get $t1)
-      (f64x2.add (global.get $P2) (f64x2.mul (local.get $t1)
-      (f64x2.add (global.get $P3) (f64x2.mul (local.get $t1)
-      (f64x2.add (global.get $P4) (f64x2.mul (local.get $t1)
-        (global.get $P5))))))))))))
-    (local.set $z0 (f64x2.sub (f64x2.sub (local.get $lo0)
-      (f64x2.div (f64x2.mul (local.get $r0) (local.get $c0)) (f64x2.sub (global.get $two) (local.get $c0)))) (local.get $hi0)))
-    (local.set $z1 (f64x2.sub (f64x2.sub (local.get $lo1)
-      (f64x2.div (f64x2.mul (local.get $r1) (local.get $c1)) (f64x2.sub (global.get $two) (local.get $c1)))) (local.get $hi1)))
-    (local.set $m0 (f64x2.lt (local.get $kd0) (global.get $kSubnormal)))
-    (local.set $m1 (f64x2.lt (local.get $kd1) (global.get $kSubnormal)))
-    (local.set $e0 (f64x2.mul
-      (f64x2.mul (f64x2.sub (global.get $one) (local.get $z0))
-        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd0) (v128.and (local.get $m0) (global.get $thousand)))
-                                         (global.get $shifter)) (i32.const 52))
-                   (global.get $expBias)))
-      (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $m0))))
-    (local.set $e1 (f64x2.mul
-      (f64x2.mul (f64x2.sub (global.get $one) (local.get $z1))
-        (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $kd1) (v128.and (local.get $m1) (global.get $thousand)))
-                                         (global.get $shifter)) (i32.const 52))
-                   (global.get $expBias)))
-      (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $m1))))
-    ;; As fdlibm, 1 + x for |x| < 2^-28.
-    (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $x0)) (local.get $e0)
-      (f64x2.lt (f64x2.abs (local.get $x0)) (global.get $twoM28))))
-    (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $x1)) (local.get $e1)
-      (f64x2.lt (f64x2.abs (local.get $x1)) (global.get $twoM28))))
-    (local.get $e0) (local.get $e1))
-
-  ;; expm1 of two vectors x0, x1 in [-1, 0] (other lanes give unspecified values), interleaved,
-  ;; as fdlibm's expm1: k = -1 when the high word of |x| exceeds that of ln2/2 (0x3fd62e42), with
-  ;; hi = x + ln2hi, lo = -ln2lo, r = hi - lo and c = (hi - r) - lo; else k = 0 and r = x. Then
-  ;; with hxs = r^2/2, q = 1 + hxs Q(hxs), t = 3 - q r/2, e = hxs (q - t) / (6 - r t): for
-  ;; k = 0, r - (r e - hxs); for k = -1, 0.5 (r - ((r (e - c) - c) - hxs)) - 0.5. |x| < 2^-54
-  ;; gives x.
-  (func $expm1x2 (param $x0 v128) (param $x1 v128) (result v128 v128)
-    (local $abs0 v128) (local $abs1 v128) (local $km0 v128) (local $km1 v128) (local $hi0 v128)
-    (local $hi1 v128) (local $lo0 v128) (local $lo1 v128) (local $r0 v128) (local $r1 v128)
-    (local $c0 v128) (local $c1 v128) (local $hfx0 v128) (local $hfx1 v128) (local $hxs0 v128)
-    (local $hxs1 v128) (local $q0 v128) (local $q1 v128) (local $t0 v128) (local $t1 v128)
-    (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128) (local $res0 v128)
-    (local $res1 v128)
-    (local.set $abs0 (f64x2.abs (local.get $x0)))
-    (local.set $abs1 (f64x2.abs (local.get $x1)))
-    (local.set $km0 (f64x2.ge (local.get $abs0) (global.get $halfLn2Bits)))
-    (local.set $km1 (f64x2.ge (local.get $abs1) (global.get $halfLn2Bits)))
-    (local.set $hi0 (v128.bitselect (f64x2.add (local.get $x0) (global.get $ln2hi))
-                                   (local.get $x0) (local.get $km0)))
-    (local.set $hi1 (v128.bitselect (f64x2.add (local.get $x1) (global.get $ln2hi))
-                                   (local.get $x1) (local.get $km1)))
-    (local.set $lo0 (v128.and (local.get $km0) (global.get $negLn2lo)))
-    (local.set $lo1 (v128.and (local.get $km1) (global.get $negLn2lo)))
-    (local.set $r0 (f64x2.sub (local.get $hi0) (local.get $lo0)))
-    (local.set $r1 (f64x2.sub (local.get $hi1) (local.get $lo1)))
-    (local.set $c0 (f64x2.sub (f64x2.sub (local.get $hi0) (local.get $r0)) (local.get $lo0)))
-    (local.set $c1 (f64x2.sub (f64x2.sub (local.get $hi1) (local.get $r1)) (local.get $lo1)))
-    (local.set $hfx0 (f64x2.mul (global.get $half) (local.get $r0)))
-    (local.set $hfx1 (f64x2.mul (global.get $half) (local.get $r1)))
-    (local.set $hxs0 (f64x2.mul (local.get $r0) (local.get $hfx0)))
-    (local.set $hxs1 (f64x2.mul (local.get $r1) (local.get $hfx1)))
-    (local.set $q0 (f64x2.add (global.get $one) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (global.get $Q1) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (global.get $Q2) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (global.get $Q3) (f64x2.mul (local.get $hxs0)
-      (f64x2.add (global.get $Q4) (f64x2.mul (local.get $hxs0)
-        (global.get $Q5))))))))))))
-    (local.set $q1 (f64x2.add (global.get $one) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (global.get $Q1) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (global.get $Q2) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (global.get $Q3) (f64x2.mul (local.get $hxs1)
-      (f64x2.add (global.get $Q4) (f64x2.mul (local.get $hxs1)
-        (global.get $Q5))))))))))))
-    (local.set $t0 (f64x2.sub (global.get $three) (f64x2.mul (local.get $q0) (local.get $hfx0))))
-    (local.set $t1 (f64x2.sub (global.get $three) (f64x2.mul (local.get $q1) (local.get $hfx1))))
-    (local.set $e0 (f64x2.mul (local.get $hxs0) (f64x2.div (f64x2.sub (local.get $q0) (local.get $t0))
-      (f64x2.sub (global.get $six) (f64x2.mul (local.get $r0) (local.get $t0))))))
-    (local.set $e1 (f64x2.mul (local.get $hxs1) (f64x2.div (f64x2.sub (local.get $q1) (local.get $t1))
-      (f64x2.sub (global.get $six) (f64x2.mul (local.get $r1) (local.get $t1))))))
-    (local.set $m0 (v128.bitselect
-      ;; k = -1
-      (f64x2.sub (f64x2.mul (global.get $half) (f64x2.sub (local.get $r0)
-        (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r0) (f64x2.sub (local.get $e0) (local.get $c0))) (local.get $c0)) (local.get $hxs0))))
-        (global.get $half))
-      ;; k = 0
-      (f64x2.sub (local.get $r0) (f64x2.sub (f64x2.mul (local.get $r0) (local.get $e0)) (local.get $hxs0)))
-      (local.get $km0)))
-    (local.set $m1 (v128.bitselect
-      ;; k = -1
-      (f64x2.sub (f64x2.mul (global.get $half) (f64x2.sub (local.get $r1)
-        (f64x2.sub (f64x2.sub (f64x2.mul (local.get $r1) (f64x2.sub (local.get $e1) (local.get $c1))) (local.get $c1)) (local.get $hxs1))))
-        (global.get $half))
-      ;; k = 0
-      (f64x2.sub (local.get $r1) (f64x2.sub (f64x2.mul (local.get $r1) (local.get $e1)) (local.get $hxs1)))
-      (local.get $km1)))
-    (local.set $res0 (v128.bitselect (local.get $x0) (local.get $m0) (f64x2.lt (local.get $abs0) (global.get $twoM54))))
-    (local.set $res1 (v128.bitselect (local.get $x1) (local.get $m1) (f64x2.lt (local.get $abs1) (global.get $twoM54))))
-    (local.get $res0) (local.get $res1))
+;; The activations, as sigmoidInPlace and tanhInto of elementwise.ts, each with a written-out
+  ;; copy of the exponential of expTerms.ts (V8 does not inline wasm calls, and a call per vector
+  ;; would spill every live one). Its polynomial is evaluated by Estrin's scheme, as there: with
+  ;; Horner's the loop was bound by the latency of that one chain. x >= -746 makes k + 1000 >= -77,
+  ;; so 2^(k+1000) is a normal double built from the bits of k, and the final scaling by 2^-1000
+  ;; is exact unless e^x is subnormal, when it is the one rounding.
 
   ;; Stores the first n (1 to 3) of the four doubles v0, v1 at p: the tail of a 4-at-a-time loop.
   (func $tail4 (param $p i32) (param $v0 v128) (param $v1 v128) (param $n i32)
@@ -652,169 +513,99 @@
           (then (v128.store64_lane offset=16 0 (local.get $p) (local.get $v1)))))
       (else (v128.store64_lane 0 (local.get $p) (local.get $v0)))))
 
-  ;; v[i] := exp(v[i]) for n doubles, each <= 0 (clamped to -746); for tests of $exp2.
-  (func (export "expNonPositive") (param $p i32) (param $n i32)
-    (local $e0 v128) (local $e1 v128)
-    (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (call $exp2 (f64x2.pmax (v128.load (local.get $p)) (global.get $minX))
-                    (f64x2.pmax (v128.load offset=16 (local.get $p)) (global.get $minX)))
-        (local.set $e1)
-        (local.set $e0)
-        (if (i32.ge_s (local.get $n) (i32.const 4))
-          (then
-            (v128.store (local.get $p) (local.get $e0))
-            (v128.store offset=16 (local.get $p) (local.get $e1)))
-          (else (call $tail4 (local.get $p) (local.get $e0) (local.get $e1) (local.get $n))))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-        (br $next))))
-
-  ;; v[i] := expm1(v[i]) for n doubles, each in [-1, 0]; for tests of $expm1x2.
-  (func (export "expm1Small") (param $p i32) (param $n i32)
-    (local $m0 v128) (local $m1 v128)
-    (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (call $expm1x2 (v128.load (local.get $p)) (v128.load offset=16 (local.get $p)))
-        (local.set $m1)
-        (local.set $m0)
-        (if (i32.ge_s (local.get $n) (i32.const 4))
-          (then
-            (v128.store (local.get $p) (local.get $m0))
-            (v128.store offset=16 (local.get $p) (local.get $m1)))
-          (else (call $tail4 (local.get $p) (local.get $m0) (local.get $m1) (local.get $n))))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-        (br $next))))
-
-  ;; v[i] := sigmoid(v[i]), slope[i] := sigmoid'(v[i]) for n doubles, four at a time: with
-  ;; e = exp(-|a|) and d = 1 + e, sigmoid = (a >= 0 ? 1 : e) / d and sigmoid' = e / d^2.
-  (func $sigmoids (param $p i32) (param $s i32) (param $n i32)
-    (local $a0 v128) (local $a1 v128) (local $e0 v128) (local $e1 v128) (local $d0 v128) (local $d1 v128)
-    (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
-    (local $qx0 v128) (local $qx1 v128) (local $qkd0 v128) (local $qkd1 v128) (local $qhi0 v128) (local $qhi1 v128) (local $qlo0 v128) (local $qlo1 v128) (local $qr0 v128) (local $qr1 v128) (local $qt0 v128) (local $qt1 v128) (local $qc0 v128) (local $qc1 v128) (local $qz0 v128) (local $qz1 v128) (local $qm0 v128) (local $qm1 v128)
-    (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (local.set $a0 (v128.load (local.get $p)))
-        (local.set $a1 (v128.load offset=16 (local.get $p)))
-        ;; e = exp(x) as $exp2, written out here (a call would spill every live vector).
-        (local.set $qx0 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a0))) (global.get $minX)))
-        (local.set $qx1 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a1))) (global.get $minX)))
-        (local.set $qkd0 (f64x2.nearest (f64x2.mul (local.get $qx0) (global.get $invln2))))
-        (local.set $qkd1 (f64x2.nearest (f64x2.mul (local.get $qx1) (global.get $invln2))))
-        (local.set $qhi0 (f64x2.sub (local.get $qx0) (f64x2.mul (local.get $qkd0) (global.get $ln2hi))))
-        (local.set $qhi1 (f64x2.sub (local.get $qx1) (f64x2.mul (local.get $qkd1) (global.get $ln2hi))))
-        (local.set $qlo0 (f64x2.mul (local.get $qkd0) (global.get $ln2lo)))
-        (local.set $qlo1 (f64x2.mul (local.get $qkd1) (global.get $ln2lo)))
-        (local.set $qr0 (f64x2.sub (local.get $qhi0) (local.get $qlo0)))
-        (local.set $qr1 (f64x2.sub (local.get $qhi1) (local.get $qlo1)))
-        (local.set $qt0 (f64x2.mul (local.get $qr0) (local.get $qr0)))
-        (local.set $qt1 (f64x2.mul (local.get $qr1) (local.get $qr1)))
-        (local.set $qc0 (f64x2.sub (local.get $qr0) (f64x2.mul (local.get $qt0)
-          (f64x2.add (global.get $P1) (f64x2.mul (local.get $qt0)
-          (f64x2.add (global.get $P2) (f64x2.mul (local.get $qt0)
-          (f64x2.add (global.get $P3) (f64x2.mul (local.get $qt0)
-          (f64x2.add (global.get $P4) (f64x2.mul (local.get $qt0)
-            (global.get $P5))))))))))))
-        (local.set $qc1 (f64x2.sub (local.get $qr1) (f64x2.mul (local.get $qt1)
-          (f64x2.add (global.get $P1) (f64x2.mul (local.get $qt1)
-          (f64x2.add (global.get $P2) (f64x2.mul (local.get $qt1)
-          (f64x2.add (global.get $P3) (f64x2.mul (local.get $qt1)
-          (f64x2.add (global.get $P4) (f64x2.mul (local.get $qt1)
-            (global.get $P5))))))))))))
-        (local.set $qz0 (f64x2.sub (f64x2.sub (local.get $qlo0)
-          (f64x2.div (f64x2.mul (local.get $qr0) (local.get $qc0)) (f64x2.sub (global.get $two) (local.get $qc0)))) (local.get $qhi0)))
-        (local.set $qz1 (f64x2.sub (f64x2.sub (local.get $qlo1)
-          (f64x2.div (f64x2.mul (local.get $qr1) (local.get $qc1)) (f64x2.sub (global.get $two) (local.get $qc1)))) (local.get $qhi1)))
-        (local.set $qm0 (f64x2.lt (local.get $qkd0) (global.get $kSubnormal)))
-        (local.set $qm1 (f64x2.lt (local.get $qkd1) (global.get $kSubnormal)))
-        (local.set $e0 (f64x2.mul
-          (f64x2.mul (f64x2.sub (global.get $one) (local.get $qz0))
-            (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $qkd0) (v128.and (local.get $qm0) (global.get $thousand)))
-                                             (global.get $shifter)) (i32.const 52))
-                       (global.get $expBias)))
-          (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $qm0))))
-        (local.set $e1 (f64x2.mul
-          (f64x2.mul (f64x2.sub (global.get $one) (local.get $qz1))
-            (i64x2.add (i64x2.shl (f64x2.add (f64x2.add (local.get $qkd1) (v128.and (local.get $qm1) (global.get $thousand)))
-                                             (global.get $shifter)) (i32.const 52))
-                       (global.get $expBias)))
-          (v128.bitselect (global.get $twoM1000) (global.get $one) (local.get $qm1))))
-        ;; As fdlibm, 1 + x for |x| < 2^-28.
-        (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $qx0)) (local.get $e0)
-          (f64x2.lt (f64x2.abs (local.get $qx0)) (global.get $twoM28))))
-        (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $qx1)) (local.get $e1)
-          (f64x2.lt (f64x2.abs (local.get $qx1)) (global.get $twoM28))))
-        (local.set $d0 (f64x2.add (global.get $one) (local.get $e0)))
-        (local.set $d1 (f64x2.add (global.get $one) (local.get $e1)))
-        (local.set $v0 (f64x2.div
-          (v128.bitselect (global.get $one) (local.get $e0) (f64x2.ge (local.get $a0) (v128.const f64x2 0 0)))
-          (local.get $d0)))
-        (local.set $v1 (f64x2.div
-          (v128.bitselect (global.get $one) (local.get $e1) (f64x2.ge (local.get $a1) (v128.const f64x2 0 0)))
-          (local.get $d1)))
-        (local.set $sl0 (f64x2.div (local.get $e0) (f64x2.mul (local.get $d0) (local.get $d0))))
-        (local.set $sl1 (f64x2.div (local.get $e1) (f64x2.mul (local.get $d1) (local.get $d1))))
-        (if (i32.ge_s (local.get $n) (i32.const 4))
-          (then
-            (v128.store (local.get $p) (local.get $v0))
-            (v128.store offset=16 (local.get $p) (local.get $v1))
-            (v128.store (local.get $s) (local.get $sl0))
-            (v128.store offset=16 (local.get $s) (local.get $sl1)))
-          (else
-            (call $tail4 (local.get $p) (local.get $v0) (local.get $v1) (local.get $n))
-            (call $tail4 (local.get $s) (local.get $sl0) (local.get $sl1) (local.get $n))))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $s (i32.add (local.get $s) (i32.const 32)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-        (br $next))))
-
-  ;; dst[i] := tanh(src[i]), slope[i] := tanh'(src[i]) for n doubles, four at a time (dst may be
-  ;; src). As tanhInto of elementwise.ts: for |a| >= 0.5, e = exp(-2|a|) and tanh = (1 - e) /
-  ;; (1 + e); below, m = expm1(-2|a|), e = 1 + m and tanh = -m / (2 + m); tanh' = 4e / (1 + e)^2;
-  ;; the sign of a last. exp and expm1 are each skipped when no lane needs them.
-  (func $tanhs (param $src i32) (param $dst i32) (param $s i32) (param $n i32)
-    (local $a0 v128) (local $a1 v128) (local $abs0 v128) (local $abs1 v128) (local $x0 v128) (local $x1 v128)
-    (local $small0 v128) (local $small1 v128) (local $e0 v128) (local $e1 v128) (local $m0 v128) (local $m1 v128)
-    (local $d0 v128) (local $d1 v128) (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
+  ;; dst[i] := sigmoid(src[i]), slope[i] := sigmoid'(src[i]) for n doubles (dst may be src):
+  ;; e = e^{-|a|}, q = 1 / (1 + e), sigmoid = (a >= 0 ? q : e q), sigmoid' = e q q.
+  (func $sigmoids (param $src i32) (param $dst i32) (param $s i32) (param $n i32)
+    (local $a0 v128) (local $a1 v128) (local $x0 v128) (local $x1 v128) (local $t0 v128) (local $t1 v128) (local $kd0 v128) (local $kd1 v128) (local $r0 v128) (local $r1 v128) (local $r20 v128) (local $r21 v128) (local $r40 v128) (local $r41 v128) (local $p0 v128) (local $p1 v128) (local $e0 v128) (local $e1 v128) (local $q0 v128) (local $q1 v128) (local $eq0 v128) (local $eq1 v128) (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
     (block $done
       (loop $next
         (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
         (local.set $a0 (v128.load (local.get $src)))
         (local.set $a1 (v128.load offset=16 (local.get $src)))
-        (local.set $abs0 (f64x2.abs (local.get $a0)))
-        (local.set $abs1 (f64x2.abs (local.get $a1)))
-        (local.set $x0 (f64x2.pmax (f64x2.mul (local.get $abs0) (global.get $minusTwo)) (global.get $minX)))
-        (local.set $x1 (f64x2.pmax (f64x2.mul (local.get $abs1) (global.get $minusTwo)) (global.get $minX)))
-        (local.set $small0 (f64x2.lt (local.get $abs0) (global.get $half)))
-        (local.set $small1 (f64x2.lt (local.get $abs1) (global.get $half)))
-        (if (i32.eqz (i64x2.all_true (v128.and (local.get $small0) (local.get $small1))))
+        (local.set $x0 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a0))) (global.get $minX)))
+        (local.set $x1 (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $a1))) (global.get $minX)))
+        ;; e = e^x as expTerms.ts (a copy of this block is in $sigmoids and in $tanhs)
+        (local.set $t0 (f64x2.add (f64x2.mul (local.get $x0) (global.get $invln2)) (global.get $shifter)))
+        (local.set $t1 (f64x2.add (f64x2.mul (local.get $x1) (global.get $invln2)) (global.get $shifter)))
+        (local.set $kd0 (f64x2.sub (local.get $t0) (global.get $shifter)))
+        (local.set $kd1 (f64x2.sub (local.get $t1) (global.get $shifter)))
+        (local.set $r0 (f64x2.sub (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (global.get $ln2hi))) (f64x2.mul (local.get $kd0) (global.get $ln2lo))))
+        (local.set $r1 (f64x2.sub (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (global.get $ln2hi))) (f64x2.mul (local.get $kd1) (global.get $ln2lo))))
+        (local.set $r20 (f64x2.mul (local.get $r0) (local.get $r0)))
+        (local.set $r21 (f64x2.mul (local.get $r1) (local.get $r1)))
+        (local.set $r40 (f64x2.mul (local.get $r20) (local.get $r20)))
+        (local.set $r41 (f64x2.mul (local.get $r21) (local.get $r21)))
+        (local.set $p0 (f64x2.add (f64x2.add (f64x2.add (global.get $C2) (f64x2.mul (local.get $r0) (global.get $C3))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C4) (f64x2.mul (local.get $r0) (global.get $C5))))) (f64x2.mul (local.get $r40) (f64x2.add (f64x2.add (f64x2.add (global.get $C6) (f64x2.mul (local.get $r0) (global.get $C7))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C8) (f64x2.mul (local.get $r0) (global.get $C9))))) (f64x2.mul (local.get $r40) (f64x2.add (f64x2.add (global.get $C10) (f64x2.mul (local.get $r0) (global.get $C11))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C12) (f64x2.mul (local.get $r0) (global.get $C13))))))))))
+        (local.set $p1 (f64x2.add (f64x2.add (f64x2.add (global.get $C2) (f64x2.mul (local.get $r1) (global.get $C3))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C4) (f64x2.mul (local.get $r1) (global.get $C5))))) (f64x2.mul (local.get $r41) (f64x2.add (f64x2.add (f64x2.add (global.get $C6) (f64x2.mul (local.get $r1) (global.get $C7))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C8) (f64x2.mul (local.get $r1) (global.get $C9))))) (f64x2.mul (local.get $r41) (f64x2.add (f64x2.add (global.get $C10) (f64x2.mul (local.get $r1) (global.get $C11))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C12) (f64x2.mul (local.get $r1) (global.get $C13))))))))))
+        (local.set $p0 (f64x2.add (local.get $r0) (f64x2.mul (local.get $r20) (local.get $p0))))
+        (local.set $p1 (f64x2.add (local.get $r1) (f64x2.mul (local.get $r21) (local.get $p1))))
+        (local.set $e0 (i64x2.add (i64x2.shl (local.get $t0) (i32.const 52)) (global.get $expBias1000)))
+        (local.set $e1 (i64x2.add (i64x2.shl (local.get $t1) (i32.const 52)) (global.get $expBias1000)))
+        (local.set $e0 (f64x2.mul (f64x2.add (local.get $e0) (f64x2.mul (local.get $e0) (local.get $p0))) (global.get $twoM1000)))
+        (local.set $e1 (f64x2.mul (f64x2.add (local.get $e1) (f64x2.mul (local.get $e1) (local.get $p1))) (global.get $twoM1000)))
+        (local.set $q0 (f64x2.div (global.get $one) (f64x2.add (global.get $one) (local.get $e0))))
+        (local.set $q1 (f64x2.div (global.get $one) (f64x2.add (global.get $one) (local.get $e1))))
+        (local.set $eq0 (f64x2.mul (local.get $e0) (local.get $q0)))
+        (local.set $eq1 (f64x2.mul (local.get $e1) (local.get $q1)))
+        (local.set $v0 (v128.bitselect (local.get $q0) (local.get $eq0) (f64x2.ge (local.get $a0) (v128.const f64x2 0 0))))
+        (local.set $v1 (v128.bitselect (local.get $q1) (local.get $eq1) (f64x2.ge (local.get $a1) (v128.const f64x2 0 0))))
+        (local.set $sl0 (f64x2.mul (local.get $eq0) (local.get $q0)))
+        (local.set $sl1 (f64x2.mul (local.get $eq1) (local.get $q1)))
+        (if (i32.ge_s (local.get $n) (i32.const 4))
           (then
-            (call $exp2 (local.get $x0) (local.get $x1))
-            (local.set $e1)
-            (local.set $e0)))
-        (if (v128.any_true (v128.or (local.get $small0) (local.get $small1)))
-          (then
-            (call $expm1x2 (local.get $x0) (local.get $x1))
-            (local.set $m1)
-            (local.set $m0)
-            (local.set $e0 (v128.bitselect (f64x2.add (global.get $one) (local.get $m0)) (local.get $e0) (local.get $small0)))
-            (local.set $e1 (v128.bitselect (f64x2.add (global.get $one) (local.get $m1)) (local.get $e1) (local.get $small1)))))
-        (local.set $v0 (f64x2.abs (f64x2.div
-          (v128.bitselect (f64x2.neg (local.get $m0)) (f64x2.sub (global.get $one) (local.get $e0)) (local.get $small0))
-          (v128.bitselect (f64x2.add (global.get $two) (local.get $m0)) (f64x2.add (global.get $one) (local.get $e0)) (local.get $small0)))))
-        (local.set $v1 (f64x2.abs (f64x2.div
-          (v128.bitselect (f64x2.neg (local.get $m1)) (f64x2.sub (global.get $one) (local.get $e1)) (local.get $small1))
-          (v128.bitselect (f64x2.add (global.get $two) (local.get $m1)) (f64x2.add (global.get $one) (local.get $e1)) (local.get $small1)))))
-        (local.set $v0 (v128.bitselect (f64x2.neg (local.get $v0)) (local.get $v0) (f64x2.lt (local.get $a0) (v128.const f64x2 0 0))))
-        (local.set $v1 (v128.bitselect (f64x2.neg (local.get $v1)) (local.get $v1) (f64x2.lt (local.get $a1) (v128.const f64x2 0 0))))
-        (local.set $d0 (f64x2.add (global.get $one) (local.get $e0)))
-        (local.set $d1 (f64x2.add (global.get $one) (local.get $e1)))
-        (local.set $sl0 (f64x2.div (f64x2.mul (global.get $four) (local.get $e0)) (f64x2.mul (local.get $d0) (local.get $d0))))
-        (local.set $sl1 (f64x2.div (f64x2.mul (global.get $four) (local.get $e1)) (f64x2.mul (local.get $d1) (local.get $d1))))
+            (v128.store (local.get $dst) (local.get $v0))
+            (v128.store offset=16 (local.get $dst) (local.get $v1))
+            (v128.store (local.get $s) (local.get $sl0))
+            (v128.store offset=16 (local.get $s) (local.get $sl1)))
+          (else
+            (call $tail4 (local.get $dst) (local.get $v0) (local.get $v1) (local.get $n))
+            (call $tail4 (local.get $s) (local.get $sl0) (local.get $sl1) (local.get $n))))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+        (local.set $s (i32.add (local.get $s) (i32.const 32)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $next))))
+
+  ;; dst[i] := tanh(src[i]), slope[i] := tanh'(src[i]) for n doubles (dst may be src): e =
+  ;; e^{-2|a|}, m = e - 1 (p itself when k = 0, exact near 0), q = 1 / (1 + e); tanh = |m q| with
+  ;; the sign bit of a, tanh' = e q q 4.
+  (func $tanhs (param $src i32) (param $dst i32) (param $s i32) (param $n i32)
+    (local $a0 v128) (local $a1 v128) (local $x0 v128) (local $x1 v128) (local $t0 v128) (local $t1 v128) (local $kd0 v128) (local $kd1 v128) (local $r0 v128) (local $r1 v128) (local $r20 v128) (local $r21 v128) (local $r40 v128) (local $r41 v128) (local $p0 v128) (local $p1 v128) (local $e0 v128) (local $e1 v128) (local $q0 v128) (local $q1 v128) (local $eq0 v128) (local $eq1 v128) (local $v0 v128) (local $v1 v128) (local $sl0 v128) (local $sl1 v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $a0 (v128.load (local.get $src)))
+        (local.set $a1 (v128.load offset=16 (local.get $src)))
+        (local.set $x0 (f64x2.pmax (f64x2.mul (f64x2.abs (local.get $a0)) (global.get $minusTwo)) (global.get $minX)))
+        (local.set $x1 (f64x2.pmax (f64x2.mul (f64x2.abs (local.get $a1)) (global.get $minusTwo)) (global.get $minX)))
+        ;; e = e^x as expTerms.ts (a copy of this block is in $sigmoids and in $tanhs)
+        (local.set $t0 (f64x2.add (f64x2.mul (local.get $x0) (global.get $invln2)) (global.get $shifter)))
+        (local.set $t1 (f64x2.add (f64x2.mul (local.get $x1) (global.get $invln2)) (global.get $shifter)))
+        (local.set $kd0 (f64x2.sub (local.get $t0) (global.get $shifter)))
+        (local.set $kd1 (f64x2.sub (local.get $t1) (global.get $shifter)))
+        (local.set $r0 (f64x2.sub (f64x2.sub (local.get $x0) (f64x2.mul (local.get $kd0) (global.get $ln2hi))) (f64x2.mul (local.get $kd0) (global.get $ln2lo))))
+        (local.set $r1 (f64x2.sub (f64x2.sub (local.get $x1) (f64x2.mul (local.get $kd1) (global.get $ln2hi))) (f64x2.mul (local.get $kd1) (global.get $ln2lo))))
+        (local.set $r20 (f64x2.mul (local.get $r0) (local.get $r0)))
+        (local.set $r21 (f64x2.mul (local.get $r1) (local.get $r1)))
+        (local.set $r40 (f64x2.mul (local.get $r20) (local.get $r20)))
+        (local.set $r41 (f64x2.mul (local.get $r21) (local.get $r21)))
+        (local.set $p0 (f64x2.add (f64x2.add (f64x2.add (global.get $C2) (f64x2.mul (local.get $r0) (global.get $C3))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C4) (f64x2.mul (local.get $r0) (global.get $C5))))) (f64x2.mul (local.get $r40) (f64x2.add (f64x2.add (f64x2.add (global.get $C6) (f64x2.mul (local.get $r0) (global.get $C7))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C8) (f64x2.mul (local.get $r0) (global.get $C9))))) (f64x2.mul (local.get $r40) (f64x2.add (f64x2.add (global.get $C10) (f64x2.mul (local.get $r0) (global.get $C11))) (f64x2.mul (local.get $r20) (f64x2.add (global.get $C12) (f64x2.mul (local.get $r0) (global.get $C13))))))))))
+        (local.set $p1 (f64x2.add (f64x2.add (f64x2.add (global.get $C2) (f64x2.mul (local.get $r1) (global.get $C3))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C4) (f64x2.mul (local.get $r1) (global.get $C5))))) (f64x2.mul (local.get $r41) (f64x2.add (f64x2.add (f64x2.add (global.get $C6) (f64x2.mul (local.get $r1) (global.get $C7))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C8) (f64x2.mul (local.get $r1) (global.get $C9))))) (f64x2.mul (local.get $r41) (f64x2.add (f64x2.add (global.get $C10) (f64x2.mul (local.get $r1) (global.get $C11))) (f64x2.mul (local.get $r21) (f64x2.add (global.get $C12) (f64x2.mul (local.get $r1) (global.get $C13))))))))))
+        (local.set $p0 (f64x2.add (local.get $r0) (f64x2.mul (local.get $r20) (local.get $p0))))
+        (local.set $p1 (f64x2.add (local.get $r1) (f64x2.mul (local.get $r21) (local.get $p1))))
+        (local.set $e0 (i64x2.add (i64x2.shl (local.get $t0) (i32.const 52)) (global.get $expBias1000)))
+        (local.set $e1 (i64x2.add (i64x2.shl (local.get $t1) (i32.const 52)) (global.get $expBias1000)))
+        (local.set $e0 (f64x2.mul (f64x2.add (local.get $e0) (f64x2.mul (local.get $e0) (local.get $p0))) (global.get $twoM1000)))
+        (local.set $e1 (f64x2.mul (f64x2.add (local.get $e1) (f64x2.mul (local.get $e1) (local.get $p1))) (global.get $twoM1000)))
+        (local.set $q0 (f64x2.div (global.get $one) (f64x2.add (global.get $one) (local.get $e0))))
+        (local.set $q1 (f64x2.div (global.get $one) (f64x2.add (global.get $one) (local.get $e1))))
+        ;; m q, with m = (k = 0 ? p : e - 1)
+        (local.set $v0 (f64x2.mul (v128.bitselect (local.get $p0) (f64x2.sub (local.get $e0) (global.get $one)) (f64x2.eq (local.get $kd0) (v128.const f64x2 0 0))) (local.get $q0)))
+        (local.set $v1 (f64x2.mul (v128.bitselect (local.get $p1) (f64x2.sub (local.get $e1) (global.get $one)) (f64x2.eq (local.get $kd1) (v128.const f64x2 0 0))) (local.get $q1)))
+        (local.set $v0 (v128.or (f64x2.abs (local.get $v0)) (v128.and (local.get $a0) (global.get $signBit))))
+        (local.set $v1 (v128.or (f64x2.abs (local.get $v1)) (v128.and (local.get $a1) (global.get $signBit))))
+        (local.set $sl0 (f64x2.mul (f64x2.mul (f64x2.mul (local.get $e0) (local.get $q0)) (local.get $q0)) (global.get $four)))
+        (local.set $sl1 (f64x2.mul (f64x2.mul (f64x2.mul (local.get $e1) (local.get $q1)) (local.get $q1)) (global.get $four)))
         (if (i32.ge_s (local.get $n) (i32.const 4))
           (then
             (v128.store (local.get $dst) (local.get $v0))
@@ -911,7 +702,7 @@
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
-        (call $sigmoids (local.get $a) (local.get $s) (i32.mul (local.get $H) (i32.const 3)))
+        (call $sigmoids (local.get $a) (local.get $a) (local.get $s) (i32.mul (local.get $H) (i32.const 3)))
         (call $tanhs (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3)))
                      (i32.add (local.get $s) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
         ;; c = f * cPrev + i * g

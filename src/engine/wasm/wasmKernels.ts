@@ -25,10 +25,6 @@ export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
   mem: Float64Array;
   kernels: Kernels;
-  /** v[off + i] := exp(v[off + i]) for i < len, each value <= 0: the exp the activations use (for tests). */
-  expNonPositive(v: Float64Array, off: number, len: number): void;
-  /** v[off + i] := expm1(v[off + i]) for i < len, each value in [-1, 0]: tanh's expm1 (for tests). */
-  expm1Small(v: Float64Array, off: number, len: number): void;
 }
 
 /**
@@ -54,9 +50,9 @@ export interface Kernels {
   transposeTimesAcc(A: Float64Array, aOff: number, K: number, da: Float64Array, N: number, G: number, out: Float64Array): void;
 
   // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
-  // SIMD ports of fdlibm's exp and expm1 (the algorithms of Math.exp / Math.expm1), so values and
-  // slopes agree with the JS ones bit for bit on every test point (at most 1 ulp is asserted);
-  // the products, maxAbs and columnSums agree bit for bit; sumSquares adds in another order.
+  // a SIMD copy of the exponential of expTerms.ts, so values and slopes agree with the JS ones
+  // bit for bit on every test point (at most 4 ulps is asserted); the products, maxAbs and
+  // columnSums agree bit for bit; sumSquares adds in another order.
   // An odd-sized range is read in whole 16- or 32-byte blocks, up to three doubles past its end
   // (always inside the arena's slack); nothing outside the range is written.
   /** A[aOff + r*G + j] += b[j] for r < rows, j < G (the bias of the pre-activations). */
@@ -104,8 +100,6 @@ interface WasmExports {
   gemm(o: number, a: number, b: number, m: number, k: number, p: number, acc: number): void;
   transposeTimesAcc(a: number, k: number, da: number, n: number, g: number, o: number): void;
   gramUpper(out: number, a: number, m: number, k: number): void;
-  expNonPositive(p: number, n: number): void;
-  expm1Small(p: number, n: number): void;
   lstmForwardStep(a: number, s: number, c: number, tc: number, sc: number, h: number, rows: number, H: number, prev: number): void;
   tanhForward(a: number, s: number, h: number, n: number): void;
   addBias(a: number, rows: number, g: number, b: number): void;
@@ -227,14 +221,6 @@ export function createWasmArena(doubles: number, zeroFill = true): Arena | null 
   return {
     mem,
     kernels: makeKernels(buffer, w),
-    expNonPositive(v, off, len) {
-      checkDim('expNonPositive', len);
-      if (len > 0) w.expNonPositive(viewAddr(buffer, v, off, len, 'expNonPositive'), len);
-    },
-    expm1Small(v, off, len) {
-      checkDim('expm1Small', len);
-      if (len > 0) w.expm1Small(viewAddr(buffer, v, off, len, 'expm1Small'), len);
-    },
   };
 }
 
