@@ -1,7 +1,8 @@
 // One step of backprop through an RNN or LSTM cell, shared by the per-loss-step probe and the
-// full-gradient pass. The activations and their slopes come from the forward trace.
+// full-gradient pass. The slopes (RNN) or backward coefficients (LSTM) come from the forward trace.
 import type { ForwardTrace } from './forward';
 import { transposeTimesAcc } from './linalg';
+import { LSTM_COEFFICIENTS } from './elementwise';
 
 /**
  * From dh = dL/dh_k (total) and dcFuture = the cell gradient arriving from step k+1, computes
@@ -12,14 +13,13 @@ export function cellBackward(
   dh: Float64Array, dcFuture: Float64Array,
   dct: Float64Array, da: Float64Array,
 ): void {
-  const { N, H, G } = f;
+  const { N, H } = f;
   const NH = N * H;
-  const aOff = k * N * G;
   if (f.arch === 'rnn') {
-    f.kernels.rnnCellBackward(dh, f.slope, aOff, da, NH);
+    f.kernels.rnnCellBackward(dh, f.slope, k * NH, da, NH);
     return;
   }
-  f.kernels.lstmCellBackward(f.act, f.slope, aOff, f.C, f.tanhC, f.slopeC, k * NH, dh, dcFuture, dct, da, N, H, k > 0);
+  f.kernels.lstmCellBackward(f.coef, LSTM_COEFFICIENTS * k * NH, dh, dcFuture, dct, da, N, H);
 }
 
 /** dh_{k-1} = da_k Wh^T and, for the LSTM, the cell path dcFuture_{k-1} = dct_k * f_k. */
@@ -30,7 +30,7 @@ export function carryToPreviousStep(
 ): void {
   const { N, H, G } = f;
   f.kernels.gemm(dh, 0, da, 0, f.WhT, 0, N, G, H);
-  if (f.arch === 'lstm') f.kernels.lstmCarry(dct, f.act, k * N * G, dcFuture, N, H);
+  if (f.arch === 'lstm') f.kernels.lstmCarry(dct, f.coef, LSTM_COEFFICIENTS * k * N * H, dcFuture, N, H);
 }
 
 /** out[K x G] = A_k^T (K x N) @ da (N x G), where A_k is N rows of K at aOff. */

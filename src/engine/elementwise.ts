@@ -41,42 +41,67 @@ export function tanhInto(a: number, value: Float64Array, slope: Float64Array, i:
 }
 
 /**
- * One LSTM step over N rows of H units. A[aOff ..] holds the step's gate pre-activations
- * (N x 4H: i, f, o, g), replaced in place by the activations i, f, o = sigmoid, g = tanh, with
- * their slopes at the same offsets of `slope`; then c = f * cPrev + i * g (cPrev = C at hOff - N*H
- * when hasPrev, else 0), tanh(c) and tanh'(c) into tanhC and slopeC, and h = o * tanh(c) into
- * Hs, all (N x H) at hOff.
+ * The LSTM's backward coefficients per unit, laid out per row of the batch as six blocks of H:
+ * o tanh'(c), g i', cPrev f', tanh(c) o', i g', f. They are the only part of a step that
+ * backprop reads (besides h), so the forward pass keeps these 6 doubles per unit instead of the
+ * 11 of activations, slopes, c, tanh(c) and tanh'(c).
+ */
+export const LSTM_COEFFICIENTS = 6;
+
+const tanhValue = new Float64Array(1);
+const tanhSlope = new Float64Array(1);
+
+/**
+ * One LSTM step over N rows of H units. A (N x 4H at aOff) holds the gate pre-activations i, f,
+ * o, g, replaced in place by the activations (sigmoid, sigmoid, sigmoid, tanh), with their slopes
+ * into `slope` at the same offsets. C (N x H at cOff) holds c_{t-1} (read only when hasPrev, else
+ * 0) and is overwritten with c_t = f cPrev + i g; h_t = o tanh(c_t) goes to Hs (N x H at hOff),
+ * and the step's backward coefficients to coef (N x 6H at kOff).
  */
 export function lstmForwardStep(
-  A: Float64Array, aOff: number, slope: Float64Array,
-  C: Float64Array, tanhC: Float64Array, slopeC: Float64Array, Hs: Float64Array, hOff: number,
+  A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, cOff: number,
+  Hs: Float64Array, hOff: number, coef: Float64Array, kOff: number,
   N: number, H: number, hasPrev: boolean,
 ): void {
   const G = 4 * H;
-  const NH = N * H;
   for (let n = 0; n < N; n++) {
     const a = aOff + n * G;
-    const h = hOff + n * H;
     for (let j = 0; j < H; j++) {
       const ai = a + j;
       sigmoidInPlace(A, slope, ai);
       sigmoidInPlace(A, slope, ai + H);
       sigmoidInPlace(A, slope, ai + 2 * H);
       tanhInto(A[ai + 3 * H], A, slope, ai + 3 * H);
-      const cPrev = hasPrev ? C[h - NH + j] : 0;
+      const s = n * H + j;
+      const cPrev = hasPrev ? C[cOff + s] : 0;
       const c = A[ai + H] * cPrev + A[ai] * A[ai + 3 * H];
-      C[h + j] = c;
-      tanhInto(c, tanhC, slopeC, h + j);
-      Hs[h + j] = A[ai + 2 * H] * tanhC[h + j];
+      C[cOff + s] = c;
+      tanhInto(c, tanhValue, tanhSlope, 0);
+      Hs[hOff + s] = A[ai + 2 * H] * tanhValue[0];
+      storeCoefficients(A, slope, ai, cPrev, tanhValue[0], tanhSlope[0], coef, kOff + n * LSTM_COEFFICIENTS * H + j, H);
     }
   }
 }
 
-/** RNN step: A[aOff + i] := tanh(A[aOff + i]), slope[aOff + i] := tanh', Hs[hOff + i] := A[aOff + i], i < len. */
-export function tanhForward(A: Float64Array, aOff: number, slope: Float64Array, Hs: Float64Array, hOff: number, len: number): void {
+/** One unit's backward coefficients (see LSTM_COEFFICIENTS) at coef[k + b*H], b = 0..5. */
+export function storeCoefficients(
+  act: Float64Array, slope: Float64Array, ai: number, cPrev: number, tanhC: number, slopeC: number,
+  coef: Float64Array, k: number, H: number,
+): void {
+  coef[k] = act[ai + 2 * H] * slopeC;
+  coef[k + H] = act[ai + 3 * H] * slope[ai];
+  coef[k + 2 * H] = cPrev * slope[ai + H];
+  coef[k + 3 * H] = tanhC * slope[ai + 2 * H];
+  coef[k + 4 * H] = act[ai] * slope[ai + 3 * H];
+  coef[k + 5 * H] = act[ai + H];
+}
+
+/** RNN step: Hs[hOff + i] := tanh(A[aOff + i]), slope[sOff + i] := tanh'(A[aOff + i]), i < len (A is left as it is). */
+export function rnnForwardStep(A: Float64Array, aOff: number, slope: Float64Array, sOff: number, Hs: Float64Array, hOff: number, len: number): void {
   for (let i = 0; i < len; i++) {
-    tanhInto(A[aOff + i], A, slope, aOff + i);
-    Hs[hOff + i] = A[aOff + i];
+    tanhInto(A[aOff + i], tanhValue, tanhSlope, 0);
+    Hs[hOff + i] = tanhValue[0];
+    slope[sOff + i] = tanhSlope[0];
   }
 }
 
@@ -86,39 +111,36 @@ export function rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: num
 }
 
 /**
- * LSTM cell backward at one step: act and slope at aOff (N x 4H), C, tanhC, slopeC at cOff
- * (N x H; cPrev = C at cOff - N*H when hasPrev, else 0), dh and dcFuture (N x H) in; writes
- * dct = dcFuture + dh * o * tanh'(c) (N x H) and da (N x 4H).
+ * LSTM cell backward at one step from its coefficients (N x 6H at kOff), dh and dcFuture (N x H):
+ * dct = dcFuture + dh o tanh'(c) (N x H) and da = (dct g i', dct cPrev f', dh tanh(c) o', dct i g')
+ * (N x 4H).
  */
 export function lstmCellBackward(
-  act: Float64Array, slope: Float64Array, aOff: number,
-  C: Float64Array, tanhC: Float64Array, slopeC: Float64Array, cOff: number,
+  coef: Float64Array, kOff: number,
   dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array,
-  N: number, H: number, hasPrev: boolean,
+  N: number, H: number,
 ): void {
   const G = 4 * H;
-  const NH = N * H;
   for (let n = 0; n < N; n++) {
-    const a = aOff + n * G;
+    const k = kOff + n * LSTM_COEFFICIENTS * H;
     const d = n * G;
     for (let j = 0; j < H; j++) {
       const s = n * H + j;
-      const cPrev = hasPrev ? C[cOff - NH + s] : 0;
-      const total = dcFuture[s] + dh[s] * act[a + 2 * H + j] * slopeC[cOff + s];
+      const total = dcFuture[s] + dh[s] * coef[k + j];
       dct[s] = total;
-      da[d + j] = total * act[a + 3 * H + j] * slope[a + j];
-      da[d + H + j] = total * cPrev * slope[a + H + j];
-      da[d + 2 * H + j] = dh[s] * tanhC[cOff + s] * slope[a + 2 * H + j];
-      da[d + 3 * H + j] = total * act[a + j] * slope[a + 3 * H + j];
+      da[d + j] = total * coef[k + H + j];
+      da[d + H + j] = total * coef[k + 2 * H + j];
+      da[d + 2 * H + j] = dh[s] * coef[k + 3 * H + j];
+      da[d + 3 * H + j] = total * coef[k + 4 * H + j];
     }
   }
 }
 
-/** The LSTM cell path to the previous step: dcFuture[n*H + j] = dct[n*H + j] * f, f = act[aOff + n*4H + H + j]. */
-export function lstmCarry(dct: Float64Array, act: Float64Array, aOff: number, dcFuture: Float64Array, N: number, H: number): void {
-  const G = 4 * H;
+/** The LSTM cell path to the previous step: dcFuture[n*H + j] = dct[n*H + j] * f, f from the coefficients at kOff. */
+export function lstmCarry(dct: Float64Array, coef: Float64Array, kOff: number, dcFuture: Float64Array, N: number, H: number): void {
   for (let n = 0; n < N; n++) {
-    for (let j = 0; j < H; j++) dcFuture[n * H + j] = dct[n * H + j] * act[aOff + n * G + H + j];
+    const f = kOff + n * LSTM_COEFFICIENTS * H + 5 * H;
+    for (let j = 0; j < H; j++) dcFuture[n * H + j] = dct[n * H + j] * coef[f + j];
   }
 }
 

@@ -1,10 +1,11 @@
 // The forward pass of a vanilla RNN or an LSTM over the whole sequence, keeping what backprop
-// needs: pre-activations (for exact derivatives), hidden states and, for the LSTM, cells.
+// needs: the hidden states and, per step, the RNN's slopes (taken from the pre-activations,
+// exact when saturated) or the LSTM's backward coefficients.
 import { gateWidth, type Arch } from './probeConfig';
 import { type ProbeInputs, copyTimeMajor } from './inputs';
 import type { Workspace } from './workspace';
 import type { Kernels } from './linalg';
-import { sigmoidInPlace, tanhInto } from './elementwise';
+import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
 
 export interface Dims {
   arch: Arch;
@@ -21,19 +22,17 @@ export interface ForwardTrace extends Dims {
   kernels: Kernels;
   /** (T, N, D), time-major. */
   X: Float64Array;
-  /**
-   * (T, N, G) activations of a_t = x_t Wx + h_{t-1} Wh + b: tanh(a) for the RNN; the gates
-   * i, f, o = sigmoid(a), g = tanh(a) for the LSTM.
-   */
-  act: Float64Array;
-  /** (T, N, G) slopes of those activations, taken from a itself (exact when saturated). */
+  /** RNN: (T, N, H) slopes tanh'(a_t), taken from a_t itself (exact when saturated); LSTM: empty. */
   slope: Float64Array;
+  /**
+   * LSTM: (T, N, 6H) backward coefficients of every step (see LSTM_COEFFICIENTS in
+   * elementwise.ts), all that backprop reads of a step besides h; RNN: empty.
+   */
+  coef: Float64Array;
   /** (T, N, H) hidden states. */
   Hs: Float64Array;
-  /** (T, N, H) cell states, LSTM only (empty for the RNN); likewise tanh(c) and tanh'(c). */
-  C: Float64Array;
-  tanhC: Float64Array;
-  slopeC: Float64Array;
+  /** LSTM: the sum of the forget gates over every step, row and unit (for the theory overlay); RNN: 0. */
+  forgetSum: number;
   h0: Float64Array;
   Wx: Float64Array;
   Wh: Float64Array;
@@ -49,8 +48,10 @@ export interface ForwardTrace extends Dims {
 /** Doubles the forward trace takes in a workspace. */
 export function forwardDoubles(d: Dims): number {
   const { T, N, D, H, G } = d;
-  const cells = d.arch === 'lstm' ? 3 * T * N * H : 0;
-  return T * N * D + 2 * T * N * G + T * N * H + cells + N * H + 2 * D * G + 2 * H * G + G + T * N * H;
+  // The LSTM keeps its coefficients per step and one step of cells; the RNN its slopes.
+  const perArch = d.arch === 'lstm' ? LSTM_COEFFICIENTS * T * N * H + N * H : T * N * H;
+  // X, dout, Hs; h0; the weights, their transposes and b; one step's a_t, slopes and column sums.
+  return T * N * D + 2 * T * N * H + N * H + 2 * D * G + 2 * H * G + G + 2 * N * G + G + perArch;
 }
 
 export function dimsOf(arch: Arch, T: number, N: number, D: number, H: number): Dims {
@@ -73,11 +74,12 @@ export interface ForwardHooks {
 /** `doutStep`: only that step of dout is used (and copied); undefined: every step. */
 export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: ForwardHooks, doutStep?: number): ForwardTrace {
   const { T, N, D, H, G } = d;
+  const NH = N * H;
   const X = ws.take(T * N * D);
   copyTimeMajor(inputs.x, X, N, T, D);
-  const dout = ws.take(T * N * H);
+  const dout = ws.take(T * NH);
   copyTimeMajor(inputs.dout, dout, N, T, H, doutStep);
-  const h0 = ws.take(N * H);
+  const h0 = ws.take(NH);
   h0.set(inputs.h0);
   const Wx = ws.take(D * G);
   Wx.set(inputs.Wx);
@@ -90,79 +92,76 @@ export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: 
   for (let i = 0; i < H; i++) for (let j = 0; j < G; j++) WhT[j * H + i] = Wh[i * G + j];
   for (let i = 0; i < D; i++) for (let j = 0; j < G; j++) WxT[j * D + i] = Wx[i * G + j];
 
-  // act holds a_t until the step's activations overwrite it in place.
-  const A = ws.take(T * N * G);
-  const slope = ws.take(T * N * G);
-  const Hs = ws.take(T * N * H);
+  // One step's a_t (replaced by the activations, for the LSTM) and slopes: what backprop needs of
+  // them is kept per step in slope (RNN) or coef (LSTM).
+  const A = ws.take(N * G);
+  const stepSlope = ws.take(N * G);
+  const Hs = ws.take(T * NH);
   const lstm = d.arch === 'lstm';
-  const C = lstm ? ws.take(T * N * H) : new Float64Array(0);
-  const tanhC = lstm ? ws.take(T * N * H) : new Float64Array(0);
-  const slopeC = lstm ? ws.take(T * N * H) : new Float64Array(0);
+  const slope = lstm ? new Float64Array(0) : ws.take(T * NH);
+  const coef = lstm ? ws.take(LSTM_COEFFICIENTS * T * NH) : new Float64Array(0);
+  // c_{t-1}, overwritten with c_t by each step.
+  const C = lstm ? ws.take(NH) : new Float64Array(0);
+  // Each step's column sums of its activations, for the forget gates' sum.
+  const gateSums = lstm ? ws.take(G) : new Float64Array(0);
+  let forgetSum = 0;
 
-  const { gemm, gemmAcc, addBias, tanhForward, lstmForwardStep } = ws.kernels;
+  const { gemm, gemmAcc, addBias, rnnForwardStep, lstmForwardStep, columnSums } = ws.kernels;
   // Step by step: the input projection and bias, then the recurrent part, while a_t is in cache.
   // (Each element's sum is the same as with the whole projection up front: x_t Wx in k order,
   // + b, then + h_{t-1} Wh in k order.)
   for (let t = 0; t < T; t++) {
-    const aOff = t * N * G;
-    const hOff = t * N * H;
-    gemm(A, aOff, X, t * N * D, Wx, 0, N, D, G);
-    addBias(A, aOff, N, G, b);
-    if (t === 0) gemmAcc(A, aOff, h0, 0, Wh, 0, N, H, G);
-    else gemmAcc(A, aOff, Hs, hOff - N * H, Wh, 0, N, H, G);
-    hooks?.preActivation?.(t, A, aOff);
+    const hOff = t * NH;
+    gemm(A, 0, X, t * N * D, Wx, 0, N, D, G);
+    addBias(A, 0, N, G, b);
+    if (t === 0) gemmAcc(A, 0, h0, 0, Wh, 0, N, H, G);
+    else gemmAcc(A, 0, Hs, hOff - NH, Wh, 0, N, H, G);
+    hooks?.preActivation?.(t, A, 0);
     if (!lstm) {
-      tanhForward(A, aOff, slope, Hs, hOff, N * H);
+      rnnForwardStep(A, 0, slope, hOff, Hs, hOff, NH);
     } else if (hooks?.cell) {
-      // The JS activations in three passes, so that the hook can nudge c_t between them.
-      lstmGates(A, slope, aOff, N, H);
-      lstmCells(A, C, aOff, hOff, N, H, t);
-      hooks.cell(t, C, hOff);
-      lstmHidden(A, C, tanhC, slopeC, Hs, aOff, hOff, N, H);
+      lstmStepWithCellHook(A, stepSlope, C, Hs, hOff, coef, LSTM_COEFFICIENTS * hOff, N, H, t, hooks.cell);
     } else {
-      lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, t > 0);
+      lstmForwardStep(A, 0, stepSlope, C, 0, Hs, hOff, coef, LSTM_COEFFICIENTS * hOff, N, H, t > 0);
+    }
+    if (lstm) {
+      columnSums(A, N, G, gateSums);
+      for (let j = H; j < 2 * H; j++) forgetSum += gateSums[j];
     }
     hooks?.hidden?.(t, Hs, hOff);
   }
-  return { ...d, kernels: ws.kernels, X, act: A, slope, Hs, C, tanhC, slopeC, h0, Wx, Wh, WhT, WxT, b, dout };
+  return { ...d, kernels: ws.kernels, X, slope, coef, Hs, forgetSum, h0, Wx, Wh, WhT, WxT, b, dout };
 }
 
-/** v[i] := tanh(v[i]) and slope[i] := tanh'(v[i]), from the pre-activation. */
-function tanhInPlace(v: Float64Array, slope: Float64Array, i: number): void {
-  tanhInto(v[i], v, slope, i);
-}
-
-// The same step in three passes, so that a test hook can nudge c_t between them.
-function lstmGates(A: Float64Array, slope: Float64Array, aOff: number, N: number, H: number): void {
-  const G = 4 * H;
-  for (let i = aOff; i < aOff + N * G; i += G) {
-    for (let j = i; j < i + 3 * H; j++) sigmoidInPlace(A, slope, j);
-    for (let j = i + 3 * H; j < i + G; j++) tanhInPlace(A, slope, j);
-  }
-}
-
-function lstmCells(A: Float64Array, C: Float64Array, aOff: number, hOff: number, N: number, H: number, t: number): void {
-  const G = 4 * H;
-  for (let n = 0; n < N; n++) {
-    const a = aOff + n * G;
-    const h = hOff + n * H;
-    for (let j = 0; j < H; j++) {
-      const cPrev = t === 0 ? 0 : C[h - N * H + j];
-      C[h + j] = A[a + H + j] * cPrev + A[a + j] * A[a + 3 * H + j];
-    }
-  }
-}
-
-function lstmHidden(
-  A: Float64Array, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array, Hs: Float64Array,
-  aOff: number, hOff: number, N: number, H: number,
+/**
+ * lstmForwardStep in JS, in passes, so that the hook can nudge c_t between computing it and
+ * h_t = o tanh(c_t) (finite-difference tests).
+ */
+function lstmStepWithCellHook(
+  A: Float64Array, slope: Float64Array, C: Float64Array, Hs: Float64Array, hOff: number,
+  coef: Float64Array, kOff: number, N: number, H: number, t: number,
+  hook: NonNullable<ForwardHooks['cell']>,
 ): void {
   const G = 4 * H;
-  for (let s = hOff; s < hOff + N * H; s++) tanhInto(C[s], tanhC, slopeC, s);
+  const NH = N * H;
+  for (let i = 0; i < N * G; i += G) {
+    for (let j = i; j < i + 3 * H; j++) sigmoidInPlace(A, slope, j);
+    for (let j = i + 3 * H; j < i + G; j++) tanhInto(A[j], A, slope, j);
+  }
+  const cPrev = t === 0 ? new Float64Array(NH) : C.slice(0, NH);
   for (let n = 0; n < N; n++) {
-    const a = aOff + n * G + 2 * H;
-    const h = hOff + n * H;
-    for (let j = 0; j < H; j++) Hs[h + j] = A[a + j] * tanhC[h + j];
+    for (let j = 0; j < H; j++) C[n * H + j] = A[n * G + H + j] * cPrev[n * H + j] + A[n * G + j] * A[n * G + 3 * H + j];
+  }
+  hook(t, C, 0);
+  const tc = new Float64Array(1);
+  const sc = new Float64Array(1);
+  for (let n = 0; n < N; n++) {
+    for (let j = 0; j < H; j++) {
+      const s = n * H + j;
+      tanhInto(C[s], tc, sc, 0);
+      Hs[hOff + s] = A[n * G + 2 * H + j] * tc[0];
+      storeCoefficients(A, slope, n * G + j, cPrev[s], tc[0], sc[0], coef, kOff + n * LSTM_COEFFICIENTS * H + j, H);
+    }
   }
 }
 

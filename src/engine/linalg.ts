@@ -1,7 +1,7 @@
 // Dense float64 kernels over flat row-major arrays. The loops are unrolled by hand because V8
 // does not vectorize: four rows of B per pass over an output row halves its loads and stores.
 import {
-  addBias, columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, tanhForward,
+  addBias, columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, rnnForwardStep,
 } from './elementwise';
 
 /** out[M x P] += A[M x K] @ B[K x P]. */
@@ -134,7 +134,7 @@ export interface Kernels {
   transposeTimesAcc: typeof transposeTimesAcc;
   addBias: typeof addBias;
   lstmForwardStep: typeof lstmForwardStep;
-  tanhForward: typeof tanhForward;
+  rnnForwardStep: typeof rnnForwardStep;
   rnnCellBackward: typeof rnnCellBackward;
   lstmCellBackward: typeof lstmCellBackward;
   lstmCarry: typeof lstmCarry;
@@ -147,5 +147,5 @@ export interface Kernels {
 
 export const jsKernels: Kernels = {
   gemmAcc, gemm, gramUpper, transposeTimesAcc,
-  addBias, lstmForwardStep, tanhForward, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums, symv,
+  addBias, lstmForwardStep, rnnForwardStep, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums, symv,
 };

@@ -12,21 +12,17 @@ export interface ProbeTheory {
 }
 
 export function theoryDoubles(d: Dims): number {
-  return d.H * d.H + 2 * d.H + d.G;
+  return d.H * d.H + 2 * d.H;
 }
 
 export function probeTheory(f: ForwardTrace, ws: Workspace): ProbeTheory {
-  const { T, N, H, G, kernels } = f;
+  const { T, N, H, kernels } = f;
   const count = T * N * H;
   const whSpectralNorm = spectralNormOf(f, ws.take(H * H), ws.take(2 * H));
-  const columns = ws.take(G);
   if (f.arch === 'rnn') {
     return { whSpectralNorm, meanSlope: Math.sqrt(kernels.sumSquares(f.slope, 0, count, 1) / count) };
   }
-  kernels.columnSums(f.act, T * N, G, columns);
-  let sum = 0;
-  for (let j = H; j < 2 * H; j++) sum += columns[j];
-  return { whSpectralNorm, meanSlope: sum / count };
+  return { whSpectralNorm, meanSlope: f.forgetSum / count };
 }
 
 /** sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)): power iteration on the small H x H gram matrix. */

@@ -61,7 +61,7 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('the activations match the JS ones bit for bit on 2M points (every kind of input, and a grid over [-800, 800])', () => {
     const u = rng(11);
     const n = 1 << 20;
-    const arena = createWasmArena(9 * n + 64)!;
+    const arena = createWasmArena(12 * n + 64)!;
     const t = new Taker(arena);
     for (const [name, gen] of [
       ['mixed', () => mixedValue(u)],
@@ -70,19 +70,17 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
       const A = t.take(n, gen);
       const slope = t.take(n);
       const Hs = t.take(n);
-      const js = [A.slice(), new Float64Array(n), new Float64Array(n)];
-      jsKernels.tanhForward(js[0], 0, js[1], js[2], 0, n);
+      const js = [new Float64Array(n), new Float64Array(n)];
+      jsKernels.rnnForwardStep(A, 0, js[1], 0, js[0], 0, n);
+      arena.kernels.rnnForwardStep(A, 0, slope, 0, Hs, 0, n);
+      expectUlps(Hs, js[0], 0, `tanh (${name})`);
+      expectUlps(slope, js[1], 0, `tanh' (${name})`);
+      // The sigmoids: through an LSTM step of one row whose gates are all of A (H = n / 4).
       const sig = [A.slice(), new Float64Array(n)];
       for (let i = 0; i < n; i++) sigmoidInPlace(sig[0], sig[1], i);
-      // The sigmoids: through an LSTM step whose rows are all gates (H = n / 4, one row).
-      const gates = A.slice();
-      arena.kernels.tanhForward(A, 0, slope, Hs, 0, n);
-      expectUlps(A, js[0], 0, `tanh (${name})`);
-      expectUlps(slope, js[1], 0, `tanh' (${name})`);
-      A.set(gates);
       const C = t.take(n / 4);
-      const rest = [t.take(n / 4), t.take(n / 4), t.take(n / 4)];
-      arena.kernels.lstmForwardStep(A, 0, slope, C, rest[0], rest[1], rest[2], 0, 1, n / 4, false);
+      const coef = t.take((6 * n) / 4);
+      arena.kernels.lstmForwardStep(A, 0, slope, C, 0, Hs, 0, coef, 0, 1, n / 4, false);
       expectUlps(A.subarray(0, (3 * n) / 4), sig[0].subarray(0, (3 * n) / 4), 0, `sigmoid (${name})`);
       expectUlps(slope.subarray(0, (3 * n) / 4), sig[1].subarray(0, (3 * n) / 4), 0, `sigmoid' (${name})`);
     }
@@ -96,43 +94,43 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
         const t = new Taker(arena);
         const G = 4 * H;
         const aOff = 2 * G + 1;
-        const hOff = hasPrev ? N * H + 3 : 2;
+        const cOff = 3;
+        const hOff = N * H + 1;
+        const kOff = 5;
         const A = t.take(aOff + N * G + 2, () => mixedValue(u));
         const slope = t.take(A.length, () => -9);
-        const C = t.take(hOff + N * H + 2, () => mixedValue(u) / 4);
-        const tanhC = t.take(C.length, () => -9);
-        const slopeC = t.take(C.length, () => -9);
-        const Hs = t.take(C.length, () => -9);
-        const js = [A, slope, C, tanhC, slopeC, Hs].map((v) => v.slice());
-        jsKernels.lstmForwardStep(js[0], aOff, js[1], js[2], js[3], js[4], js[5], hOff, N, H, hasPrev);
-        arena.kernels.lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, hasPrev);
+        const C = t.take(cOff + N * H + 2, () => mixedValue(u) / 4);
+        const Hs = t.take(hOff + N * H + 2, () => -9);
+        const coef = t.take(kOff + 6 * N * H + 2, () => -9);
+        const js = [A, slope, C, Hs, coef].map((v) => v.slice());
+        jsKernels.lstmForwardStep(js[0], aOff, js[1], js[2], cOff, js[3], hOff, js[4], kOff, N, H, hasPrev);
+        arena.kernels.lstmForwardStep(A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev);
         const what = `lstmForwardStep N=${N} H=${H} hasPrev=${hasPrev}`;
         // The whole views, so nothing outside the step's ranges may change either.
-        expectUlps(A, js[0], 4, `${what} act`);
-        expectUlps(slope, js[1], 4, `${what} slope`);
-        expectUlps(C, js[2], 4, `${what} C`);
-        expectUlps(tanhC, js[3], 4, `${what} tanhC`);
-        expectUlps(slopeC, js[4], 4, `${what} slopeC`);
-        expectUlps(Hs, js[5], 4, `${what} Hs`);
+        expectUlps(A, js[0], 0, `${what} act`);
+        expectUlps(slope, js[1], 0, `${what} slope`);
+        expectUlps(C, js[2], 0, `${what} C`);
+        expectUlps(Hs, js[3], 0, `${what} Hs`);
+        expectUlps(coef, js[4], 0, `${what} coefficients`);
       }
     }
   });
 
-  it('tanhForward matches the JS tanh, slope and copy on every kind of input', () => {
+  it('rnnForwardStep matches the JS tanh and slope on every kind of input, and leaves A as it is', () => {
     const u = rng(14);
     const arena = createWasmArena(1 << 20)!;
     for (const len of [0, 1, 2, 3, 7, 64, 1023, 100_000]) {
       const t = new Taker(arena);
       const aOff = len % 5;
       const A = t.take(aOff + len + 1, () => mixedValue(u));
-      const slope = t.take(A.length, () => -9);
+      const slope = t.take(len + 3, () => -9);
       const Hs = t.take(len + 4, () => -9);
       const js = [A, slope, Hs].map((v) => v.slice());
-      jsKernels.tanhForward(js[0], aOff, js[1], js[2], 2, len);
-      arena.kernels.tanhForward(A, aOff, slope, Hs, 2, len);
-      expectUlps(A, js[0], 4, `tanhForward len=${len} value`);
-      expectUlps(slope, js[1], 4, `tanhForward len=${len} slope`);
-      expectUlps(Hs, js[2], 4, `tanhForward len=${len} Hs`);
+      jsKernels.rnnForwardStep(js[0], aOff, js[1], 1, js[2], 2, len);
+      arena.kernels.rnnForwardStep(A, aOff, slope, 1, Hs, 2, len);
+      expectUlps(A, js[0], 0, `rnnForwardStep len=${len} A`);
+      expectUlps(slope, js[1], 0, `rnnForwardStep len=${len} slope`);
+      expectUlps(Hs, js[2], 0, `rnnForwardStep len=${len} Hs`);
     }
   });
 
@@ -225,10 +223,10 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
     const arena = createWasmArena(1024)!;
     const t = new Taker(arena);
     const xs = [0, -0, 1e-300, -1e-300, 0.25, -0.25, 0.5, -0.5, 20, -20, 360, -360, 800, -800];
-    const A = t.take(xs.length, (i) => xs[i]);
+    const a = t.take(xs.length, (i) => xs[i]);
     const slope = t.take(xs.length);
-    const Hs = t.take(xs.length);
-    arena.kernels.tanhForward(A, 0, slope, Hs, 0, xs.length);
+    const A = t.take(xs.length);
+    arena.kernels.rnnForwardStep(a, 0, slope, 0, A, 0, xs.length);
     expect(A[0]).toBe(0);
     expect(A[1]).toBe(-0); // the sign bit of a, as Math.tanh
     for (let i = 2; i < xs.length; i += 2) {
@@ -245,52 +243,46 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
     expect(A[12]).toBe(1);
   });
 
-  it('the backward kernels match the JS ones bit for bit (odd sizes, with and without a previous cell)', () => {
+  it('the backward kernels match the JS ones bit for bit (odd sizes and offsets)', () => {
     const u = rng(15);
     const r = () => (u() - 0.5) * 4;
     const arena = createWasmArena(1 << 20)!;
     for (const [N, H] of [[1, 1], [2, 3], [3, 5], [16, 64], [5, 7]]) {
-      for (const hasPrev of [false, true]) {
-        const t = new Taker(arena);
-        const G = 4 * H;
-        const NH = N * H;
-        const aOff = G + 3;
-        const cOff = hasPrev ? NH + 1 : 0;
-        const act = t.take(aOff + N * G + 1, r);
-        const slope = t.take(act.length, r);
-        const C = t.take(cOff + NH + 1, r);
-        const tanhC = t.take(C.length, r);
-        const slopeC = t.take(C.length, r);
-        const dh = t.take(NH, r);
-        const dcFuture = t.take(NH, r);
-        const dct = t.take(NH + 1, () => -9);
-        const da = t.take(N * G + 1, () => -9);
-        const jsDct = dct.slice();
-        const jsDa = da.slice();
-        jsKernels.lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, jsDct, jsDa, N, H, hasPrev);
-        arena.kernels.lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, dct, da, N, H, hasPrev);
-        const what = `N=${N} H=${H} hasPrev=${hasPrev}`;
-        expectUlps(dct, jsDct, 0, `lstmCellBackward dct ${what}`);
-        expectUlps(da, jsDa, 0, `lstmCellBackward da ${what}`);
+      const t = new Taker(arena);
+      const G = 4 * H;
+      const NH = N * H;
+      const kOff = 6 * H + 3;
+      const coef = t.take(kOff + 6 * NH + 1, r);
+      const slope = t.take(NH + 2, r);
+      const dh = t.take(NH, r);
+      const dcFuture = t.take(NH, r);
+      const dct = t.take(NH + 1, () => -9);
+      const da = t.take(N * G + 1, () => -9);
+      const jsDct = dct.slice();
+      const jsDa = da.slice();
+      jsKernels.lstmCellBackward(coef, kOff, dh, dcFuture, jsDct, jsDa, N, H);
+      arena.kernels.lstmCellBackward(coef, kOff, dh, dcFuture, dct, da, N, H);
+      const what = `N=${N} H=${H}`;
+      expectUlps(dct, jsDct, 0, `lstmCellBackward dct ${what}`);
+      expectUlps(da, jsDa, 0, `lstmCellBackward da ${what}`);
 
-        const dcf = t.take(NH + 1, () => -9);
-        const jsDcf = dcf.slice();
-        jsKernels.lstmCarry(dct, act, aOff, jsDcf, N, H);
-        arena.kernels.lstmCarry(dct, act, aOff, dcf, N, H);
-        expectUlps(dcf, jsDcf, 0, `lstmCarry ${what}`);
+      const dcf = t.take(NH + 1, () => -9);
+      const jsDcf = dcf.slice();
+      jsKernels.lstmCarry(dct, coef, kOff, jsDcf, N, H);
+      arena.kernels.lstmCarry(dct, coef, kOff, dcf, N, H);
+      expectUlps(dcf, jsDcf, 0, `lstmCarry ${what}`);
 
-        const daR = t.take(NH + 1, () => -9);
-        const jsDaR = daR.slice();
-        jsKernels.rnnCellBackward(dh, slope, aOff, jsDaR, NH);
-        arena.kernels.rnnCellBackward(dh, slope, aOff, daR, NH);
-        expectUlps(daR, jsDaR, 0, `rnnCellBackward ${what}`);
+      const daR = t.take(NH + 1, () => -9);
+      const jsDaR = daR.slice();
+      jsKernels.rnnCellBackward(dh, slope, 2, jsDaR, NH);
+      arena.kernels.rnnCellBackward(dh, slope, 2, daR, NH);
+      expectUlps(daR, jsDaR, 0, `rnnCellBackward ${what}`);
 
-        const cols = t.take(G + 1, () => -9);
-        const jsCols = cols.slice();
-        jsKernels.columnSums(da, N, G, jsCols);
-        arena.kernels.columnSums(da, N, G, cols);
-        expectUlps(cols, jsCols, 0, `columnSums ${what}`);
-      }
+      const cols = t.take(G + 1, () => -9);
+      const jsCols = cols.slice();
+      jsKernels.columnSums(da, N, G, jsCols);
+      arena.kernels.columnSums(da, N, G, cols);
+      expectUlps(cols, jsCols, 0, `columnSums ${what}`);
     }
   });
 
@@ -331,9 +323,10 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
     const k = arena.kernels;
     const v = arena.mem.subarray(0, 16);
     const js = new Float64Array(16);
-    expect(() => k.tanhForward(js, 0, v, v, 0, 4)).toThrow(RangeError);
-    expect(() => k.tanhForward(v, 14, v, v, 0, 4)).toThrow(RangeError);
-    expect(() => k.lstmForwardStep(v, 0, v, v, v, v, v, 0, 1, 1, true)).toThrow(RangeError); // no previous cell before 0
+    expect(() => k.rnnForwardStep(js, 0, v, 0, v, 0, 4)).toThrow(RangeError);
+    expect(() => k.rnnForwardStep(v, 14, v, 0, v, 0, 4)).toThrow(RangeError);
+    expect(() => k.lstmForwardStep(v, 0, v, v, 0, v, 0, v, 12, 1, 1, true)).toThrow(RangeError); // coefficients past the view
+    expect(() => k.lstmCellBackward(v, 0, v, v, v, js, 1, 2)).toThrow(RangeError);
     expect(() => k.maxAbs(js, 0, 4)).toThrow(RangeError);
     expect(() => k.sumSquares(v, 10, 7, 1)).toThrow(RangeError);
     expect(() => k.columnSums(v, 2, 9, v)).toThrow(RangeError);

@@ -462,9 +462,10 @@
   ;; ---------------------------------------------------------------- elementwise kernels
   ;;
   ;; The activations of elementwise.ts (forward.ts) and the elementwise parts of backprop. The
-  ;; loops take n >= 0 doubles in blocks of two (one f64x2). A last, partial block is computed
-  ;; from a full load that reads one double past the range (createWasmArena leaves slack past the
-  ;; arena, so the load stays in bounds; the extra lane is never stored) and stored lane 0 only.
+  ;; loops take n >= 0 doubles in blocks of two (one f64x2) or, for the activations, four (two
+  ;; f64x2, whose long exp chains overlap). A last, partial block is computed from full loads that
+  ;; read up to three doubles past the range (createWasmArena leaves that much slack past the
+  ;; arena, so the loads stay in bounds; the extra lanes are never stored) and stored lane by lane.
   ;; Every kernel uses the same operations in the same order as its JS reference, so all agree
   ;; bit for bit with it (the exponential of expTerms.ts included) but for sumSquares, which sums
   ;; in two lanes.
@@ -676,81 +677,113 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 2)))
         (br $next))))
 
-  ;; RNN step: a[i] := tanh(a[i]), slope[i] := tanh'(a[i]), h[i] := a[i] for n doubles.
-  (func (export "tanhForward") (param $a i32) (param $s i32) (param $h i32) (param $n i32)
-    (call $tanhs (local.get $a) (local.get $a) (local.get $s) (local.get $n))
-    (block $done
-      (loop $next
-        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
-        (if (i32.ge_s (local.get $n) (i32.const 2))
-          (then (v128.store (local.get $h) (v128.load (local.get $a))))
-          (else (f64.store (local.get $h) (f64.load (local.get $a)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 16)))
-        (local.set $h (i32.add (local.get $h) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 2)))
-        (br $next))))
+  ;; RNN step: h[i] := tanh(a[i]), slope[i] := tanh'(a[i]) for n doubles (a is left as it is).
+  (func (export "rnnForwardStep") (param $a i32) (param $s i32) (param $h i32) (param $n i32)
+    (call $tanhs (local.get $a) (local.get $h) (local.get $s) (local.get $n)))
 
   ;; One LSTM step over `rows` rows of H units, as lstmForwardStep of elementwise.ts. a: the
   ;; gate pre-activations (rows x 4H: i, f, o, g), replaced by the activations; s: their slopes;
-  ;; c, tc, sc, h: the step's cells, tanh(c), tanh'(c) and hidden states (rows x H); prev: 1 if
-  ;; the previous step's cells lie rows*H doubles before c, 0 for cPrev = 0.
-  (func (export "lstmForwardStep") (param $a i32) (param $s i32) (param $c i32) (param $tc i32) (param $sc i32)
-                                   (param $h i32) (param $rows i32) (param $H i32) (param $prev i32)
-    (local $hb i32) (local $back i32) (local $off i32) (local $j i32) (local $cp v128) (local $v v128)
+  ;; c: rows x H cells, c_{t-1} (read when prev is 1, else 0) overwritten with c_t; h: the
+  ;; step's hidden states (rows x H); k: its backward coefficients (rows x 6H: o tanh'(c), g i',
+  ;; cPrev f', tanh(c) o', i g', f). tanh(c) and tanh'(c) pass through the o tanh'(c) and
+  ;; tanh(c) o' blocks of k before those are multiplied out.
+  (func (export "lstmForwardStep") (param $a i32) (param $s i32) (param $c i32) (param $h i32) (param $k i32)
+                                   (param $rows i32) (param $H i32) (param $prev i32)
+    (local $hb i32) (local $hb2 i32) (local $hb3 i32) (local $off i32) (local $j i32) (local $two i32)
+    (local $pa i32) (local $ps i32) (local $pk i32)
+    (local $cp v128) (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $tc v128)
+    (local $cn v128) (local $gi v128) (local $cf v128) (local $ig v128) (local $hn v128) (local $to v128) (local $os v128)
     (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
-    (local.set $back (i32.mul (local.get $hb) (local.get $rows)))
+    (local.set $hb2 (i32.shl (local.get $hb) (i32.const 1)))
+    (local.set $hb3 (i32.add (local.get $hb2) (local.get $hb)))
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
         (call $sigmoids (local.get $a) (local.get $a) (local.get $s) (i32.mul (local.get $H) (i32.const 3)))
-        (call $tanhs (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3))) (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3)))
-                     (i32.add (local.get $s) (i32.mul (local.get $hb) (i32.const 3))) (local.get $H))
-        ;; c = f * cPrev + i * g
+        (call $tanhs (i32.add (local.get $a) (local.get $hb3)) (i32.add (local.get $a) (local.get $hb3))
+                     (i32.add (local.get $s) (local.get $hb3)) (local.get $H))
+        ;; c = f cPrev + i g, and the coefficients g i', cPrev f', i g', f
         (local.set $off (i32.const 0))
         (local.set $j (local.get $H))
         (block $cellsDone
           (loop $cells
             (br_if $cellsDone (i32.le_s (local.get $j) (i32.const 0)))
+            (local.set $two (i32.ge_s (local.get $j) (i32.const 2)))
+            (local.set $pa (i32.add (local.get $a) (local.get $off)))
+            (local.set $ps (i32.add (local.get $s) (local.get $off)))
+            (local.set $pk (i32.add (local.get $k) (local.get $off)))
             (local.set $cp (v128.const f64x2 0 0))
             (if (local.get $prev)
-              (then (local.set $cp (v128.load (i32.sub (i32.add (local.get $c) (local.get $off)) (local.get $back))))))
-            (local.set $v (f64x2.add
-              (f64x2.mul (v128.load (i32.add (i32.add (local.get $a) (local.get $hb)) (local.get $off))) (local.get $cp))
-              (f64x2.mul (v128.load (i32.add (local.get $a) (local.get $off)))
-                         (v128.load (i32.add (i32.add (local.get $a) (i32.mul (local.get $hb) (i32.const 3))) (local.get $off))))))
-            (if (i32.ge_s (local.get $j) (i32.const 2))
-              (then (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $v)))
-              (else (v128.store64_lane 0 (i32.add (local.get $c) (local.get $off)) (local.get $v))))
+              (then (local.set $cp (v128.load (i32.add (local.get $c) (local.get $off))))))
+            (local.set $i (v128.load (local.get $pa)))
+            (local.set $f (v128.load (i32.add (local.get $pa) (local.get $hb))))
+            (local.set $g (v128.load (i32.add (local.get $pa) (local.get $hb3))))
+            (local.set $cn (f64x2.add (f64x2.mul (local.get $f) (local.get $cp)) (f64x2.mul (local.get $i) (local.get $g))))
+            (local.set $gi (f64x2.mul (local.get $g) (v128.load (local.get $ps))))
+            (local.set $cf (f64x2.mul (local.get $cp) (v128.load (i32.add (local.get $ps) (local.get $hb)))))
+            (local.set $ig (f64x2.mul (local.get $i) (v128.load (i32.add (local.get $ps) (local.get $hb3)))))
+            (if (local.get $two)
+              (then
+                (v128.store (i32.add (local.get $c) (local.get $off)) (local.get $cn))
+                (v128.store (i32.add (local.get $pk) (local.get $hb)) (local.get $gi))
+                (v128.store (i32.add (local.get $pk) (local.get $hb2)) (local.get $cf))
+                (v128.store (i32.add (i32.add (local.get $pk) (local.get $hb3)) (local.get $hb)) (local.get $ig))
+                (v128.store (i32.add (i32.add (local.get $pk) (local.get $hb3)) (local.get $hb2)) (local.get $f)))
+              (else
+                (v128.store64_lane 0 (i32.add (local.get $c) (local.get $off)) (local.get $cn))
+                (v128.store64_lane 0 (i32.add (local.get $pk) (local.get $hb)) (local.get $gi))
+                (v128.store64_lane 0 (i32.add (local.get $pk) (local.get $hb2)) (local.get $cf))
+                (v128.store64_lane 0 (i32.add (i32.add (local.get $pk) (local.get $hb3)) (local.get $hb)) (local.get $ig))
+                (v128.store64_lane 0 (i32.add (i32.add (local.get $pk) (local.get $hb3)) (local.get $hb2)) (local.get $f))))
             (local.set $off (i32.add (local.get $off) (i32.const 16)))
             (local.set $j (i32.sub (local.get $j) (i32.const 2)))
             (br $cells)))
-        (call $tanhs (local.get $c) (local.get $tc) (local.get $sc) (local.get $H))
-        ;; h = o * tanh(c)
-        (call $mul (local.get $h) (i32.add (local.get $a) (i32.shl (local.get $hb) (i32.const 1))) (local.get $tc) (local.get $H))
+        ;; tanh(c) into the tanh(c) o' block, tanh'(c) into the o tanh'(c) block
+        (call $tanhs (local.get $c) (i32.add (local.get $k) (local.get $hb3)) (local.get $k) (local.get $H))
+        ;; h = o tanh(c), then the coefficients o tanh'(c) and tanh(c) o'
+        (local.set $off (i32.const 0))
+        (local.set $j (local.get $H))
+        (block $hiddenDone
+          (loop $hidden
+            (br_if $hiddenDone (i32.le_s (local.get $j) (i32.const 0)))
+            (local.set $two (i32.ge_s (local.get $j) (i32.const 2)))
+            (local.set $pk (i32.add (local.get $k) (local.get $off)))
+            (local.set $o (v128.load (i32.add (i32.add (local.get $a) (local.get $hb2)) (local.get $off))))
+            (local.set $tc (v128.load (i32.add (local.get $pk) (local.get $hb3))))
+            (local.set $hn (f64x2.mul (local.get $o) (local.get $tc)))
+            (local.set $to (f64x2.mul (local.get $tc) (v128.load (i32.add (i32.add (local.get $s) (local.get $hb2)) (local.get $off)))))
+            (local.set $os (f64x2.mul (local.get $o) (v128.load (local.get $pk))))
+            (if (local.get $two)
+              (then
+                (v128.store (i32.add (local.get $h) (local.get $off)) (local.get $hn))
+                (v128.store (i32.add (local.get $pk) (local.get $hb3)) (local.get $to))
+                (v128.store (local.get $pk) (local.get $os)))
+              (else
+                (v128.store64_lane 0 (i32.add (local.get $h) (local.get $off)) (local.get $hn))
+                (v128.store64_lane 0 (i32.add (local.get $pk) (local.get $hb3)) (local.get $to))
+                (v128.store64_lane 0 (local.get $pk) (local.get $os))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 2)))
+            (br $hidden)))
         (local.set $a (i32.add (local.get $a) (i32.shl (local.get $hb) (i32.const 2))))
         (local.set $s (i32.add (local.get $s) (i32.shl (local.get $hb) (i32.const 2))))
         (local.set $c (i32.add (local.get $c) (local.get $hb)))
-        (local.set $tc (i32.add (local.get $tc) (local.get $hb)))
-        (local.set $sc (i32.add (local.get $sc) (local.get $hb)))
         (local.set $h (i32.add (local.get $h) (local.get $hb)))
+        (local.set $k (i32.add (local.get $k) (i32.mul (local.get $hb) (i32.const 6))))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
 
-  ;; LSTM cell backward over `rows` rows of H units, as lstmCellBackward of elementwise.ts:
-  ;; total = dcf + dh o tanh'(c) -> dct; da = (total g i', total cPrev f', dh tanh(c) o', total i g').
-  ;; act, s, da: rows x 4H (act and s at the step); c, tc, sc: the step's rows x H (cPrev rows*H
-  ;; doubles before c when prev is 1, else 0); dh, dcf, dct: rows x H.
-  (func (export "lstmCellBackward") (param $act i32) (param $s i32) (param $c i32) (param $tc i32) (param $sc i32)
-                                    (param $dh i32) (param $dcf i32) (param $dct i32) (param $da i32)
-                                    (param $rows i32) (param $H i32) (param $prev i32)
-    (local $hb i32) (local $back i32) (local $off i32) (local $j i32)
-    (local $pa i32) (local $ps i32) (local $pd i32) (local $ph i32)
-    (local $hb2 i32) (local $hb3 i32)
-    (local $cp v128) (local $dhv v128) (local $tot v128) (local $di v128) (local $df v128) (local $do v128) (local $dg v128)
+  ;; LSTM cell backward over `rows` rows of H units, as lstmCellBackward of elementwise.ts: from
+  ;; the step's coefficients k (rows x 6H), dh and dcf (rows x H): total = dcf + dh o tanh'(c)
+  ;; -> dct; da = (total g i', total cPrev f', dh tanh(c) o', total i g') (rows x 4H).
+  (func (export "lstmCellBackward") (param $k i32) (param $dh i32) (param $dcf i32) (param $dct i32) (param $da i32)
+                                    (param $rows i32) (param $H i32)
+    (local $hb i32) (local $hb2 i32) (local $hb3 i32) (local $off i32) (local $j i32) (local $two i32)
+    (local $pk i32) (local $pd i32) (local $dhv v128) (local $tot v128)
+    (local $di v128) (local $df v128) (local $do v128) (local $dg v128)
     (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
     (local.set $hb2 (i32.shl (local.get $hb) (i32.const 1)))
     (local.set $hb3 (i32.add (local.get $hb2) (local.get $hb)))
-    (local.set $back (i32.mul (local.get $hb) (local.get $rows)))
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
@@ -759,30 +792,17 @@
         (block $unitsDone
           (loop $units
             (br_if $unitsDone (i32.le_s (local.get $j) (i32.const 0)))
-            (local.set $pa (i32.add (local.get $act) (local.get $off)))
-            (local.set $ps (i32.add (local.get $s) (local.get $off)))
+            (local.set $two (i32.ge_s (local.get $j) (i32.const 2)))
+            (local.set $pk (i32.add (local.get $k) (local.get $off)))
             (local.set $pd (i32.add (local.get $da) (local.get $off)))
-            (local.set $ph (i32.add (local.get $c) (local.get $off)))
-            (local.set $cp (v128.const f64x2 0 0))
-            (if (local.get $prev)
-              (then (local.set $cp (v128.load (i32.sub (local.get $ph) (local.get $back))))))
             (local.set $dhv (v128.load (i32.add (local.get $dh) (local.get $off))))
-            ;; total = dcFuture + dh * o * tanh'(c)
             (local.set $tot (f64x2.add (v128.load (i32.add (local.get $dcf) (local.get $off)))
-              (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $pa) (local.get $hb2))))
-                         (v128.load (i32.add (local.get $sc) (local.get $off))))))
-            ;; da_i = total * g * i'
-            (local.set $di (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pa) (local.get $hb3))))
-                                      (v128.load (local.get $ps))))
-            ;; da_f = total * cPrev * f'
-            (local.set $df (f64x2.mul (f64x2.mul (local.get $tot) (local.get $cp)) (v128.load (i32.add (local.get $ps) (local.get $hb)))))
-            ;; da_o = dh * tanh(c) * o'
-            (local.set $do (f64x2.mul (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $tc) (local.get $off))))
-                                      (v128.load (i32.add (local.get $ps) (local.get $hb2)))))
-            ;; da_g = total * i * g'
-            (local.set $dg (f64x2.mul (f64x2.mul (local.get $tot) (v128.load (local.get $pa)))
-                                      (v128.load (i32.add (local.get $ps) (local.get $hb3)))))
-            (if (i32.ge_s (local.get $j) (i32.const 2))
+                                       (f64x2.mul (local.get $dhv) (v128.load (local.get $pk)))))
+            (local.set $di (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pk) (local.get $hb)))))
+            (local.set $df (f64x2.mul (local.get $tot) (v128.load (i32.add (local.get $pk) (local.get $hb2)))))
+            (local.set $do (f64x2.mul (local.get $dhv) (v128.load (i32.add (local.get $pk) (local.get $hb3)))))
+            (local.set $dg (f64x2.mul (local.get $tot) (v128.load (i32.add (i32.add (local.get $pk) (local.get $hb3)) (local.get $hb)))))
+            (if (local.get $two)
               (then
                 (v128.store (i32.add (local.get $dct) (local.get $off)) (local.get $tot))
                 (v128.store (local.get $pd) (local.get $di))
@@ -798,12 +818,8 @@
             (local.set $off (i32.add (local.get $off) (i32.const 16)))
             (local.set $j (i32.sub (local.get $j) (i32.const 2)))
             (br $units)))
-        (local.set $act (i32.add (local.get $act) (i32.shl (local.get $hb) (i32.const 2))))
-        (local.set $s (i32.add (local.get $s) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $k (i32.add (local.get $k) (i32.mul (local.get $hb) (i32.const 6))))
         (local.set $da (i32.add (local.get $da) (i32.shl (local.get $hb) (i32.const 2))))
-        (local.set $c (i32.add (local.get $c) (local.get $hb)))
-        (local.set $tc (i32.add (local.get $tc) (local.get $hb)))
-        (local.set $sc (i32.add (local.get $sc) (local.get $hb)))
         (local.set $dh (i32.add (local.get $dh) (local.get $hb)))
         (local.set $dcf (i32.add (local.get $dcf) (local.get $hb)))
         (local.set $dct (i32.add (local.get $dct) (local.get $hb)))
@@ -817,7 +833,8 @@
       (else (v128.store64_lane 0 (local.get $p) (local.get $v)))))
 
   ;; The LSTM cell path to the previous step: dcf[n, j] = dct[n, j] * f[n, j] for `rows` rows of
-  ;; H units; f: the step's forget gates (rows 4H doubles apart), dct and dcf: rows x H.
+  ;; H units; f: the step's forget gates (rows 6H doubles apart, in the coefficients), dct and
+  ;; dcf: rows x H.
   (func (export "lstmCarry") (param $dct i32) (param $f i32) (param $dcf i32) (param $rows i32) (param $H i32)
     (local $hb i32)
     (local.set $hb (i32.shl (local.get $H) (i32.const 3)))
@@ -827,7 +844,7 @@
         (call $mul (local.get $dcf) (local.get $dct) (local.get $f) (local.get $H))
         (local.set $dct (i32.add (local.get $dct) (local.get $hb)))
         (local.set $dcf (i32.add (local.get $dcf) (local.get $hb)))
-        (local.set $f (i32.add (local.get $f) (i32.shl (local.get $hb) (i32.const 2))))
+        (local.set $f (i32.add (local.get $f) (i32.mul (local.get $hb) (i32.const 6))))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
 

@@ -219,7 +219,7 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
     expect(() => k.gemm(v, 0, v, 0, v, 0, 2, 1.5, 2)).toThrow(RangeError);
   });
 
-  it('arenas are zero-filled, reuse one memory and invalidate earlier arenas when it grows', () => {
+  it('arenas are zero-filled, reuse one memory and one kernels object, and refuse earlier views once it grows', () => {
     releaseWasmMemory(); // start from a fresh, small memory
     const a = createWasmArena(1000)!;
     a.mem.fill(3);
@@ -233,7 +233,8 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
     expect(c.mem.every((x) => x === 0)).toBe(true);
     expect(b.mem.length).toBe(0);
     const v = c.mem.subarray(0, 4);
-    expect(() => b.kernels.gemmAcc(v, 0, v, 0, v, 0, 2, 2, 2)).toThrow(RangeError);
+    expect(c.kernels).toBe(b.kernels);
+    expect(() => c.kernels.gemmAcc(v, 0, b.mem, 0, v, 0, 1, 1, 1)).toThrow(RangeError);
     c.kernels.gemmAcc(v, 0, v, 0, v, 0, 1, 1, 1);
     expect(createWasmArena(MAX_WASM_ARENA_DOUBLES + 1)).toBeNull();
     releaseWasmMemory();

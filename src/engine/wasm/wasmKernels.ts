@@ -20,6 +20,7 @@
 // use the fused f64x2.relaxed_madd, otherwise plain f64x2 mul + add. Everything but the
 // products' rounding is identical; wasmKernelVariant() tells which one runs.
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
+import { LSTM_COEFFICIENTS } from '../elementwise';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -57,18 +58,18 @@ export interface Kernels {
   // (always inside the arena's slack); nothing outside the range is written.
   /** A[aOff + r*G + j] += b[j] for r < rows, j < G (the bias of the pre-activations). */
   addBias(A: Float64Array, aOff: number, rows: number, G: number, b: Float64Array): void;
-  /** One LSTM step (gates, cells, tanh(c), hidden states) over N rows of H units. */
-  lstmForwardStep(A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array,
-    Hs: Float64Array, hOff: number, N: number, H: number, hasPrev: boolean): void;
-  /** RNN step: A := tanh(A), slope := tanh'(A), Hs := A, over len doubles. */
-  tanhForward(A: Float64Array, aOff: number, slope: Float64Array, Hs: Float64Array, hOff: number, len: number): void;
+  /** One LSTM step (gates, cells, hidden states, backward coefficients) over N rows of H units. */
+  lstmForwardStep(A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, cOff: number,
+    Hs: Float64Array, hOff: number, coef: Float64Array, kOff: number, N: number, H: number, hasPrev: boolean): void;
+  /** RNN step: Hs := tanh(A), slope := tanh'(A), over len doubles. */
+  rnnForwardStep(A: Float64Array, aOff: number, slope: Float64Array, sOff: number, Hs: Float64Array, hOff: number, len: number): void;
   /** da[i] = dh[i] * slope[sOff + i]. */
   rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: number, da: Float64Array, len: number): void;
-  /** LSTM cell backward at one step: dct and da from dh and dcFuture. */
-  lstmCellBackward(act: Float64Array, slope: Float64Array, aOff: number, C: Float64Array, tanhC: Float64Array, slopeC: Float64Array,
-    cOff: number, dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array, N: number, H: number, hasPrev: boolean): void;
-  /** dcFuture[n*H + j] = dct[n*H + j] * act[aOff + n*4H + H + j]. */
-  lstmCarry(dct: Float64Array, act: Float64Array, aOff: number, dcFuture: Float64Array, N: number, H: number): void;
+  /** LSTM cell backward at one step from its coefficients: dct and da from dh and dcFuture. */
+  lstmCellBackward(coef: Float64Array, kOff: number, dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array,
+    N: number, H: number): void;
+  /** dcFuture[n*H + j] = dct[n*H + j] * f, f = coef[kOff + n*6H + 5H + j]. */
+  lstmCarry(dct: Float64Array, coef: Float64Array, kOff: number, dcFuture: Float64Array, N: number, H: number): void;
   /** max |v[i]| over [off, off + len), 0 when empty; NaNs are skipped. */
   maxAbs(v: Float64Array, off: number, len: number): number;
   /** v[i] *= factor over [off, off + len). */
@@ -100,12 +101,11 @@ interface WasmExports {
   gemm(o: number, a: number, b: number, m: number, k: number, p: number, acc: number): void;
   transposeTimesAcc(a: number, k: number, da: number, n: number, g: number, o: number): void;
   gramUpper(out: number, a: number, m: number, k: number): void;
-  lstmForwardStep(a: number, s: number, c: number, tc: number, sc: number, h: number, rows: number, H: number, prev: number): void;
-  tanhForward(a: number, s: number, h: number, n: number): void;
+  lstmForwardStep(a: number, s: number, c: number, h: number, k: number, rows: number, H: number, prev: number): void;
+  rnnForwardStep(a: number, s: number, h: number, n: number): void;
   addBias(a: number, rows: number, g: number, b: number): void;
   mul(dst: number, x: number, y: number, n: number): void;
-  lstmCellBackward(act: number, s: number, c: number, tc: number, sc: number, dh: number, dcf: number, dct: number, da: number,
-    rows: number, H: number, prev: number): void;
+  lstmCellBackward(k: number, dh: number, dcf: number, dct: number, da: number, rows: number, H: number): void;
   lstmCarry(dct: number, f: number, dcf: number, rows: number, H: number): void;
   maxAbs(p: number, n: number): number;
   scale(p: number, n: number, f: number): void;
@@ -126,6 +126,10 @@ let compiled: object | null | undefined; // undefined: not tried yet; null: unav
 let variant: KernelVariant | null = null;
 let memory: WasmMemory | null = null;
 let exportsOf: WasmExports | null = null;
+/** The kernels over exportsOf, made once per instance (see createWasmArena). */
+let kernelsOf: Kernels | null = null;
+/** The memory's current ArrayBuffer: views of any other (an earlier, detached one) are refused. */
+let liveBuffer: ArrayBuffer | null = null;
 /** Doubles from byte 0 that may be nonzero (everything past them is still fresh, zero memory). */
 let dirtyDoubles = 0;
 
@@ -201,6 +205,11 @@ export function createWasmArena(doubles: number, zeroFill = true): Arena | null 
   try {
     if (memory === null) {
       const mem = new api.Memory({ initial: pages, maximum: MAX_PAGES });
+      // Growing detaches the old ArrayBuffer, and V8's first detach in a process deoptimizes
+      // every function optimized on the assumption that none ever happens (the detaching
+      // protector): in a fresh sweep worker, all of the engine's JavaScript, right in its first
+      // large probe. Detaching once now, before anything is optimized, avoids that.
+      mem.grow(0);
       const instance = new api.Instance(module, { env: { memory: mem } });
       memory = mem;
       exportsOf = instance.exports as unknown as WasmExports;
@@ -216,12 +225,12 @@ export function createWasmArena(doubles: number, zeroFill = true): Arena | null 
   // A probe writes every buffer before reading it, so it may skip clearing a large arena.
   if (zeroFill) mem.fill(0, 0, Math.min(doubles, dirtyDoubles));
   dirtyDoubles = Math.max(dirtyDoubles, doubles);
-  const buffer = memory.buffer;
-  const w = exportsOf!;
-  return {
-    mem,
-    kernels: makeKernels(buffer, w),
-  };
+  liveBuffer = memory.buffer;
+  // One kernels object per instance, reading the live buffer at each call: optimized code that
+  // inlined a kernel closure is tied to its context, and fresh closures for every probe (or every
+  // growth) made V8 drop and recompile that code, on the core a second worker needs.
+  kernelsOf ??= makeKernels(exportsOf!);
+  return { mem, kernels: kernelsOf };
 }
 
 /**
@@ -232,6 +241,8 @@ export function createWasmArena(doubles: number, zeroFill = true): Arena | null 
 export function releaseWasmMemory(): void {
   memory = null;
   exportsOf = null;
+  kernelsOf = null;
+  liveBuffer = null;
   dirtyDoubles = 0;
 }
 
@@ -239,9 +250,9 @@ function checkDim(name: string, d: number): void {
   if (!Number.isInteger(d) || d < 0 || d > 0x7fffffff) throw new RangeError(`${name}: bad dimension ${d}`);
 }
 
-/** The byte address of view[off], checking that view[off .. off+len) lies in the view of buffer. */
-function viewAddr(buffer: ArrayBuffer, view: Float64Array, off: number, len: number, name: string, part = ''): number {
-  if (view.buffer !== buffer) {
+/** The byte address of view[off], checking that view[off .. off+len) lies in a view of the live buffer. */
+function viewAddr(view: Float64Array, off: number, len: number, name: string, part = ''): number {
+  if (view.buffer !== liveBuffer) {
     throw new RangeError(`${label(name, part)}: not a view into the live wasm arena (arenas are invalidated by createWasmArena)`);
   }
   if (!(Number.isInteger(off) && off >= 0 && off + len <= view.length)) {
@@ -255,8 +266,8 @@ function label(name: string, part: string): string {
   return part === '' ? name : `${name} ${part}`;
 }
 
-function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
-  const addr = (view: Float64Array, off: number, len: number, name: string, part = ''): number => viewAddr(buffer, view, off, len, name, part);
+function makeKernels(w: WasmExports): Kernels {
+  const addr = viewAddr;
   /** Checks that every dimension is a nonnegative integer; true when the output is nonempty. */
   function dims(name: string, outRows: number, outCols: number, inner: number): boolean {
     checkDim(name, outRows);
@@ -287,43 +298,39 @@ function makeKernels(buffer: ArrayBuffer, w: WasmExports): Kernels {
       if (!dims('addBias', rows, G, 0)) return;
       w.addBias(addr(A, aOff, rows * G, 'addBias A'), rows, G, addr(b, 0, G, 'addBias b'));
     },
-    lstmForwardStep(A, aOff, slope, C, tanhC, slopeC, Hs, hOff, N, H, hasPrev) {
+    lstmForwardStep(A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev) {
       if (!dims('lstmForwardStep', N, H, 0) || N * H === 0) return;
       const NH = N * H;
       const G = 4 * H;
-      const back = hasPrev ? NH : 0;
       w.lstmForwardStep(
         addr(A, aOff, N * G, 'lstmForwardStep A'), addr(slope, aOff, N * G, 'lstmForwardStep slope'),
-        addr(C, hOff - back, NH + back, 'lstmForwardStep C') + back * 8, addr(tanhC, hOff, NH, 'lstmForwardStep tanhC'),
-        addr(slopeC, hOff, NH, 'lstmForwardStep slopeC'), addr(Hs, hOff, NH, 'lstmForwardStep Hs'), N, H, hasPrev ? 1 : 0);
+        addr(C, cOff, NH, 'lstmForwardStep C'), addr(Hs, hOff, NH, 'lstmForwardStep Hs'),
+        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmForwardStep coef'), N, H, hasPrev ? 1 : 0);
     },
-    tanhForward(A, aOff, slope, Hs, hOff, len) {
-      checkDim('tanhForward', len);
+    rnnForwardStep(A, aOff, slope, sOff, Hs, hOff, len) {
+      checkDim('rnnForwardStep', len);
       if (len === 0) return;
-      w.tanhForward(addr(A, aOff, len, 'tanhForward A'), addr(slope, aOff, len, 'tanhForward slope'), addr(Hs, hOff, len, 'tanhForward Hs'), len);
+      w.rnnForwardStep(addr(A, aOff, len, 'rnnForwardStep A'), addr(slope, sOff, len, 'rnnForwardStep slope'),
+        addr(Hs, hOff, len, 'rnnForwardStep Hs'), len);
     },
     rnnCellBackward(dh, slope, sOff, da, len) {
       checkDim('rnnCellBackward', len);
       if (len === 0) return;
       w.mul(addr(da, 0, len, 'rnnCellBackward da'), addr(dh, 0, len, 'rnnCellBackward dh'), addr(slope, sOff, len, 'rnnCellBackward slope'), len);
     },
-    lstmCellBackward(act, slope, aOff, C, tanhC, slopeC, cOff, dh, dcFuture, dct, da, N, H, hasPrev) {
+    lstmCellBackward(coef, kOff, dh, dcFuture, dct, da, N, H) {
       if (!dims('lstmCellBackward', N, H, 0) || N * H === 0) return;
       const NH = N * H;
-      const G = 4 * H;
-      const back = hasPrev ? NH : 0;
       w.lstmCellBackward(
-        addr(act, aOff, N * G, 'lstmCellBackward act'), addr(slope, aOff, N * G, 'lstmCellBackward slope'),
-        addr(C, cOff - back, NH + back, 'lstmCellBackward C') + back * 8, addr(tanhC, cOff, NH, 'lstmCellBackward tanhC'),
-        addr(slopeC, cOff, NH, 'lstmCellBackward slopeC'), addr(dh, 0, NH, 'lstmCellBackward dh'),
+        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmCellBackward coef'), addr(dh, 0, NH, 'lstmCellBackward dh'),
         addr(dcFuture, 0, NH, 'lstmCellBackward dcFuture'), addr(dct, 0, NH, 'lstmCellBackward dct'),
-        addr(da, 0, N * G, 'lstmCellBackward da'), N, H, hasPrev ? 1 : 0);
+        addr(da, 0, 4 * NH, 'lstmCellBackward da'), N, H);
     },
-    lstmCarry(dct, act, aOff, dcFuture, N, H) {
+    lstmCarry(dct, coef, kOff, dcFuture, N, H) {
       if (!dims('lstmCarry', N, H, 0) || N * H === 0) return;
-      const G = 4 * H;
-      // The forget gates: N rows of H, 4H apart, from aOff + H.
-      w.lstmCarry(addr(dct, 0, N * H, 'lstmCarry dct'), addr(act, aOff + H, (N - 1) * G + H, 'lstmCarry act'),
+      // The forget gates: N rows of H, 6H apart, from kOff + 5H.
+      const rowStride = LSTM_COEFFICIENTS * H;
+      w.lstmCarry(addr(dct, 0, N * H, 'lstmCarry dct'), addr(coef, kOff + 5 * H, (N - 1) * rowStride + H, 'lstmCarry coef'),
         addr(dcFuture, 0, N * H, 'lstmCarry dcFuture'), N, H);
     },
     maxAbs(v, off, len) {
