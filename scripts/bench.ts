@@ -99,8 +99,9 @@ async function main(): Promise<void> {
   else console.log(`  numpy by hand:          skipped (${engineLine.numpy_note})`);
   if (ratio !== null) console.log(`  engine / numpy speed:   ${ratio.toFixed(2)}x`);
   if (runnerLine) {
-    const r = runnerLine as { seconds: number; configs_per_second: number; workers: number; ratio_vs_numpy: number | null };
+    const r = runnerLine as { seconds: number; configs_per_second: number; workers: number; sweeps: number; first_sweep_seconds: number; ratio_vs_numpy: number | null };
     console.log(`  full runner (${r.workers} workers + SQLite), 40 probes: ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+    console.log(`    best of ${r.sweeps} sweeps through one pool; the first, on fresh workers: ${r.first_sweep_seconds.toFixed(3)} s` + (numpy ? `  ${(numpy.seconds / r.first_sweep_seconds).toFixed(2)}x numpy` : ''));
   }
   if (specLine) {
     const r = specLine as { seconds: number; probes: number; ratio_vs_numpy: number | null };

@@ -43,11 +43,15 @@ export interface BenchRunnerFigure {
   probe_seconds_total: number;
   /** Starting the pool before the clock (not in `seconds`). */
   worker_startup_seconds: number;
+  /** Sweeps run through the pool; `seconds` is the best of them. */
+  sweeps: number;
+  /** The first sweep, on freshly started workers (their code still being optimized, their memory first touched). */
+  first_sweep_seconds: number;
   includes: string;
 }
 
 /** Workers default to every core: the main process only stores results and is mostly idle. */
-export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolean } = {}): Promise<BenchRunnerFigure> {
+export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolean; reps?: number } = {}): Promise<BenchRunnerFigure> {
   const workers = opts.workers ?? cpus().length;
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-bench-'));
   const db = openLabDatabase(join(dir, 'bench.sqlite'));
@@ -55,21 +59,30 @@ export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolea
     const store = new LabStore(db);
     const probes = standardProbes(opts.rnnOncePerT);
     const workload = opts.rnnOncePerT ? 'standard-sweep-40-runner-rnn-once-per-T' : 'standard-sweep-40-runner';
-    const spec = { ...DEFAULT_SWEEP_SPEC, name: workload };
     const runner = new SweepRunner(store, { spawn: forkSpawner(), workers });
     // Like the numpy baseline (interpreter start-up and imports untimed), the pool is started
     // before the clock; everything from queueing to the last result committed is timed.
     const s0 = performance.now();
     await runner.warmUp();
     const startupSeconds = (performance.now() - s0) / 1000;
-    const t0 = performance.now();
-    const sweepId = store.createSweep(spec, specHash(spec), probes, probes.length);
-    runner.activate(sweepId);
-    const status = await runner.waitForSweep(sweepId);
-    const seconds = (performance.now() - t0) / 1000;
+    // As the numpy baseline and the engine figure are measured (best of three runs in a warm
+    // process), the figure is the best of three sweeps through the same pool; the first sweep,
+    // on freshly started workers, is reported next to it.
+    const runs: { seconds: number; probeSeconds: number }[] = [];
+    for (let rep = 0; rep < (opts.reps ?? 3); rep++) {
+      const spec = { ...DEFAULT_SWEEP_SPEC, name: `${workload} #${rep + 1}` };
+      const t0 = performance.now();
+      const sweepId = store.createSweep(spec, specHash(spec), probes, probes.length);
+      runner.activate(sweepId);
+      const status = await runner.waitForSweep(sweepId);
+      const seconds = (performance.now() - t0) / 1000;
+      if (status !== 'done') throw new Error(`bench sweep ended ${status}`);
+      const probeSeconds = (db.prepare('SELECT sum(seconds) AS s FROM probes WHERE sweep_id = ?').get(sweepId) as { s: number }).s;
+      runs.push({ seconds, probeSeconds });
+    }
     await runner.stop();
-    if (status !== 'done') throw new Error(`bench sweep ended ${status}`);
-    const probeSeconds = (db.prepare('SELECT sum(seconds) AS s FROM probes WHERE sweep_id = ?').get(sweepId) as { s: number }).s;
+    const best = runs.reduce((a, r) => (r.seconds < a.seconds ? r : a));
+    const { seconds, probeSeconds } = best;
     return {
       workload,
       impl: 'seqlab-runner',
@@ -82,6 +95,8 @@ export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolea
       /** Engine time inside the workers, summed: the rest of `seconds` x workers is runner overhead or idling. */
       probe_seconds_total: Math.round(probeSeconds * 1000) / 1000,
       worker_startup_seconds: Math.round(startupSeconds * 1000) / 1000,
+      sweeps: runs.length,
+      first_sweep_seconds: Math.round(runs[0].seconds * 1000) / 1000,
       includes: 'queueing (sweep + 40 probe rows), dispatch, engine in worker processes, result transfer, SQLite writes (one transaction per probe); not worker start-up',
     };
   } finally {
