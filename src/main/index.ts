@@ -1,7 +1,7 @@
 // The Electron shell (thin): one locked-down window, the IPC manager over the lab service,
 // probe workers as utility processes, and a menu to open another database.
 import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openLabService, type LabService } from '../core/service/labService';
 import type { ExportRequest } from '../shared/labApi';
@@ -22,6 +22,8 @@ let unsubscribeProgress: (() => void) | null = null;
 const isAppUrl = (url: string): boolean => url.split('#')[0].split('?')[0] === APP_URL;
 
 async function openDatabase(dbPath: string): Promise<void> {
+  // The file already open: nothing to do (opening it a second time would meet its own lock).
+  if (service && resolve(dbPath) === service.dbPath) return;
   const next = await openLabService({
     dbPath,
     spawnWorker: utilitySpawner(WORKER),

@@ -45,7 +45,7 @@ afterEach(() => {
 });
 
 describe('seqlab sweep (the headless runner)', () => {
-  it('survives kill -9 mid-sweep: rerunning the same command gives the database of an uninterrupted run', async () => {
+  it('survives kill -9 mid-sweep (a second runner meanwhile refused): rerunning the same command gives the database of an uninterrupted run', async () => {
     const ref = uninterrupted();
     const dir = tempDir();
     const db = join(dir, 'lab.sqlite');
@@ -62,6 +62,13 @@ describe('seqlab sweep (the headless runner)', () => {
     await waitUntil(() => existsSync(`${hook}.fired`) && firedPid(hook) > 0, 30_000, 'the hook to fire');
     await waitUntil(() => countRows(db, `SELECT count(*) AS n FROM probes WHERE status = 'done'`) >= TOTAL / 2, 30_000, 'half the probes');
     expect(countRows(db, `SELECT count(*) AS n FROM probes WHERE status = 'running'`)).toBeGreaterThan(0);
+    // A second runner on the file is refused (it would take the running probes for a crash's
+    // leftovers); reading it is not.
+    const second = cli(['sweep', spec, '--db', db, '--workers', '1']);
+    expect(second.code).not.toBe(0);
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toMatch(new RegExp(`in use by SeqLab process ${child.pid} `));
+    expect(cli(['status', '--db', db]).code).toBe(0);
     child.kill('SIGKILL');
     await exited;
     // The orphaned worker notices and exits.

@@ -17,6 +17,7 @@ import { toProbeSummary } from '../runner/progressTracker';
 import { forkSpawner, type WorkerSpawner } from '../runner/workerTransport';
 import { LabStore } from '../store/labStore';
 import { LabFileError, openLabDatabase } from '../store/openDatabase';
+import { acquireLabLock } from '../store/labLock';
 import { decodeLog10 } from '../store/resultBlob';
 import { checkSweepSpec, countProbes, specHash } from '../sweep/expandSweep';
 import { estimateProbes } from '../sweep/estimateSweep';
@@ -88,7 +89,14 @@ async function guard<T>(body: () => Promise<Result<T>> | Result<T>): Promise<Res
 
 export async function openLabService(opts: LabServiceOptions): Promise<LabService> {
   const dbPath = resolve(opts.dbPath);
-  const db = openLabDatabase(dbPath, { nativeBinding: opts.nativeBinding });
+  const lock = acquireLabLock(dbPath);
+  let db: ReturnType<typeof openLabDatabase>;
+  try {
+    db = openLabDatabase(dbPath, { nativeBinding: opts.nativeBinding });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const store = new LabStore(db);
   const runner = new SweepRunner(store, {
     spawn: opts.spawnWorker ?? forkSpawner(),
@@ -282,8 +290,12 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     async close() {
       if (closed) return;
       closed = true;
-      await runner.stop();
-      db.close();
+      try {
+        await runner.stop();
+        db.close();
+      } finally {
+        lock.release();
+      }
     },
   };
   return service;

@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { checkSweepSpec, countProbes } from '../sweep/expandSweep';
 import { LabStore, type ProbeRow, type SweepRow } from './labStore';
 import { LabFileError, openLabDatabase, type OpenOptions } from './openDatabase';
+import { acquireLabLock } from './labLock';
 import type { ResultRow } from './resultBlob';
 
 export interface MergeReport {
@@ -38,7 +39,14 @@ export function mergeLabs(sources: string[], into: string, opts: OpenOptions = {
     const check = checkSweepSpec(spec, Number.MAX_SAFE_INTEGER);
     if (!check.ok) throw new LabFileError(`${first!.path} holds a spec this SeqLab rejects: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
 
-    const target = new LabStore(openLabDatabase(into, opts));
+    const lock = acquireLabLock(resolve(into));
+    let target: LabStore;
+    try {
+      target = new LabStore(openLabDatabase(into, opts));
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     try {
       const existing = target.listSweeps().find((s) => s.spec_hash === first!.sweep.spec_hash && s.shard_count === null && s.status !== 'cancelled');
       const sweepId = existing?.id ?? target.createSweep(check.spec, first!.sweep.spec_hash, check.probes, countProbes(check.spec));
@@ -81,6 +89,7 @@ export function mergeLabs(sources: string[], into: string, opts: OpenOptions = {
       return { sweepId, name: check.spec.name, copied, alreadyDone, total: counts.total, done: counts.done };
     } finally {
       target.db.close();
+      lock.release();
     }
   } finally {
     for (const { db } of opened) db.close();
