@@ -4,6 +4,10 @@ import { runProbe } from '../engine/index';
 import type { ProbeTask } from '../core/runner/workerProtocol';
 import { parentChannel } from './workerChannel';
 import { applyTestHook } from './testHook';
+import { timeCalibrationProbes } from '../core/sweep/estimateSweep';
+
+/** Runs of each calibration probe: the fastest of the last four counts (about 40 ms in all). */
+const CALIBRATION_RUNS = 5;
 
 const channel = parentChannel();
 const pending: ProbeTask[] = [];
@@ -56,6 +60,8 @@ channel.onMessage((msg) => {
     const skipped = pending.filter((t) => drop.has(t.probeId)).map((t) => t.probeId);
     for (let i = pending.length - 1; i >= 0; i--) if (drop.has(pending[i].probeId)) pending.splice(i, 1);
     channel.send({ type: 'skipped', probeIds: skipped });
+  } else if (msg.type === 'calibrate') {
+    channel.send({ type: 'speed', speed: timeCalibrationProbes(CALIBRATION_RUNS) });
   } else if (msg.type === 'shutdown') {
     process.exit(0);
   }

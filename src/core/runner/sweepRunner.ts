@@ -7,6 +7,7 @@ import type { ProgressEvent, SweepStatus } from '../../shared/labApi';
 import { LabStore, type ProbeRow } from '../store/labStore';
 import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
 import type { FromWorker, ProbeTask } from './workerProtocol';
+import { SpeedFit, speedModelFrom, type SpeedModel } from '../sweep/estimateSweep';
 import type { WorkerHandle, WorkerSpawner } from './workerTransport';
 
 export interface RunnerOptions {
@@ -33,6 +34,8 @@ interface Slot {
   stealing: boolean;
   /** Its process is gone; anything still arriving from it is ignored. */
   dead: boolean;
+  /** A 'calibrate' is on its way to it or being worked on. */
+  calibrating: boolean;
   exited: Promise<void>;
 }
 
@@ -58,6 +61,10 @@ export class SweepRunner {
   private readonly batchWork: number;
   private readonly maxBatch: number;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** This machine's engine speed, from the first worker that reported it. */
+  private speed: SpeedModel | null = null;
+  /** The same, refitted to the probes this runner has finished. */
+  private readonly speedFit = new SpeedFit();
 
   constructor(readonly store: LabStore, private readonly opts: RunnerOptions) {
     this.workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
@@ -177,6 +184,32 @@ export class SweepRunner {
     }
   }
 
+  /**
+   * This machine's engine speed: the calibration probes timed by a worker (one is started if none
+   * is running; it will serve the sweep being estimated), so that the host process never runs
+   * the engine itself; once enough probes have finished, refitted to what they took.
+   */
+  async speedModel(timeoutMs = 30_000): Promise<SpeedModel> {
+    const t0 = Date.now();
+    while (!this.speed) {
+      if (this.fatal) throw this.fatal;
+      if (this.stopped) throw new Error('the runner is stopped');
+      if (Date.now() - t0 > timeoutMs) throw new Error('no worker measured the engine speed in time');
+      // Ask one ready worker (again if the one asked has died); start one if there is none.
+      if (![...this.slots].some((s) => s.calibrating && !s.dead)) {
+        const slot = [...this.slots].find((s) => s.ready && !s.killedOnPurpose && !s.dead);
+        if (slot) {
+          slot.calibrating = true;
+          slot.handle.send({ type: 'calibrate' });
+        } else if (this.slots.size === 0) {
+          this.spawnSlot();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.speedFit.model() ?? this.speed;
+  }
+
   workerPids(): number[] {
     return [...this.slots].map((s) => s.handle.pid).filter((p): p is number => typeof p === 'number');
   }
@@ -202,7 +235,7 @@ export class SweepRunner {
     const handle = this.opts.spawn();
     let markExited!: () => void;
     const slot: Slot = {
-      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false, dead: false,
+      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false, dead: false, calibrating: false,
       exited: new Promise<void>((r) => (markExited = r)),
     };
     handle.onMessage((msg) => this.guarded(() => this.onMessage(slot, msg)));
@@ -285,6 +318,10 @@ export class SweepRunner {
         slot.ready = true;
         this.spawnFailures = 0;
         break;
+      case 'speed':
+        slot.calibrating = false;
+        this.speed ??= speedModelFrom(msg.speed);
+        return;
       case 'started':
         // Cancelled while this news was in flight: stop it now, as cancel would have.
         if (this.store.getProbe(msg.probeId)?.status === 'cancelled') {
@@ -297,8 +334,10 @@ export class SweepRunner {
         return;
       case 'done': {
         const sweepId = slot.batch.get(msg.probeId);
+        const row = this.store.getProbe(msg.probeId);
         // A probe cancelled meanwhile stays cancelled.
-        const store = sweepId !== undefined && this.store.getProbe(msg.probeId)?.status === 'running';
+        const store = sweepId !== undefined && row?.status === 'running';
+        if (store) this.speedFit.add(row, msg.outcome.seconds);
         // Stored before it leaves the batch: if storing throws, the halt requeues it.
         if (store) this.store.storeResult(msg.probeId, msg.outcome);
         slot.batch.delete(msg.probeId);

@@ -3,6 +3,7 @@
 // -Infinity cross as they are.
 import type { ProbeConfig } from '../../engine/index';
 import type { ProbeOutcome } from '../store/labStore';
+import type { CalibrationTimes } from '../sweep/estimateSweep';
 
 export interface ProbeTask {
   probeId: number;
@@ -14,10 +15,14 @@ export type ToWorker =
   | { type: 'run'; tasks: ProbeTask[] }
   /** Drop these probes if not started yet; answered with 'skipped' (the ones actually dropped). */
   | { type: 'skip'; probeIds: number[] }
+  /** Time the calibration probes (between probes) and answer with 'speed'. */
+  | { type: 'calibrate' }
   | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'ready'; pid: number }
+  /** The answer to 'calibrate': how long the calibration probes took here. */
+  | { type: 'speed'; speed: CalibrationTimes }
   | { type: 'started'; probeId: number }
   | { type: 'done'; probeId: number; outcome: ProbeOutcome }
   | { type: 'error'; probeId: number; message: string }

@@ -53,6 +53,10 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     service.onProgress((e) => events.push(e));
     const estimate = unwrap(await service.estimateSweep(SPEC));
     expect(estimate.probes).toBe(12);
+    // Timed from a worker, started for it, as it warmed up: the host never runs the engine.
+    expect(service.workerPids().length).toBeGreaterThan(0);
+    expect(estimate.seconds).toBeGreaterThan(0);
+    expect(estimate.seconds).toBeLessThan(60);
     const queued = unwrap(await service.queueSweep(SPEC));
     const done = unwrap(await service.waitForSweep(queued.id));
     expect(done.status).toBe('done');

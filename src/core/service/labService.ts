@@ -20,7 +20,7 @@ import { LabFileError, openLabDatabase } from '../store/openDatabase';
 import { acquireLabLock } from '../store/labLock';
 import { decodeLog10 } from '../store/resultBlob';
 import { checkSweepSpec, countProbes, specHash } from '../sweep/expandSweep';
-import { estimateProbes } from '../sweep/estimateSweep';
+import { estimateProbes, speedModelInProcess, type SpeedModel } from '../sweep/estimateSweep';
 
 export interface LabServiceOptions {
   dbPath: string;
@@ -106,6 +106,9 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
   runner.start(opts.resumeUnfinished ?? true);
   let closed = false;
 
+  // Measured by a worker; in this process only if no worker can start (the estimate still works).
+  const engineSpeed = (): Promise<SpeedModel> => runner.speedModel().catch(() => speedModelInProcess());
+
   const summaryOf = (id: number): Result<SweepSummary> => {
     const s = runner.summary(id);
     return s ? ok(s) : fail('not-found', `no sweep ${id}`);
@@ -168,10 +171,10 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     dbPath,
 
     estimateSweep: (spec) =>
-      guard(() => {
+      guard(async () => {
         const { error, check } = checkSpec(spec);
         if (error) return error;
-        return ok<SweepEstimate>(estimateProbes(check.probes, runner.workers));
+        return ok<SweepEstimate>(estimateProbes(check.probes, runner.workers, await engineSpeed()));
       }),
 
     queueSweep: (spec) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SWEEP_LIMITS } from '../../shared/sweepSpec';
 import { checkSweepSpec, expandSweep, rangeValues, specHash } from './expandSweep';
-import { estimateProbes } from './estimateSweep';
+import { CALIBRATION_PROBES, SpeedFit, estimateProbes, probeWork, speedModelFrom } from './estimateSweep';
 
 const base = { name: 'grid', archs: ['rnn', 'lstm'] as ('rnn' | 'lstm')[], T: [16, 64], forgetBias: [-2, 0, 1], seeds: [1, 2], N: 4, D: 3, H: 8 };
 
@@ -39,13 +39,43 @@ describe('expanding a sweep spec', () => {
   it('estimates probes, norms and disk from the expansion', () => {
     const r = checkSweepSpec(base);
     if (!r.ok) throw new Error('rejected');
-    const e = estimateProbes(r.probes, 2);
+    const e = estimateProbes(r.probes, 2, speedModelFrom({ big: 0.005, small: 0.002 }));
     expect(e.probes).toBe(16);
     // RNN: 4 norms per step, LSTM: 5; 2 T x (2 rnn + 6 lstm) probes.
     expect(e.norms).toBe((16 + 64) * (2 * 4 + 6 * 5));
     expect(e.diskBytes).toBeGreaterThan(e.norms * 8);
     expect(e.seconds).toBeGreaterThan(0);
     expect(e.workers).toBe(2);
+  });
+
+  it('recovers the seconds per unit of work and per step from the two calibration probes', () => {
+    const perWork = 3e-10;
+    const perStep = 2e-6;
+    const { big, small } = CALIBRATION_PROBES;
+    const m = speedModelFrom({
+      big: perWork * probeWork(big) + perStep * big.T,
+      small: perWork * probeWork(small) + perStep * small.T,
+    });
+    expect(m.perWork).toBeCloseTo(perWork, 15);
+    expect(m.perStep).toBeCloseTo(perStep, 12);
+    // Times no positive pair fits (noise on a busy machine) give no negative costs.
+    expect(speedModelFrom({ big: 0.01, small: 1e-9 }).perStep).toBe(0);
+    expect(speedModelFrom({ big: 1e-9, small: 0.01 }).perWork).toBe(1e-9 / probeWork(big));
+  });
+
+  it('refits the speed to finished probes once there are enough of them', () => {
+    const perWork = 2.5e-10;
+    const perStep = 4e-6;
+    const fit = new SpeedFit();
+    const r = checkSweepSpec({ ...base, T: [16, 64, 256], H: 16 });
+    if (!r.ok) throw new Error('rejected');
+    for (const [i, p] of r.probes.entries()) {
+      if (i === 7) expect(fit.model()).toBeNull();
+      fit.add(p.config, perWork * probeWork(p.config) + perStep * p.config.T);
+    }
+    const m = fit.model()!;
+    expect(m.perWork).toBeCloseTo(perWork, 15);
+    expect(m.perStep).toBeCloseTo(perStep, 12);
   });
 });
 
