@@ -124,6 +124,15 @@ app.on('web-contents-created', (_e, contents) => {
 
 app.enableSandbox();
 
+// One app at a time: a second launch brings the first window forward (it holds the lab file's
+// lock, so the second could not run sweeps on it anyway).
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => {
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.focus();
+});
+
 void app.whenReady().then(async () => {
   buildMenu();
   registerLabIpc({
