@@ -126,7 +126,8 @@ app.enableSandbox();
 
 // One app at a time: a second launch brings the first window forward (it holds the lab file's
 // lock, so the second could not run sweeps on it anyway).
-if (!app.requestSingleInstanceLock()) app.quit();
+const firstInstance = app.requestSingleInstanceLock();
+if (!firstInstance) app.quit();
 app.on('second-instance', () => {
   if (!win) return;
   if (win.isMinimized()) win.restore();
@@ -134,6 +135,7 @@ app.on('second-instance', () => {
 });
 
 void app.whenReady().then(async () => {
+  if (!firstInstance) return;
   buildMenu();
   registerLabIpc({
     getApi: () => service,
