@@ -337,9 +337,11 @@ export class SweepRunner {
         const row = this.store.getProbe(msg.probeId);
         // A probe cancelled meanwhile stays cancelled.
         const store = sweepId !== undefined && row?.status === 'running';
-        if (store) this.speedFit.add(row, msg.outcome.seconds);
         // Stored before it leaves the batch: if storing throws, the halt requeues it.
-        if (store) this.store.storeResult(msg.probeId, msg.outcome);
+        if (store) {
+          this.store.storeResult(msg.probeId, msg.outcome);
+          this.speedFit.add(row, msg.outcome.seconds);
+        }
         slot.batch.delete(msg.probeId);
         slot.current = null;
         if (store && sweepId !== undefined) {

@@ -53,7 +53,7 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     service.onProgress((e) => events.push(e));
     const estimate = unwrap(await service.estimateSweep(SPEC));
     expect(estimate.probes).toBe(12);
-    // Timed from a worker, started for it, as it warmed up: the host never runs the engine.
+    // The engine's speed is timed by a worker started for it: the host never runs the engine.
     expect(service.workerPids().length).toBeGreaterThan(0);
     expect(estimate.seconds).toBeGreaterThan(0);
     expect(estimate.seconds).toBeLessThan(60);
