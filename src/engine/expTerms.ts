@@ -12,13 +12,13 @@
 // e^x - 1 (exact or within an ulp there, since e^x <= 0.71). Both are within 2 ulps of the true
 // values (elementwiseKernels.test.ts measures the worst case against Math.exp and Math.expm1).
 
-export const EXP_MIN_X = -746;
-export const INV_LN2 = 1.4426950408889634;
-export const LN2_HI = 6.93147180369123816490e-01;
-export const LN2_LO = 1.90821492927058770002e-10;
-export const SHIFTER = 6755399441055744; // 1.5 * 2^52
+const EXP_MIN_X = -746;
+const INV_LN2 = 1.4426950408889634;
+const LN2_HI = 6.93147180369123816490e-01;
+const LN2_LO = 1.90821492927058770002e-10;
+const SHIFTER = 6755399441055744; // 1.5 * 2^52
 /** 1/n! for n = 2..13 (each rounded to the nearest double). */
-export const TAYLOR = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => {
+const TAYLOR = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((n) => {
   let f = 1;
   for (let i = 2; i <= n; i++) f *= i;
   return 1 / f;
