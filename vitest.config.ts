@@ -8,7 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Rebuilds out/ when stale, so tests that fork the built worker/CLI run fresh code.
-    globalSetup: ['scripts/vitest-global-setup.ts'],
+    globalSetup: ['scripts/test/vitest-global-setup.ts'],
     passWithNoTests: true,
   },
 });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { electronInfo, findElectronBinary, hasAbi, sqliteBindingPath } from '../scripts/electronNative.mjs';
+import { electronInfo, findElectronBinary, hasAbi, sqliteBindingPath } from '../scripts/launch/electronNative.mjs';
 import { ROOT } from './labServerProcess';
 
 const binary = findElectronBinary() as string | null;

@@ -7,7 +7,7 @@ import { registerStatusCommand } from './commands/statusCommand';
 import { registerExportCommand } from './commands/exportCommand';
 import { registerMergeCommand } from './commands/mergeCommand';
 import { CliError } from './commands/cliError';
-import { enableRelaxedSimd } from '../core/relaxedSimd';
+import { enableRelaxedSimd } from '../lab/relaxedSimd';
 
 export function buildProgram(): Command {
   const program = new Command('seqlab')

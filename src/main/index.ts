@@ -3,9 +3,9 @@
 import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openLabService, type LabService } from '../core/service/labService';
-import type { ExportRequest } from '../shared/labApi';
-import { fail, type Result } from '../shared/result';
+import { openLabService, type LabService } from '../lab/labService';
+import type { ExportRequest } from '../contract/labApi';
+import { fail, type Result } from '../contract/result';
 import { registerLabIpc, sendProgress } from './ipc/labIpc';
 import { utilitySpawner } from './utilityWorkers';
 

@@ -1,7 +1,7 @@
 // Probe workers as Electron utility processes, wrapped into the core's WorkerSpawner.
 import { utilityProcess } from 'electron';
-import type { WorkerHandle, WorkerSpawner } from '../core/runner/workerTransport';
-import type { FromWorker, ToWorker } from '../core/runner/workerProtocol';
+import type { WorkerHandle, WorkerSpawner } from '../lab/runner/workerTransport';
+import type { FromWorker, ToWorker } from '../worker/workerProtocol';
 
 export function utilitySpawner(workerPath: string): WorkerSpawner {
   return (): WorkerHandle => {

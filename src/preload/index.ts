@@ -1,8 +1,8 @@
 // The preload: exposes exactly one function per call of the lab contract plus onProgress,
 // through contextBridge. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import type { LabApi, LabCall, LabClient, ProgressEvent } from '../shared/labApi';
-import { LAB_CALLS, PROGRESS_CHANNEL, ipcChannel } from '../shared/labCalls';
+import type { LabApi, LabCall, LabClient, ProgressEvent } from '../contract/labApi';
+import { LAB_CALLS, PROGRESS_CHANNEL, ipcChannel } from '../contract/labCalls';
 
 const invoke =
   (call: LabCall) =>

@@ -1,7 +1,7 @@
 // Small helpers for the lab server's plain-Node HTTP handling.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
-import type { Result } from '../shared/result';
+import type { Result } from '../contract/result';
 
 export const MAX_BODY_BYTES = 1 << 20;
 

@@ -1,5 +1,5 @@
 // startLabServer: opens the lab service on a database and serves it (see labServer.ts).
-import { openLabService } from '../core/service/labService';
+import { openLabService } from '../lab/labService';
 import { createLabServer, type LabServer } from './labServer';
 
 export interface StartLabServerOptions {

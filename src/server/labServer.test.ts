@@ -3,8 +3,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent, SweepSummary } from '../shared/labApi';
-import type { Result } from '../shared/result';
+import type { ProgressEvent, SweepSummary } from '../contract/labApi';
+import type { Result } from '../contract/result';
 import { startLabServer, type LabServer } from './index';
 
 let dir: string;

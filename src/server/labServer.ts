@@ -12,10 +12,10 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve, sep } from 'node:path';
-import { isLabCall } from '../shared/labCalls';
-import { invokeLab, validateLabArg } from '../shared/labArgs';
-import type { ExportRequest, ProgressEvent } from '../shared/labApi';
-import { fail, type Result } from '../shared/result';
+import { isLabCall } from '../contract/labCalls';
+import { invokeLab, validateLabArg } from '../contract/labArgs';
+import type { ExportRequest, ProgressEvent } from '../contract/labApi';
+import { fail, type Result } from '../contract/result';
 import type { LabBackend } from './labBackend';
 import { BodyError, contentTypeOf, readJsonBody, securityHeaders, sendJson } from './httpUtil';
 

@@ -1,10 +1,10 @@
 // The sweep worker process: runs the probes of each batch it is sent, one at a time, and streams
 // every finished probe back. Runs as a child_process.fork child or an Electron utility process.
 import { runProbe } from '../engine/index';
-import type { ProbeTask } from '../core/runner/workerProtocol';
+import type { ProbeTask } from './workerProtocol';
 import { parentChannel } from './workerChannel';
 import { applyTestHook } from './testHook';
-import { timeCalibrationProbes } from '../core/sweep/estimateSweep';
+import { timeCalibrationProbes } from '../lab/sweep/estimateSweep';
 
 /** Runs of each calibration probe: the fastest of the last four counts (about 40 ms in all). */
 const CALIBRATION_RUNS = 5;

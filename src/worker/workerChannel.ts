@@ -1,6 +1,6 @@
 // One worker file, two kinds of process: an Electron utility process talks through
 // process.parentPort, a child_process.fork child through process.send / 'message'.
-import type { FromWorker, ToWorker } from '../core/runner/workerProtocol';
+import type { FromWorker, ToWorker } from './workerProtocol';
 
 export interface ParentChannel {
   send(msg: FromWorker): void;

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { exportCsvToFile } from '../../core/export/csvExport';
-import { withReadonlyStore } from '../../core/store/readSummaries';
+import { exportCsvToFile } from '../../lab/export/csvExport';
+import { withReadonlyStore } from '../../lab/store/readSummaries';
 import { CliError } from './cliError';
 import { existingFile } from './labFlags';
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, dumpLab, integrityCheck, tempDir } from '../../core/testing/labTestSupport';
+import { CLI, dumpLab, integrityCheck, tempDir } from '../../lab/testing/labTestSupport';
 
 const SPEC = { name: 'sharded', archs: ['rnn', 'lstm'], T: [16, 40], forgetBias: [0, 1, 3], seeds: [5, 6], N: 2, D: 3, H: 6 };
 

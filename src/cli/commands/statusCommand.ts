@@ -1,7 +1,7 @@
 // `seqlab status --db lab.sqlite [--json]`: every sweep in the file and its progress (read-only).
 import type { Command } from 'commander';
-import type { SweepSummary } from '../../shared/labApi';
-import { readSweepSummaries, withReadonlyStore } from '../../core/store/readSummaries';
+import type { SweepSummary } from '../../contract/labApi';
+import { readSweepSummaries, withReadonlyStore } from '../../lab/store/readSummaries';
 import { CliError } from './cliError';
 import { existingFile, formatSeconds } from './labFlags';
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, countRows, dumpLab, integrityCheck, tempDir, waitUntil } from '../../core/testing/labTestSupport';
+import { CLI, countRows, dumpLab, integrityCheck, tempDir, waitUntil } from '../../lab/testing/labTestSupport';
 
 const SPEC = { name: 'cli sweep', archs: ['rnn', 'lstm'], T: [16, 48], forgetBias: [-1, 0, 2], seeds: { count: 2 }, N: 3, D: 2, H: 5 };
 const TOTAL = 2 * (2 + 3 * 2);

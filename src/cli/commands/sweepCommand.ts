@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ProgressEvent, SweepSummary } from '../../shared/labApi';
-import type { SweepSpecInput } from '../../shared/sweepSpec';
-import { openLabService, type LabService } from '../../core/service/labService';
-import { checkSweepSpec } from '../../core/sweep/expandSweep';
+import type { ProgressEvent, SweepSummary } from '../../contract/labApi';
+import type { SweepSpecInput } from '../../contract/sweepSpec';
+import { openLabService, type LabService } from '../../lab/labService';
+import { checkSweepSpec } from '../../lab/sweep/expandSweep';
 import { CliError } from './cliError';
 import { formatSeconds, parseShard, parseWorkers } from './labFlags';
 

@@ -1,6 +1,6 @@
 ;; MT19937 block generation and numpy's polar-method attempts for numpyRandomState.ts, in
 ;; WebAssembly (i32x4 SIMD for the twist and the tempering). Compiled into mt19937Binary.ts by
-;; `node scripts/build-wasm-mt19937.mjs` (needs `npm install --no-save wabt`).
+;; `node scripts/codegen/build-wasm-mt19937.mjs` (wabt is a devDependency).
 ;;
 ;; One page of memory holds one generator (mt19937Block.ts swaps generators' states in and out):
 ;;   [0, 2496)       mt: the 624 state words

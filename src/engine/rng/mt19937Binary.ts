@@ -1,5 +1,5 @@
-// GENERATED FILE, do not edit: compiled from mt19937.wat by scripts/build-wasm-mt19937.mjs
-// (npm install --no-save wabt && node scripts/build-wasm-mt19937.mjs). 3106 bytes.
+// GENERATED FILE, do not edit: compiled from mt19937.wat by scripts/codegen/build-wasm-mt19937.mjs
+// (node scripts/codegen/build-wasm-mt19937.mjs). 3106 bytes.
 
 /** The WebAssembly binary of mt19937.wat (i32x4 SIMD), base64-encoded. */
 export const MT19937_WASM_BASE64 =

@@ -1,5 +1,5 @@
 ;; Dense float64 kernels with WebAssembly SIMD (f64x2), the hand-written source of
-;; kernelsBinary.ts (compile with `node scripts/build-wasm-kernels.mjs`).
+;; kernelsBinary.ts (compile with `node scripts/codegen/build-wasm-kernels.mjs`).
 ;;
 ;; Every pointer is a byte address into the imported memory; every matrix is row-major.
 ;; Loops count down with i32 counters rather than comparing pointers, so a past-the-end pointer

@@ -1,5 +1,5 @@
-// GENERATED FILE, do not edit: compiled from kernels.wat by scripts/build-wasm-kernels.mjs
-// (npm install --no-save wabt && node scripts/build-wasm-kernels.mjs). 7744 + 7666 bytes.
+// GENERATED FILE, do not edit: compiled from kernels.wat by scripts/codegen/build-wasm-kernels.mjs
+// (node scripts/codegen/build-wasm-kernels.mjs). 7744 + 7666 bytes.
 
 /** The WebAssembly binary of kernels.wat (fixed-width SIMD), base64-encoded. */
 export const KERNELS_WASM_BASE64 =

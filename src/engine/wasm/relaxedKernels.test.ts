@@ -1,5 +1,5 @@
 // The relaxed-SIMD build of the kernels (f64x2.relaxed_madd in the products, see
-// scripts/build-wasm-kernels.mjs). Node 20 has relaxed SIMD only behind
+// scripts/codegen/build-wasm-kernels.mjs). Node 20 has relaxed SIMD only behind
 // --experimental-wasm-relaxed-simd, which NODE_OPTIONS does not accept, so this file checks the
 // fused kernels in a child `node --experimental-wasm-relaxed-simd` against triple loops, whatever
 // flags the test process itself runs with.

@@ -15,7 +15,7 @@
 // Instantiation is synchronous (new WebAssembly.Module / Instance): fine in Node and Electron
 // utility processes, not meant for a browser main thread.
 //
-// Two builds of the same kernels (see scripts/build-wasm-kernels.mjs): where the runtime has
+// Two builds of the same kernels (see scripts/codegen/build-wasm-kernels.mjs): where the runtime has
 // relaxed SIMD (Electron 45; Node 20 only with --experimental-wasm-relaxed-simd) the products
 // use the fused f64x2.relaxed_madd, otherwise plain f64x2 mul + add. Everything but the
 // products' rounding is identical; wasmKernelVariant() tells which one runs.

@@ -3,10 +3,10 @@
 // recorder of the registered handlers; everything behind it is real.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openLabService, type LabService } from '../../core/service/labService';
-import { tempDir } from '../../core/testing/labTestSupport';
-import { ipcChannel } from '../../shared/labCalls';
-import type { Result } from '../../shared/result';
+import { openLabService, type LabService } from '../../lab/labService';
+import { tempDir } from '../../lab/testing/labTestSupport';
+import { ipcChannel } from '../../contract/labCalls';
+import type { Result } from '../../contract/result';
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>;
 const handlers = new Map<string, Handler>();

@@ -2,10 +2,10 @@
 // own window and page; arguments are validated with the shared schemas; errors come back as
 // Result values, never as rejected promises.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { LabApi, LabCall, ProgressEvent } from '../../shared/labApi';
-import { LAB_CALLS, PROGRESS_CHANNEL, ipcChannel } from '../../shared/labCalls';
-import { invokeLab, validateLabArg } from '../../shared/labArgs';
-import { fail, type Result } from '../../shared/result';
+import type { LabApi, LabCall, ProgressEvent } from '../../contract/labApi';
+import { LAB_CALLS, PROGRESS_CHANNEL, ipcChannel } from '../../contract/labCalls';
+import { invokeLab, validateLabArg } from '../../contract/labArgs';
+import { fail, type Result } from '../../contract/result';
 
 export interface LabIpcOptions {
   /** The current lab (swapped by "Open Database…"). */

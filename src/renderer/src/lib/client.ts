@@ -1,6 +1,6 @@
 // The renderer's one way to the lab: window.seqlab (Electron preload) when present, otherwise
 // the lab server over HTTP. Both are LabClients; the views never know which.
-import type { LabClient } from '../../../shared/labApi';
+import type { LabClient } from '../../../contract/labApi';
 import { createHttpClient } from './httpClient';
 
 declare global {

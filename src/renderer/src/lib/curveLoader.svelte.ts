@@ -1,6 +1,6 @@
 // Loads a sweep's curves for one norm and reloads (throttled) as its probes finish.
 import { onDestroy, untrack } from 'svelte';
-import type { CurveSet, LabClient, NormName } from '../../../shared/labApi';
+import type { CurveSet, LabClient, NormName } from '../../../contract/labApi';
 import type { LabState } from './labState.svelte';
 import { throttle } from './throttle';
 

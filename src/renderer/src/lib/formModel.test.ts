@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SWEEP_SPEC, sweepSpecSchema } from '../../../shared/sweepSpec';
+import { DEFAULT_SWEEP_SPEC, sweepSpecSchema } from '../../../contract/sweepSpec';
 import { checkForm, fieldOf, formFromSpec, parseNumberList, specFromForm } from './formModel';
 
 describe('form model', () => {

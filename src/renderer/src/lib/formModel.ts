@@ -1,7 +1,7 @@
 // The new-sweep form: its editable state (strings, as typed), the spec it produces, and the
 // shared zod schema's issues mapped to the form field they are about.
-import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../shared/sweepSpec';
-import type { FieldIssue } from '../../../shared/result';
+import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../contract/sweepSpec';
+import type { FieldIssue } from '../../../contract/result';
 
 export type ListOrRange = 'list' | 'range';
 

@@ -1,9 +1,9 @@
 // LabClient over the local lab server: POST /<token>/api/<call>, progress over Server-Sent
 // Events, CSV export as a download of the server's streamed CSV. The token is the first path
 // segment of the page's own URL (the server serves the renderer under /<token>/).
-import type { ExportDone, ExportRequest, LabApi, LabCall, LabClient, ProgressEvent } from '../../../shared/labApi';
-import { LAB_CALLS } from '../../../shared/labCalls';
-import { fail, ok, type Result } from '../../../shared/result';
+import type { ExportDone, ExportRequest, LabApi, LabCall, LabClient, ProgressEvent } from '../../../contract/labApi';
+import { LAB_CALLS } from '../../../contract/labCalls';
+import { fail, ok, type Result } from '../../../contract/result';
 
 export function tokenFromPath(pathname: string): string | null {
   const seg = pathname.split('/')[1] ?? '';

@@ -1,5 +1,5 @@
 // The app's shared live state: the sweep list, kept current by progress events.
-import type { LabClient, ProgressEvent, SweepSummary } from '../../../shared/labApi';
+import type { LabClient, ProgressEvent, SweepSummary } from '../../../contract/labApi';
 
 export type View = 'new' | 'queue' | 'curves' | 'summary' | 'export';
 

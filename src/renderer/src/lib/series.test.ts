@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Curve } from '../../../shared/labApi';
+import type { Curve } from '../../../contract/labApi';
 import { buildDecaySeries, decimateBand, summarize, visiblePoints } from './series';
 import { buildDecayChartData } from './decayChart';
 import { buildSummaryChartData } from './summaryChart';

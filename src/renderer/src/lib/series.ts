@@ -1,6 +1,6 @@
 // Curves -> decay series: one per configuration (arch, T, forget bias), aggregated over seeds
 // (median with a min-max band), indexed by distance from the loss step (t - k).
-import type { Arch, Curve } from '../../../shared/labApi';
+import type { Arch, Curve } from '../../../contract/labApi';
 import { decimateMinMax, type Pt } from './decimate';
 import { fitSlope, horizon, log10Sigmoid } from './fit';
 import { band, median } from './stats';

@@ -1,6 +1,6 @@
 // Measures the two candidate layouts for per-step results (see migrations/001_initial.sql):
 // one BLOB per norm per probe (what SeqLab uses) vs one row per (probe, step).
-//   npx tsx scripts/measureResultLayout.ts
+//   npx tsx scripts/bench/measureResultLayout.ts
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

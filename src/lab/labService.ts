@@ -7,20 +7,20 @@ import type { Writable } from 'node:stream';
 import { z } from 'zod';
 import type {
   CurveQuery, CurveSet, ExportDone, ExportRequest, LabApi, ProgressEvent, SweepDetail, SweepEstimate, SweepSummary,
-} from '../../shared/labApi';
-import { curveQuerySchema, exportRequestSchema, sweepIdSchema, zodIssues } from '../../shared/labArgs';
-import { fail, ok, type Result } from '../../shared/result';
-import type { SweepSpec, SweepSpecInput } from '../../shared/sweepSpec';
-import { exportCsvToFile, exportCsvToStream } from '../export/csvExport';
-import { SweepRunner } from '../runner/sweepRunner';
-import { toProbeSummary } from '../runner/progressTracker';
-import { forkSpawner, type WorkerSpawner } from '../runner/workerTransport';
-import { LabStore } from '../store/labStore';
-import { LabFileError, openLabDatabase } from '../store/openDatabase';
-import { acquireLabLock } from '../store/labLock';
-import { decodeLog10 } from '../store/resultBlob';
-import { checkSweepSpec, countProbes, specHash } from '../sweep/expandSweep';
-import { estimateProbes, speedModelInProcess, type SpeedModel } from '../sweep/estimateSweep';
+} from '../contract/labApi';
+import { curveQuerySchema, exportRequestSchema, sweepIdSchema, zodIssues } from '../contract/labArgs';
+import { fail, ok, type Result } from '../contract/result';
+import type { SweepSpec, SweepSpecInput } from '../contract/sweepSpec';
+import { exportCsvToFile, exportCsvToStream } from './export/csvExport';
+import { SweepRunner } from './runner/sweepRunner';
+import { toProbeSummary } from './runner/progressTracker';
+import { forkSpawner, type WorkerSpawner } from './runner/workerTransport';
+import { LabStore } from './store/labStore';
+import { LabFileError, openLabDatabase } from './store/openDatabase';
+import { acquireLabLock } from './store/labLock';
+import { decodeLog10 } from './store/resultBlob';
+import { checkSweepSpec, countProbes, specHash } from './sweep/expandSweep';
+import { estimateProbes, speedModelInProcess, type SpeedModel } from './sweep/estimateSweep';
 
 export interface LabServiceOptions {
   dbPath: string;

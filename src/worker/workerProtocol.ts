@@ -1,9 +1,9 @@
 // Messages between the runner (main side) and a probe worker process. Sent by structured clone
 // (child_process 'advanced' serialization, or Electron's parentPort), so Float64Arrays and
 // -Infinity cross as they are.
-import type { ProbeConfig } from '../../engine/index';
-import type { ProbeOutcome } from '../store/labStore';
-import type { CalibrationTimes } from '../sweep/estimateSweep';
+import type { ProbeConfig } from '../engine/index';
+import type { ProbeOutcome } from '../lab/store/labStore';
+import type { CalibrationTimes } from '../lab/sweep/estimateSweep';
 
 export interface ProbeTask {
   probeId: number;

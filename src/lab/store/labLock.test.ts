@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLabLock, lockPathOf } from './labLock';
-import { openLabService } from '../service/labService';
+import { openLabService } from '../labService';
 
 const LOCK_MODULE = resolve(import.meta.dirname, 'labLock.ts');
 

@@ -1,8 +1,8 @@
 // Every SQL statement of the lab file. Synchronous (better-sqlite3); the runner's process is the
 // only writer. A probe's results and its status change are always one transaction.
 import type Database from 'better-sqlite3';
-import type { NormName, ProbeStatus, SweepStatus } from '../../shared/labApi';
-import type { SweepSpec } from '../../shared/sweepSpec';
+import type { NormName, ProbeStatus, SweepStatus } from '../../contract/labApi';
+import type { SweepSpec } from '../../contract/sweepSpec';
 import type { ExpandedProbe } from '../sweep/expandSweep';
 import { decodeLog10, encodeLog10 } from './resultBlob';
 

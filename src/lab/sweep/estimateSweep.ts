@@ -2,7 +2,7 @@
 // this machine's measured engine speed (two small probes timed by a worker, then scaled by
 // work, and refitted to the probes that have run).
 import { runProbe } from '../../engine/index';
-import type { SweepEstimate } from '../../shared/labApi';
+import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
 
 /** Work of one probe: T * N * (D + H) * G multiply-adds, roughly, for forward + backward. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '..', '..');
 const reports = mkdtempSync(join(tmpdir(), 'seqlab-test-'));
 /** @param {string} name */
 const bin = (name) => join(root, 'node_modules', '.bin', name);

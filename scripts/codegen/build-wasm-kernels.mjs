@@ -2,7 +2,7 @@
 // Compiles src/engine/wasm/kernels.wat into src/engine/wasm/kernelsBinary.ts (the bytes as
 // base64 literals), so that nobody needs wabt to build or run the app. Run after editing the WAT:
 //
-//   npm install --no-save wabt && node scripts/build-wasm-kernels.mjs
+//   node scripts/codegen/build-wasm-kernels.mjs
 //
 // Two binaries come from the one source: the plain SIMD module, compiled from kernels.wat as it
 // is, and a relaxed-SIMD variant in which every line of code ending in the comment `;; @madd` has its
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadWabt, writeOrCheck } from './wabt.mjs';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '..', '..');
 const dir = join(root, 'src', 'engine', 'wasm');
 const watPath = join(dir, 'kernels.wat');
 const outPath = join(dir, 'kernelsBinary.ts');
@@ -102,8 +102,8 @@ function base64Lines(b) {
   for (let i = 0; i < base64.length; i += 100) lines.push(`  '${base64.slice(i, i + 100)}'`);
   return lines.join(' +\n');
 }
-const ts = `// GENERATED FILE, do not edit: compiled from kernels.wat by scripts/build-wasm-kernels.mjs
-// (npm install --no-save wabt && node scripts/build-wasm-kernels.mjs). ${bytes.length} + ${relaxedBytes.length} bytes.
+const ts = `// GENERATED FILE, do not edit: compiled from kernels.wat by scripts/codegen/build-wasm-kernels.mjs
+// (node scripts/codegen/build-wasm-kernels.mjs). ${bytes.length} + ${relaxedBytes.length} bytes.
 
 /** The WebAssembly binary of kernels.wat (fixed-width SIMD), base64-encoded. */
 export const KERNELS_WASM_BASE64 =

@@ -1,5 +1,5 @@
 // Throughput and ETA per sweep, from the finish times of its recent probes in this process.
-import type { ProbeSummary, SweepSummary } from '../../shared/labApi';
+import type { ProbeSummary, SweepSummary } from '../../contract/labApi';
 import type { ProbeCounts, ProbeRow, SweepRow } from '../store/labStore';
 
 const WINDOW = 20;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 
-export const root = resolve(import.meta.dirname, '..');
+export const root = resolve(import.meta.dirname, '..', '..');
 const electronDir = join(root, 'node_modules', 'electron');
 const sqliteDir = join(root, 'node_modules', 'better-sqlite3');
 

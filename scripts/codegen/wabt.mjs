@@ -1,7 +1,7 @@
 // @ts-check
 import { readFileSync, writeFileSync } from 'node:fs';
-// Loads the `wabt` package (WAT -> wasm) for the generator scripts. It is not a dependency: the
-// generated binaries are committed, so only someone changing a .wat file needs it.
+// Loads the `wabt` package (WAT -> wasm) for the generator scripts. A devDependency: the binaries
+// are committed (so the app needs no build step), and `npm test` checks they are current.
 /** @param {string} script the calling script's name, for the error message @returns {Promise<any>} */
 export async function loadWabt(script) {
   // A variable module name keeps the type checker from resolving wabt.
@@ -9,7 +9,7 @@ export async function loadWabt(script) {
   try {
     return await (await import(wabtName)).default();
   } catch {
-    console.error(`${script}: wabt is not installed; run \`npm install --no-save wabt\` first`);
+    console.error(`${script}: wabt is not installed; run \`npm install\` first`);
     process.exit(1);
   }
 }

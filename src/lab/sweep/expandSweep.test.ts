@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SWEEP_LIMITS } from '../../shared/sweepSpec';
+import { SWEEP_LIMITS } from '../../contract/sweepSpec';
 import { checkSweepSpec, expandSweep, rangeValues, specHash } from './expandSweep';
 import { CALIBRATION_PROBES, SpeedFit, estimateProbes, probeWork, speedModelFrom } from './estimateSweep';
 

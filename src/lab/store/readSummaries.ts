@@ -1,5 +1,5 @@
 // Sweep summaries straight from a lab file, without starting a runner (status, export).
-import type { SweepSummary } from '../../shared/labApi';
+import type { SweepSummary } from '../../contract/labApi';
 import { toSweepSummary } from '../runner/progressTracker';
 import { LabStore } from './labStore';
 import { openLabDatabase, type OpenOptions } from './openDatabase';

@@ -3,10 +3,10 @@
 // progress. Cancel, pause/resume, retry-failed, and a clean stop that requeues running probes.
 import { cpus } from 'node:os';
 import type { ProbeConfig } from '../../engine/index';
-import type { ProgressEvent, SweepStatus } from '../../shared/labApi';
+import type { ProgressEvent, SweepStatus } from '../../contract/labApi';
 import { LabStore, type ProbeRow } from '../store/labStore';
 import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
-import type { FromWorker, ProbeTask } from './workerProtocol';
+import type { FromWorker, ProbeTask } from '../../worker/workerProtocol';
 import { SpeedFit, speedModelFrom, type SpeedModel } from '../sweep/estimateSweep';
 import type { WorkerHandle, WorkerSpawner } from './workerTransport';
 

@@ -1,17 +1,17 @@
 // The standard sweep through the full runner: worker processes + SQLite writes on a temp lab
 // file. Unlike a user's sweep (which runs the RNN once per (T, seed)), all 40 configs run, as the
-// numpy baseline does. Called by scripts/bench.ts; the built worker (out/main/probeWorker.js)
+// numpy baseline does. Called by scripts/bench/bench.ts; the built worker (out/main/probeWorker.js)
 // must exist (`npm run build`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDefaults } from '../src/engine/index';
-import { DEFAULT_SWEEP_SPEC } from '../src/shared/sweepSpec';
-import { SweepRunner } from '../src/core/runner/sweepRunner';
-import { forkSpawner } from '../src/core/runner/workerTransport';
-import { LabStore } from '../src/core/store/labStore';
-import { openLabDatabase } from '../src/core/store/openDatabase';
-import { specHash, type ExpandedProbe } from '../src/core/sweep/expandSweep';
+import { withDefaults } from '../../src/engine/index';
+import { DEFAULT_SWEEP_SPEC } from '../../src/contract/sweepSpec';
+import { SweepRunner } from '../../src/lab/runner/sweepRunner';
+import { forkSpawner } from '../../src/lab/runner/workerTransport';
+import { LabStore } from '../../src/lab/store/labStore';
+import { openLabDatabase } from '../../src/lab/store/openDatabase';
+import { specHash, type ExpandedProbe } from '../../src/lab/sweep/expandSweep';
 
 /**
  * The standard sweep's probes. `rnnOncePerT`: as SeqLab expands a sweep spec, the RNN (which the

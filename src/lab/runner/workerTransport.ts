@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPackageRoot } from '../packageRoot';
-import type { FromWorker, ToWorker } from './workerProtocol';
+import type { FromWorker, ToWorker } from '../../worker/workerProtocol';
 
 export interface WorkerHandle {
   send(msg: ToWorker): void;

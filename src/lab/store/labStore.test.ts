@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkSweepSpec, specHash } from '../sweep/expandSweep';
-import { openLabService, type LabService } from '../service/labService';
+import { openLabService, type LabService } from '../labService';
 import { tempDir } from '../testing/labTestSupport';
 import { LabStore } from './labStore';
 import { openLabDatabase } from './openDatabase';

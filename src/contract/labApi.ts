@@ -1,5 +1,5 @@
 // The one contract between the renderer and the lab: every call and event, as types only.
-// Implemented once in src/core/service (over the sweep runner and store) and carried by thin
+// Implemented once in src/lab/labService.ts (over the sweep runner and store) and carried by thin
 // adapters: Electron IPC (src/main + src/preload) and the local lab server (src/server).
 import type { Result } from './result';
 import type { SweepSpec, SweepSpecInput } from './sweepSpec';

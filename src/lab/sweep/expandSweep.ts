@@ -7,8 +7,8 @@ import {
   DEFAULT_MAX_PROBE_BYTES, ProbeConfigError, formatBytes, probeBytes, validateProbeConfig, withDefaults,
   type ProbeConfig,
 } from '../../engine/index';
-import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec } from '../../shared/sweepSpec';
-import type { FieldIssue } from '../../shared/result';
+import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec } from '../../contract/sweepSpec';
+import type { FieldIssue } from '../../contract/result';
 
 export interface ExpandedProbe {
   /** Position in the expansion: stable across runs, shards and merges. */

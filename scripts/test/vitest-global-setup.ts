@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '..', '..');
 const outputs = ['out/main/probeWorker.js', 'out/main/cli.js'].map((p) => join(root, p));
 const inputs = ['src', 'electron.vite.config.ts', 'package.json'].map((p) => join(root, p));
 

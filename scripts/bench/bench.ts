@@ -4,11 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../src/engine/index';
-import { probeBytes, formatBytes } from '../src/engine/probeLimits';
-import { wasmKernelVariant } from '../src/engine/wasm/wasmKernels';
+import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src/engine/index';
+import { probeBytes, formatBytes } from '../../src/engine/probeLimits';
+import { wasmKernelVariant } from '../../src/engine/wasm/wasmKernels';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '..', '..');
 const json = process.argv.includes('--json');
 const REPS = 3;
 

@@ -2,12 +2,12 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromLog10, runProbe } from '../../engine/index';
-import { NORM_NAMES, type ProgressEvent } from '../../shared/labApi';
-import type { SweepSpecInput } from '../../shared/sweepSpec';
-import { forkSpawner } from '../runner/workerTransport';
-import { CSV_COLUMNS } from '../export/csvExport';
-import { countRows, tempDir, waitUntil, WORKER } from '../testing/labTestSupport';
+import { fromLog10, runProbe } from '../engine/index';
+import { NORM_NAMES, type ProgressEvent } from '../contract/labApi';
+import type { SweepSpecInput } from '../contract/sweepSpec';
+import { forkSpawner } from './runner/workerTransport';
+import { CSV_COLUMNS } from './export/csvExport';
+import { countRows, tempDir, waitUntil, WORKER } from './testing/labTestSupport';
 import { openLabService, type LabService } from './labService';
 
 const SPEC: SweepSpecInput = { name: 'small', archs: ['rnn', 'lstm'], T: [16, 32], forgetBias: [0, 2], seeds: [1, 2], N: 3, D: 2, H: 4 };
