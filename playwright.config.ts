@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // not available here). Specs start the lab server themselves, so no webServer.
 export default defineConfig({
   testDir: 'e2e',
+  // Builds out/ and out-test/ when stale (scripts/test/builds.ts).
+  globalSetup: './scripts/test/playwright-global-setup.ts',
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
   workers: 1,

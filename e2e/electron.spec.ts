@@ -1,17 +1,21 @@
-// The Electron app end to end: launches the built app (out/main/index.js), queues a small sweep,
-// sees it finish and the decay chart draw. Runs wherever the Electron binary is installed;
-// elsewhere it is skipped and says why. It never triggers Electron's lazy download (it does not
-// call require('electron'), and passes the executable path to Playwright explicitly).
+// The Electron app end to end: launches the built app, queues a small sweep, sees it finish and
+// the decay chart draw. It runs the test build (out-test/main/index.js), whose pages publish what
+// their charts draw (see src/lab/testing/appBuilds.ts). Runs wherever the Electron binary is
+// installed; elsewhere it is skipped and says why. It never triggers Electron's lazy download (it
+// does not call require('electron'), and passes the executable path to Playwright explicitly).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { electronInfo, findElectronBinary, hasAbi, sqliteBindingPath } from '../scripts/launch/electronNative.mjs';
+import { LAB_CALLS } from '../src/contract/labCalls';
+import { testBuild } from '../src/lab/testing/appBuilds';
 import { ROOT } from './labServerProcess';
 
-const binary = findElectronBinary() as string | null;
-const binding = sqliteBindingPath() as string;
+const binary = findElectronBinary();
+const binding = sqliteBindingPath();
 const abi = (electronInfo() as { abi: string }).abi;
+const built = testBuild(ROOT);
 
 test('Electron app: queue a small sweep, see it finish and the chart draw', async () => {
   const why = !binary
@@ -19,8 +23,8 @@ test('Electron app: queue a small sweep, see it finish and the chart draw', asyn
       'Install it with network access (`npm install`, or `npm start` once) to run this test.'
     : !hasAbi(binding, abi)
       ? `better-sqlite3 for Electron's ABI ${abi} is not built at ${binding}; run \`npm start\` once to build it.`
-      : !existsSync(join(ROOT, 'out/main/index.js'))
-        ? 'the app is not built; run `npm run build`'
+      : !existsSync(built.main)
+        ? `the test build is missing (${built.main}); Playwright's global setup builds it`
         : null;
   if (why) console.warn(`[electron.spec] skipped: ${why}`);
   test.skip(why !== null, why ?? '');
@@ -31,7 +35,7 @@ test('Electron app: queue a small sweep, see it finish and the chart draw', asyn
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'ELECTRON_RUN_AS_NODE') env[k] = v;
   const app = await electron.launch({
     executablePath: binary!,
-    args: [ROOT, `--user-data-dir=${join(dir, 'userData')}`],
+    args: [built.main, `--user-data-dir=${join(dir, 'userData')}`],
     env: { ...env, SEQLAB_SQLITE_BINDING: binding, SEQLAB_DB: join(dir, 'lab.sqlite') },
   });
   try {
@@ -39,10 +43,13 @@ test('Electron app: queue a small sweep, see it finish and the chart draw', asyn
     // The window is locked down: no Node in the page, only the contract on window.seqlab.
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
     expect(await page.evaluate(() => Object.keys((window as unknown as { seqlab: object }).seqlab).sort())).toEqual(
-      ['cancelSweep', 'estimateSweep', 'exportCsv', 'getSweep', 'listSweeps', 'loadCurves', 'onProgress', 'pauseSweep', 'queueSweep', 'resumeSweep', 'retryFailed'].sort(),
+      // One function per call of the contract, and the progress subscription: nothing else.
+      [...LAB_CALLS, 'onProgress'].sort(),
     );
     // A bad argument comes back as a validation error, not a crash.
-    const bad = await page.evaluate(() => (window as unknown as { seqlab: { getSweep(x: unknown): Promise<unknown> } }).seqlab.getSweep('x'));
+    const bad = await page.evaluate(() =>
+      (window as unknown as { seqlab: { getSweep(x: unknown): Promise<unknown> } }).seqlab.getSweep('x'),
+    );
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
 
     await page.getByLabel('Name').fill('electron sweep');
@@ -57,7 +64,13 @@ test('Electron app: queue a small sweep, see it finish and the chart draw', asyn
     await expect(card.getByTestId('sweep-status')).toHaveText('done');
     await card.getByRole('button', { name: /Decay curves/ }).click();
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __seqlabCharts?: Record<string, { series: { label: string }[] }> }).__seqlabCharts?.decay?.series.map((s) => s.label)))
+      .poll(() =>
+        page.evaluate(() =>
+          (
+            window as unknown as { __seqlabCharts?: Record<string, { series: { label: string }[] }> }
+          ).__seqlabCharts?.decay?.series.map((s) => s.label),
+        ),
+      )
       .toEqual(['RNN', 'LSTM bf=0', 'LSTM bf=2']);
     await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'electron-curves.png') });
   } finally {

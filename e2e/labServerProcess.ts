@@ -1,7 +1,10 @@
 // Starts the built lab server (`node out/main/cli.js serve`) as a child process and reads the
-// URL it prints, as a user would.
+// URL it prints, as a user would. With `testHooks`, the test build's (out-test/main/cli.js): the
+// same code plus the test hooks (chart descriptions on window.__seqlabCharts, the worker's
+// SEQLAB_TEST_FAIL_FILE; see src/lab/testing/appBuilds.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { shippedBuild, testBuild } from '../src/lab/testing/appBuilds';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 
@@ -13,15 +16,22 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(dbPath: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
-  const proc = spawn(process.execPath, [join(ROOT, 'out/main/cli.js'), 'serve', '--db', dbPath, '--workers', '2', ...extra], {
+export interface ServeOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Run the test build, whose pages publish their charts and whose workers read SEQLAB_TEST_FAIL_FILE. */
+  testHooks?: boolean;
+}
+
+export async function startServeProcess(dbPath: string, extra: string[] = [], opts: ServeOptions = {}): Promise<RunningServer> {
+  const cli = (opts.testHooks ? testBuild(ROOT) : shippedBuild(ROOT)).cli;
+  const proc = spawn(process.execPath, [cli, 'serve', '--db', dbPath, '--workers', '2', ...extra], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`lab server did not print a URL within 20 s:\n${out}`)), 20_000);
     const check = (): void => {
@@ -31,7 +41,7 @@ export async function startServeProcess(dbPath: string, extra: string[] = [], en
         resolveUrl(m[1]);
       }
     };
-    proc.stdout!.on('data', check);
+    proc.stdout.on('data', check);
     proc.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`lab server exited with ${code}:\n${out}`));

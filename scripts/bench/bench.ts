@@ -1,14 +1,15 @@
 // `npm run bench`: the standard sweep through SeqLab's engine (one process, one thread) and
-// through the full runner, each next to numpy by hand (shared/bench/numpy_baseline.py) measured
-// in the same command. Prints a human summary, or one JSON line per workload with --json.
+// through the full runner, each next to numpy by hand (scripts/bench/numpy_baseline.py, the same
+// probes) measured in the same command. Prints a human summary, or one JSON line per workload
+// with --json. Without python3 or numpy the comparison is skipped, said in one line, and the
+// engine's figures are still printed (exit 0).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src/engine/index';
 import { probeBytes, formatBytes } from '../../src/engine/probeLimits';
-import { wasmKernelVariant } from '../../src/engine/wasm/wasmKernels';
+import { kernelsInUse } from '../../src/engine/workspace';
+import { enableRelaxedSimd } from '../../src/lab/runner/relaxedSimd';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const json = process.argv.includes('--json');
 const REPS = 3;
 
@@ -25,16 +26,24 @@ export function standardSweep(): ProbeConfig[] {
   return configs;
 }
 
-interface NumpyFigure { seconds: number; configs_per_second: number; numpy: string }
+interface NumpyFigure {
+  seconds: number;
+  configs_per_second: number;
+  numpy: string;
+}
 
 function runNumpyBaseline(): NumpyFigure | { skipped: string } {
-  const script = join(root, '..', 'shared', 'bench', 'numpy_baseline.py');
-  if (!existsSync(script)) return { skipped: `no baseline at ${script}` };
+  const script = join(import.meta.dirname, 'numpy_baseline.py');
   const res = spawnSync('python3', [script, String(REPS)], {
     encoding: 'utf8',
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
   });
-  if (res.status !== 0) return { skipped: `numpy baseline failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()}` };
+  if (res.error && 'code' in res.error && res.error.code === 'ENOENT') {
+    return { skipped: 'python3 is not on PATH (the numpy baseline needs python3 with numpy)' };
+  }
+  // The script says "numpy is not installed for ..." itself when it is missing.
+  if (res.status !== 0)
+    return { skipped: `numpy baseline failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()}` };
   return JSON.parse(res.stdout.trim().split('\n').pop()!);
 }
 
@@ -58,11 +67,14 @@ async function main(): Promise<void> {
   const engine = bestOf(REPS, () => configs.forEach((c, i) => runProbe(c, { inputs: inputs[i] })));
   const withInputs = bestOf(1, () => configs.forEach((c) => runProbe(c)));
   const numpyAfter = runNumpyBaseline();
-  const numpy = [numpyBefore, numpyAfter].filter((n): n is NumpyFigure => 'seconds' in n).sort((a, b) => a.seconds - b.seconds)[0];
+  const numpy = [numpyBefore, numpyAfter]
+    .filter((n): n is NumpyFigure => 'seconds' in n)
+    .sort((a, b) => a.seconds - b.seconds)[0];
   const ratio = numpy ? numpy.seconds / engine.seconds : null;
   const largest = configs.reduce((a, c) => (probeBytes(c) > probeBytes(a) ? c : a));
-  // Which dense kernels the engine ran: the wasm build (fused relaxed-SIMD or plain SIMD) or JS.
-  const kernels = wasmKernelVariant() ?? 'js';
+  // Which kernels the engine ran: native products (and which ISA), the wasm build (fused
+  // relaxed-SIMD or plain SIMD) or JS; SEQLAB_KERNELS=native|wasm|js forces one.
+  const kernels = kernelsInUse();
   const engineLine = {
     workload: 'standard-sweep-40',
     impl: 'seqlab-engine',
@@ -74,7 +86,9 @@ async function main(): Promise<void> {
     numpy_seconds: numpy ? numpy.seconds : null,
     numpy_configs_per_second: numpy ? numpy.configs_per_second : null,
     ratio_vs_numpy: ratio === null ? null : round(ratio, 3),
-    numpy_note: numpy ? `numpy ${numpy.numpy}, best of 2 runs bracketing the engine` : (numpyBefore as { skipped: string }).skipped,
+    numpy_note: numpy
+      ? `numpy ${numpy.numpy}, best of 2 runs bracketing the engine`
+      : (numpyBefore as { skipped: string }).skipped,
     largest_probe_bytes: probeBytes(largest),
     norms_per_step: 'engine: dh, dWx, dWh, db (+dc for the LSTM); numpy baseline: dh only',
   };
@@ -82,17 +96,18 @@ async function main(): Promise<void> {
   const withRatio = <F extends { seconds: number; first_sweep_seconds: number }>(f: F | null) =>
     f
       ? {
-        ...f,
-        numpy_seconds: numpy?.seconds ?? null,
-        ratio_vs_numpy: numpy ? round(numpy.seconds / f.seconds, 3) : null,
-        first_sweep_ratio_vs_numpy: numpy ? round(numpy.seconds / f.first_sweep_seconds, 3) : null,
-      }
+          ...f,
+          numpy_seconds: numpy?.seconds ?? null,
+          ratio_vs_numpy: numpy ? round(numpy.seconds / f.seconds, 3) : null,
+          first_sweep_ratio_vs_numpy: numpy ? round(numpy.seconds / f.first_sweep_seconds, 3) : null,
+        }
       : null;
   const runnerLine = withRatio(benchRunner ? await benchRunner() : null);
   // The same 40 curves the way a SeqLab sweep computes them: the RNN once per T.
   const specLine = withRatio(benchRunner ? await benchRunner({ rnnOncePerT: true }) : null);
 
   if (json) {
+    if (!numpy) console.error(`bench: numpy comparison skipped: ${engineLine.numpy_note}`);
     console.log(JSON.stringify(engineLine));
     if (runnerLine) console.log(JSON.stringify(runnerLine));
     if (specLine) console.log(JSON.stringify(specLine));
@@ -101,18 +116,27 @@ async function main(): Promise<void> {
   console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
   console.log(`  engine, one thread:     ${engine.seconds.toFixed(3)} s  (${engineLine.configs_per_second} configs/s)`);
   console.log(`    including input draws: ${withInputs.seconds.toFixed(3)} s`);
-  console.log(`    dense kernels:        ${kernels === 'js' ? 'js (no WebAssembly SIMD)' : `wasm ${kernels}`}`);
+  console.log(`    kernels:              ${kernels}`);
   if (numpy) console.log(`  numpy by hand:          ${numpy.seconds.toFixed(3)} s  (${numpy.configs_per_second} configs/s)`);
   else console.log(`  numpy by hand:          skipped (${engineLine.numpy_note})`);
   if (ratio !== null) console.log(`  engine / numpy speed:   ${ratio.toFixed(2)}x`);
   if (runnerLine) {
     const r = runnerLine;
-    console.log(`  full runner (${r.workers} workers + SQLite), 40 probes: ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
-    console.log(`    best of ${r.sweeps} sweeps through one pool; the first, on fresh workers: ${r.first_sweep_seconds.toFixed(3)} s` + (r.first_sweep_ratio_vs_numpy ? `  ${r.first_sweep_ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+    console.log(
+      `  full runner (${r.workers} workers + SQLite), 40 probes: ${r.seconds.toFixed(3)} s  (${r.configs_per_second} configs/s)` +
+        (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''),
+    );
+    console.log(
+      `    best of ${r.sweeps} sweeps through one pool; the first, on fresh workers: ${r.first_sweep_seconds.toFixed(3)} s` +
+        (r.first_sweep_ratio_vs_numpy ? `  ${r.first_sweep_ratio_vs_numpy.toFixed(2)}x numpy` : ''),
+    );
   }
   if (specLine) {
     const r = specLine as { seconds: number; probes: number; ratio_vs_numpy: number | null };
-    console.log(`  full runner, RNN once per T (${r.probes} probes, same 40 curves): ${r.seconds.toFixed(3)} s` + (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''));
+    console.log(
+      `  full runner, RNN once per T (${r.probes} probes, same 40 curves): ${r.seconds.toFixed(3)} s` +
+        (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''),
+    );
   }
   console.log(`  largest probe in the sweep (LSTM T=1024): ${formatBytes(engineLine.largest_probe_bytes)}`);
 }
@@ -122,4 +146,6 @@ function round(v: number, digits = 4): number {
   return Math.round(v * f) / f;
 }
 
+// Before the first probe compiles the kernels; forked workers then get the flag too.
+enableRelaxedSimd();
 await main();

@@ -51,7 +51,9 @@ export interface BenchRunnerFigure {
 }
 
 /** Workers default to every core: the main process only stores results and is mostly idle. */
-export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolean; reps?: number } = {}): Promise<BenchRunnerFigure> {
+export async function benchRunner(
+  opts: { workers?: number; rnnOncePerT?: boolean; reps?: number } = {},
+): Promise<BenchRunnerFigure> {
   const workers = opts.workers ?? cpus().length;
   const dir = mkdtempSync(join(tmpdir(), 'seqlab-bench-'));
   const db = openLabDatabase(join(dir, 'bench.sqlite'));
@@ -77,7 +79,8 @@ export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolea
       const status = await runner.waitForSweep(sweepId);
       const seconds = (performance.now() - t0) / 1000;
       if (status !== 'done') throw new Error(`bench sweep ended ${status}`);
-      const probeSeconds = (db.prepare('SELECT sum(seconds) AS s FROM probes WHERE sweep_id = ?').get(sweepId) as { s: number }).s;
+      const probeSeconds = (db.prepare('SELECT sum(seconds) AS s FROM probes WHERE sweep_id = ?').get(sweepId) as { s: number })
+        .s;
       runs.push({ seconds, probeSeconds });
     }
     await runner.stop();
@@ -97,7 +100,8 @@ export async function benchRunner(opts: { workers?: number; rnnOncePerT?: boolea
       worker_startup_seconds: Math.round(startupSeconds * 1000) / 1000,
       sweeps: runs.length,
       first_sweep_seconds: Math.round(runs[0].seconds * 1000) / 1000,
-      includes: 'queueing (sweep + 40 probe rows), dispatch, engine in worker processes, result transfer, SQLite writes (one transaction per probe); not worker start-up',
+      includes:
+        'queueing (sweep + 40 probe rows), dispatch, engine in worker processes, result transfer, SQLite writes (one transaction per probe); not worker start-up',
     };
   } finally {
     db.close();

@@ -43,14 +43,22 @@ export function measure() {
 
   const rowPath = join(dir, 'rows.sqlite');
   const rows = open(rowPath);
-  rows.exec('CREATE TABLE r (probe_id INTEGER, k INTEGER, dh REAL, dc REAL, dWx REAL, dWh REAL, db REAL, PRIMARY KEY (probe_id, k)) WITHOUT ROWID');
+  rows.exec(
+    'CREATE TABLE r (probe_id INTEGER, k INTEGER, dh REAL, dc REAL, dWx REAL, dWh REAL, db REAL, PRIMARY KEY (probe_id, k)) WITHOUT ROWID',
+  );
   const putRow = rows.prepare('INSERT OR REPLACE INTO r VALUES (?, ?, ?, ?, ?, ?, ?)');
   t0 = performance.now();
-  data.forEach((c, i) => rows.transaction(() => { for (let k = 0; k < STEPS; k++) putRow.run(i + 1, k, c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]); })());
+  data.forEach((c, i) =>
+    rows.transaction(() => {
+      for (let k = 0; k < STEPS; k++) putRow.run(i + 1, k, c[0][k], c[1][k], c[2][k], c[3][k], c[4][k]);
+    })(),
+  );
   const rowWriteMs = (performance.now() - t0) / PROBES;
   t0 = performance.now();
   const byProbe = new Map<number, (number | null)[]>();
-  for (const r of rows.prepare('SELECT probe_id, k, dh FROM r ORDER BY probe_id, k').raw().iterate() as IterableIterator<[number, number, number]>) {
+  for (const r of rows.prepare('SELECT probe_id, k, dh FROM r ORDER BY probe_id, k').raw().iterate() as IterableIterator<
+    [number, number, number]
+  >) {
     let a = byProbe.get(r[0]);
     if (!a) byProbe.set(r[0], (a = []));
     a.push(r[2]);
@@ -60,9 +68,20 @@ export function measure() {
   rows.close();
   const size = (p: string) => statSync(p).size;
   const out = {
-    probes: PROBES, steps: STEPS,
-    blob: { writeMsPerProbe: +blobWriteMs.toFixed(3), load200CurvesMs: +blobLoadMs.toFixed(1), bytes: size(blobPath), curves: loadedBlob.length },
-    rows: { writeMsPerProbe: +rowWriteMs.toFixed(3), load200CurvesMs: +rowLoadMs.toFixed(1), bytes: size(rowPath), curves: byProbe.size },
+    probes: PROBES,
+    steps: STEPS,
+    blob: {
+      writeMsPerProbe: +blobWriteMs.toFixed(3),
+      load200CurvesMs: +blobLoadMs.toFixed(1),
+      bytes: size(blobPath),
+      curves: loadedBlob.length,
+    },
+    rows: {
+      writeMsPerProbe: +rowWriteMs.toFixed(3),
+      load200CurvesMs: +rowLoadMs.toFixed(1),
+      bytes: size(rowPath),
+      curves: byProbe.size,
+    },
   };
   rmSync(dir, { recursive: true, force: true });
   return out;

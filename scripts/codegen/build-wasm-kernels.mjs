@@ -21,7 +21,6 @@ const dir = join(root, 'src', 'engine', 'wasm');
 const watPath = join(dir, 'kernels.wat');
 const outPath = join(dir, 'kernelsBinary.ts');
 
-
 const MADD_MARKER = ';; @madd';
 
 /**
@@ -52,12 +51,14 @@ function fuseMarked(source) {
     if (!line.trimEnd().endsWith(MADD_MARKER) || line.trimStart().startsWith(';;')) return line;
     const head = '(f64x2.add ';
     const at = line.indexOf(head);
-    if (at < 0 || line.indexOf(head, at + 1) >= 0) throw new Error(`kernels.wat:${n + 1}: a ${MADD_MARKER} line needs exactly one ${head.trim()}`);
+    if (at < 0 || line.indexOf(head, at + 1) >= 0)
+      throw new Error(`kernels.wat:${n + 1}: a ${MADD_MARKER} line needs exactly one ${head.trim()}`);
     const [x, i1] = sexpr(line, at + head.length);
     const [prod, i2] = sexpr(line, i1);
     let end = i2;
     while (line[end] === ' ') end++;
-    if (line[end] !== ')' || !prod.startsWith('(f64x2.mul ')) throw new Error(`kernels.wat:${n + 1}: expected (f64x2.add X (f64x2.mul Y Z))`);
+    if (line[end] !== ')' || !prod.startsWith('(f64x2.mul '))
+      throw new Error(`kernels.wat:${n + 1}: expected (f64x2.add X (f64x2.mul Y Z))`);
     const [y, j1] = sexpr(prod, '(f64x2.mul '.length);
     const [z, j2] = sexpr(prod, j1);
     if (prod.slice(j2).trim() !== ')') throw new Error(`kernels.wat:${n + 1}: f64x2.mul needs two operands`);
@@ -117,4 +118,9 @@ export const KERNELS_RELAXED_WASM_BASE64 =
 ${base64Lines(relaxedBytes)};
 `;
 
-writeOrCheck('build-wasm-kernels', outPath, ts, `${bytes.length} bytes of wasm, ${relaxedBytes.length} relaxed with ${fused.count} fused multiply-adds`);
+writeOrCheck(
+  'build-wasm-kernels',
+  outPath,
+  ts,
+  `${bytes.length} bytes of wasm, ${relaxedBytes.length} relaxed with ${fused.count} fused multiply-adds`,
+);

@@ -14,7 +14,6 @@ const dir = join(root, 'src', 'engine', 'rng');
 const watPath = join(dir, 'mt19937.wat');
 const outPath = join(dir, 'mt19937Binary.ts');
 
-
 const wabt = await loadWabt('build-wasm-mt19937');
 const mod = wabt.parseWat('mt19937.wat', readFileSync(watPath, 'utf8'), { simd: true });
 /** @type {Uint8Array<ArrayBuffer>} */

@@ -6,7 +6,17 @@
 // native/electron-<version>-<platform>-<arch>/better_sqlite3.node and the main
 // process loads it through SEQLAB_SQLITE_BINDING (better-sqlite3's nativeBinding).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -65,7 +75,10 @@ export function ensureElectronBinary(timeoutMs = 120_000) {
   const again = findElectronBinary();
   if (again) return { path: again };
   if (res.error) return { error: `installer: ${res.error.message}` };
-  const line = `${res.stderr}\n${res.stdout}`.split('\n').map((l) => l.trim()).find((l) => /error|fail/i.test(l));
+  const line = `${res.stderr}\n${res.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /error|fail/i.test(l));
   return { error: `download failed: ${line ?? `installer exited ${res.status}`}` };
 }
 
@@ -85,8 +98,11 @@ function nodeGypCommand() {
   try {
     candidates.push(createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js'));
   } catch {}
-  if (process.env.npm_execpath) candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  if (process.env.npm_execpath)
+    candidates.push(join(dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  );
   const js = candidates.find((c) => existsSync(c));
   // npx would re-export npm's user config (nodedir) to node-gyp, hence the explicit empty override.
   return js ? { cmd: process.execPath, args: [js] } : { cmd: 'npx', args: ['--yes', 'node-gyp'] };
@@ -113,14 +129,22 @@ export function ensureElectronSqliteBinding(log = (msg) => console.error(msg)) {
     cpSync(sqliteDir, pkgDir, { recursive: true, filter: (src) => src !== oldBuild && !src.startsWith(oldBuild + sep) });
     const built = join(pkgDir, 'build', 'Release', 'better_sqlite3.node');
     const env = buildEnv();
-    const run = (/** @type {string} */ cmd, /** @type {string[]} */ args, /** @type {Record<string, string | undefined>} */ e = env) => {
+    const run = (
+      /** @type {string} */ cmd,
+      /** @type {string[]} */ args,
+      /** @type {Record<string, string | undefined>} */ e = env,
+    ) => {
       const r = spawnSync(cmd, args, { cwd: pkgDir, env: e, encoding: 'utf8', timeout: 20 * 60_000 });
       logText += `$ ${cmd} ${args.join(' ')}\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `${r.error.message}\n` : ''}\n`;
       return r.status === 0;
     };
     const prebuild = join(root, 'node_modules', 'prebuild-install', 'bin.js');
     const flags = [`--runtime=electron`, `--target=${version}`, `--arch=${process.arch}`];
-    if (!(existsSync(prebuild) && run(process.execPath, [prebuild, ...flags, `--platform=${process.platform}`]) && hasAbi(built, abi))) {
+    if (!(
+      existsSync(prebuild) &&
+      run(process.execPath, [prebuild, ...flags, `--platform=${process.platform}`]) &&
+      hasAbi(built, abi)
+    )) {
       const gyp = nodeGypCommand();
       const gypEnv = gyp.cmd === 'npx' ? { ...env, npm_config_nodedir: '' } : env;
       run(gyp.cmd, [...gyp.args, 'rebuild', '--release', ...flags, '--dist-url=https://electronjs.org/headers'], gypEnv);

@@ -5,7 +5,10 @@ import { registerServeCommand } from './commands/serveCommand';
 import { registerSweepCommand } from './commands/sweepCommand';
 import { registerStatusCommand } from './commands/statusCommand';
 import { registerExportCommand } from './commands/exportCommand';
+import { registerSummaryCommand } from './commands/summaryCommand';
 import { registerMergeCommand } from './commands/mergeCommand';
+import { registerSlurmCommand } from './commands/slurmCommand';
+import { registerK8sCommand } from './commands/k8sCommand';
 import { CliError } from './commands/cliError';
 import { enableRelaxedSimd } from '../lab/relaxedSimd';
 
@@ -18,7 +21,10 @@ export function buildProgram(): Command {
   registerSweepCommand(program);
   registerStatusCommand(program);
   registerExportCommand(program);
+  registerSummaryCommand(program);
   registerMergeCommand(program);
+  registerSlurmCommand(program);
+  registerK8sCommand(program);
   registerServeCommand(program);
   return program;
 }

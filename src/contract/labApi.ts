@@ -21,6 +21,12 @@ export interface SweepEstimate {
   workers: number;
 }
 
+/** A spec that passed every check: defaults filled in, and how many probes it expands to. */
+export interface SweepCheck {
+  spec: SweepSpec;
+  probes: number;
+}
+
 export interface SweepSummary {
   id: number;
   name: string;
@@ -33,6 +39,8 @@ export interface SweepSummary {
   throughput: number | null;
   etaSeconds: number | null;
   elapsedSeconds: number;
+  /** Only while its probes are still being inserted (a big sweep is queued in chunks): `queued` of `total` are in. */
+  queueing?: { queued: number; total: number };
 }
 
 export interface ProbeSummary {
@@ -106,12 +114,32 @@ export interface ProgressEvent {
   probe?: ProbeSummary;
 }
 
+/** The open lab file, as the app shows it. */
+export interface LabInfo {
+  /** The file's name (without its folder). */
+  fileName: string;
+  /**
+   * On read-only media (an archive, a snapshot, a shared drive): its sweeps can be read, charted
+   * and exported; queueing, pausing, cancelling and retrying answer `read-only`.
+   */
+  readOnly: boolean;
+}
+
 /** Every call of the lab. All return errors as values. */
 export interface LabApi {
+  getLabInfo(): Promise<Result<LabInfo>>;
+  /** Validates a spec (every field, and the memory one probe needs here) without queueing it. */
+  checkSweep(spec: SweepSpecInput): Promise<Result<SweepCheck>>;
   estimateSweep(spec: SweepSpecInput): Promise<Result<SweepEstimate>>;
   queueSweep(spec: SweepSpecInput): Promise<Result<SweepSummary>>;
   listSweeps(): Promise<Result<SweepSummary[]>>;
   getSweep(sweepId: number): Promise<Result<SweepDetail>>;
+  /**
+   * The ids of sweeps given by name or id, as a user types them: a name matches every sweep of
+   * that name, otherwise a number is an id. Every ref must match (not-found names the first that
+   * does not); the ids come back once each, in the order given.
+   */
+  resolveSweeps(refs: string[]): Promise<Result<number[]>>;
   cancelSweep(sweepId: number): Promise<Result<SweepSummary>>;
   pauseSweep(sweepId: number): Promise<Result<SweepSummary>>;
   resumeSweep(sweepId: number): Promise<Result<SweepSummary>>;

@@ -36,9 +36,26 @@ describe('lab call arguments', () => {
     expect(validateLabArg('exportCsv', { sweepIds: ['1'] }).ok).toBe(false);
     expect(validateLabArg('listSweeps', { any: 1 }).ok).toBe(false);
   });
+  it('checks sweep refs: names or ids as typed, trimmed, non-empty', () => {
+    expect(validateLabArg('resolveSweeps', ['forget bias', ' 12 '])).toEqual(ok(['forget bias', '12']));
+    expect(validateLabArg('resolveSweeps', [])).toEqual(ok([]));
+    for (const bad of [undefined, 'name', [3], ['  '], ['x'.repeat(201)], {}]) {
+      const r = validateLabArg('resolveSweeps', bad);
+      expect(r.ok || r.error.code, JSON.stringify(bad)).toBe('invalid-argument');
+    }
+    const r = validateLabArg('checkSweep', { name: 'x', T: [16], N: 0 });
+    expect(r.ok || r.error.issues).toEqual([{ path: 'N', message: 'N must be an integer in [1, 4096]' }]);
+  });
   it('invokes the method with or without its argument', async () => {
     const seen: unknown[][] = [];
-    const api = new Proxy({}, { get: (_t, name) => (...args: unknown[]) => (seen.push([name, ...args]), Promise.resolve(ok(null))) }) as LabApi;
+    const api = new Proxy(
+      {},
+      {
+        get:
+          (_t, name) =>
+          (...args: unknown[]) => (seen.push([name, ...args]), Promise.resolve(ok(null))),
+      },
+    ) as LabApi;
     await invokeLab(api, 'listSweeps', undefined);
     await invokeLab(api, 'getSweep', 7);
     expect(seen).toEqual([['listSweeps'], ['getSweep', 7]]);

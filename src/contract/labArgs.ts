@@ -2,8 +2,9 @@
 // argument becomes an `invalid-argument` Result naming the field, never an exception.
 import { z } from 'zod';
 import { NORM_NAMES, type LabApi, type LabCall } from './labApi';
+import { NO_ARG_CALLS } from './labCalls';
 import { fail, ok, type FieldIssue, type Result } from './result';
-import { sweepSpecSchema } from './sweepSpec';
+import { SWEEP_LIMITS, sweepSpecSchema } from './sweepSpec';
 
 export const sweepIdSchema = z
   .number({ error: 'sweepId must be a number' })
@@ -19,15 +20,33 @@ export const curveQuerySchema = z
   })
   .strict();
 
+/** At most this many sweeps in one export or lookup. */
+const MAX_SWEEPS_PER_CALL = 10_000;
+
 export const exportRequestSchema = z
-  .object({ sweepIds: z.array(sweepIdSchema, { error: 'sweepIds must be a list of sweep ids' }).max(10_000).optional() })
+  .object({
+    sweepIds: z.array(sweepIdSchema, { error: 'sweepIds must be a list of sweep ids' }).max(MAX_SWEEPS_PER_CALL).optional(),
+  })
   .strict();
 
+const sweepRefSchema = z
+  .string({ error: 'a sweep is given by its name or id' })
+  .trim()
+  .min(1, { error: 'a sweep name or id must not be empty' })
+  .max(SWEEP_LIMITS.name.max, { error: `a sweep name is at most ${SWEEP_LIMITS.name.max} characters` });
+
+export const sweepRefsSchema = z
+  .array(sweepRefSchema, { error: 'refs must be a list of sweep names or ids' })
+  .max(MAX_SWEEPS_PER_CALL, { error: `at most ${MAX_SWEEPS_PER_CALL} sweeps at once` });
+
 export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
+  getLabInfo: null,
+  checkSweep: sweepSpecSchema,
   estimateSweep: sweepSpecSchema,
   queueSweep: sweepSpecSchema,
   listSweeps: null,
   getSweep: sweepIdSchema,
+  resolveSweeps: sweepRefsSchema,
   cancelSweep: sweepIdSchema,
   pauseSweep: sweepIdSchema,
   resumeSweep: sweepIdSchema,
@@ -38,6 +57,12 @@ export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
 
 /** The argument type of a call (undefined for calls without one). */
 export type LabArg<C extends LabCall> = Parameters<LabApi[C]> extends [infer A] ? A : undefined;
+
+/** What a call resolves to: its Result, typed from the contract. */
+export type LabReturn<C extends LabCall> = ReturnType<LabApi[C]>;
+
+/** A handler for each call, typed from the contract (what an adapter may put in place of the lab's own). */
+export type LabCallHandlers = { [C in LabCall]: (arg: LabArg<C>) => LabReturn<C> };
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
   // An issue about the argument as a whole has an empty path.
@@ -63,7 +88,9 @@ export function validateLabArg<C extends LabCall>(call: C, raw: unknown): Result
 }
 
 /** Calls a LabApi method with an already-validated argument. */
-export function invokeLab<C extends LabCall>(api: LabApi, call: C, arg: LabArg<C>): Promise<Result<unknown>> {
-  const fn = api[call] as (a?: unknown) => Promise<Result<unknown>>;
-  return call === 'listSweeps' ? fn.call(api) : fn.call(api, arg);
+export function invokeLab<C extends LabCall>(api: LabApi, call: C, arg: LabArg<C>): LabReturn<C> {
+  // TypeScript cannot correlate api[call] with LabArg<call> for a generic C; the schema map above
+  // (checked against LabCall) is what ties them together.
+  const fn = api[call] as (a?: unknown) => LabReturn<C>;
+  return NO_ARG_CALLS.has(call) ? fn.call(api) : fn.call(api, arg);
 }

@@ -3,10 +3,13 @@
 import type { LabCall } from './labApi';
 
 export const LAB_CALLS = [
+  'getLabInfo',
+  'checkSweep',
   'estimateSweep',
   'queueSweep',
   'listSweeps',
   'getSweep',
+  'resolveSweeps',
   'cancelSweep',
   'pauseSweep',
   'resumeSweep',
@@ -21,7 +24,7 @@ const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
 
 /** Calls that take no argument. */
-export const NO_ARG_CALLS: ReadonlySet<LabCall> = new Set<LabCall>(['listSweeps']);
+export const NO_ARG_CALLS: ReadonlySet<LabCall> = new Set<LabCall>(['getLabInfo', 'listSweeps']);
 
 export const isLabCall = (name: string): name is LabCall => (LAB_CALLS as readonly string[]).includes(name);
 

@@ -1,17 +1,25 @@
 // The sweep spec: what the CLI reads from a JSON file and the app's form produces. One zod schema
 // validates it everywhere (CLI, Electron main, lab server, renderer form).
 import { z } from 'zod';
+import { LIMITS as PROBE_LIMITS } from '../engine/probeLimits';
+
+type Limit = { readonly min: number; readonly max: number };
+
+/** The engine's range, with a lower ceiling: a sweep runs many probes, each must stay modest. */
+const capped = (limit: Limit, max: number): Limit => ({ min: limit.min, max: Math.min(limit.max, max) });
 
 export const SWEEP_LIMITS = {
-  T: { min: 1, max: 100_000 },
-  N: { min: 1, max: 4096 },
-  D: { min: 1, max: 4096 },
-  H: { min: 1, max: 4096 },
-  forgetBias: { min: -50, max: 50 },
-  seed: { min: 0, max: 4_294_967_295 },
-  whGain: { min: 0, max: 100 },
-  h0Scale: { min: 0, max: 100 },
-  bScale: { min: 0, max: 100 },
+  T: capped(PROBE_LIMITS.T, 100_000),
+  N: capped(PROBE_LIMITS.N, 4096),
+  D: capped(PROBE_LIMITS.D, 4096),
+  H: capped(PROBE_LIMITS.H, 4096),
+  forgetBias: PROBE_LIMITS.forgetBias,
+  seed: PROBE_LIMITS.seed,
+  whGain: PROBE_LIMITS.whGain,
+  h0Scale: PROBE_LIMITS.h0Scale,
+  bScale: PROBE_LIMITS.bScale,
+  /** Characters of a sweep's name. */
+  name: { max: 200 },
   /** Values one list or range may expand to. */
   listLength: { max: 1000 },
   /** Probes one sweep may expand to. */
@@ -48,22 +56,69 @@ const rangeOf = (value: z.ZodNumber, name: string) =>
       error: `${name}: a log range needs from > 0 and to > 0`,
     });
 
-const listOf = (value: z.ZodNumber, name: string) =>
+/** The list fields as the app's form labels them: a repeated value is named by its label. */
+export const SWEEP_FIELD_LABELS = {
+  archs: 'Architectures',
+  T: 'Sequence lengths T',
+  forgetBias: 'Forget-gate biases',
+  seeds: 'Seeds',
+} as const;
+
+/**
+ * A value listed twice is refused rather than dropped: it would stand for no probe of its own,
+ * yet count against the probe limit and in the sweep's total.
+ */
+const eachOnce =
+  (field: keyof typeof SWEEP_FIELD_LABELS) =>
+  <V>(values: readonly V[], ctx: z.RefinementCtx): void => {
+    const seen = new Set<V>();
+    for (const v of values) {
+      if (seen.has(v)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${SWEEP_FIELD_LABELS[field]} list ${JSON.stringify(v)} more than once; give each value once`,
+        });
+        return;
+      }
+      seen.add(v);
+    }
+  };
+
+const listOf = (value: z.ZodNumber, name: keyof typeof SWEEP_FIELD_LABELS) =>
   z
     .array(value)
     .min(1, { error: `${name} must list at least one value` })
-    .max(SWEEP_LIMITS.listLength.max, { error: `${name} may list at most ${SWEEP_LIMITS.listLength.max} values` });
+    .max(SWEEP_LIMITS.listLength.max, { error: `${name} may list at most ${SWEEP_LIMITS.listLength.max} values` })
+    .superRefine(eachOnce(name));
+
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
+ * overrides that make text display in another order than it is stored: none belongs in a name
+ * that is shown in the app and written into CSV files.
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 export const sweepSpecSchema = z
   .object({
-    name: z.string().trim().min(1, { error: 'name must not be empty' }).max(200, { error: 'name must be at most 200 characters' }),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'name must not be empty' })
+      .max(SWEEP_LIMITS.name.max, { error: `name must be at most ${SWEEP_LIMITS.name.max} characters` })
+      .refine((name) => !CONTROL_CHARACTERS.test(name), {
+        error: 'name must not contain control characters (tabs, line breaks, NUL, text-direction overrides)',
+      }),
     archs: z
       .array(z.enum(['rnn', 'lstm'], { error: 'archs may contain only "rnn" and "lstm"' }))
       .min(1, { error: 'archs must list at least one of "rnn", "lstm"' })
+      .superRefine(eachOnce('archs'))
       .default(['rnn', 'lstm']),
     T: z.union([listOf(intIn('T', SWEEP_LIMITS.T), 'T'), rangeOf(realIn('T', SWEEP_LIMITS.T), 'T')]),
     forgetBias: z
-      .union([listOf(realIn('forgetBias', SWEEP_LIMITS.forgetBias), 'forgetBias'), rangeOf(realIn('forgetBias', SWEEP_LIMITS.forgetBias), 'forgetBias')])
+      .union([
+        listOf(realIn('forgetBias', SWEEP_LIMITS.forgetBias), 'forgetBias'),
+        rangeOf(realIn('forgetBias', SWEEP_LIMITS.forgetBias), 'forgetBias'),
+      ])
       .default([0]),
     seeds: z
       .union([
@@ -85,6 +140,10 @@ export const sweepSpecSchema = z
       .default({ scheme: 'scaled', whGain: 1, h0Scale: 0, bScale: 0 }),
     rng: z.literal('numpy', { error: 'rng must be "numpy"' }).default('numpy'),
     lossStep: z.literal('last', { error: 'lossStep must be "last"' }).default('last'),
+    // Lyapunov vectors per sequence (the top-k finite-time exponents). Optional, with no default
+    // filled in, so that a spec written before it existed keeps its hash (and resumes); left out
+    // or 0, no exponents are computed: k vectors cost about k times the backward state update.
+    lyapunovVectors: intIn('lyapunovVectors', { min: 0, max: 16 }).optional(),
   })
   .strict();
 

@@ -1,4 +1,6 @@
-// The numbers printed in the article (shared/seed): its final loop and its three dL3/dWx matrices.
+// The numbers printed in the article the project started from (Kravets, "Backpropagation and
+// Vanishing Gradient Problem in RNN (Part 2)", Towards AI, 2023; see reference/README.md),
+// copied here as printed: its final loop's three components and its three dL3/dWx matrices.
 import { describe, expect, it } from 'vitest';
 import { runProbe } from './index';
 import { loadReferenceCases } from './testing/referenceData';

@@ -1,11 +1,12 @@
 // Backprop through time for the loss at one step t, reporting per-step gradient norms as exact
 // base-10 logarithms. The backward state is renormalized by powers of two every step and its
 // exponent carried, so a norm of 1e-3500 comes out as -3500, not as 0.
-import type { Kernels } from './linalg';
-import { carryToPreviousStep, cellBackward, transposeTimes } from './cellBackward';
-import { log10Scaled } from './scaledNumber';
-import { log10Norm, normalize, scaleByPowerOfTwo } from './norms';
+import { carryToPreviousStep, cellBackward, cellExponents, transposeTimes } from './cellBackward';
+import { gruCarry } from './gruCell';
+import { binaryExponent, log10Scaled } from './scaledNumber';
+import { log10Norm, normalize, scaleByPowerOfTwo, squaresSafely } from './norms';
 import type { ForwardTrace, Dims } from './forward';
+import type { Kernels } from './linalg';
 import type { Workspace } from './workspace';
 
 /** Per-step log10 norms for k = 0..t; -Infinity marks an exact zero. */
@@ -13,6 +14,7 @@ export interface StepNormsLog {
   dh: Float64Array;
   dWx: Float64Array;
   dWh: Float64Array;
+  /** GRU: of both biases, b_i and b_h. */
   db: Float64Array;
   /** LSTM only. */
   dc?: Float64Array;
@@ -31,107 +33,172 @@ const GRAM_CANCELLATION_LIMIT = 64;
 
 export function backwardDoubles(d: Dims): number {
   const { N, D, H, G } = d;
-  return 3 * N * H + 2 * N * G + 3 * N * N + G * Math.max(D, H) + G;
-}
-
-/** Whether ||A^T da||_F is cheaper from N x N gram matrices than from the product itself. */
-export function prefersGram(d: Dims): boolean {
-  const { N, D, H, G } = d;
-  return ((N * (N + 1)) / 2) * (G + D + H) < N * G * (D + H);
-}
-
-export function backwardFromLossStep(
-  f: ForwardTrace,
-  t: number,
-  ws: Workspace,
-  options: BackwardOptions = {},
-): StepNormsLog {
-  const { N, D, H, G, arch } = f;
-  const NH = N * H;
-  const lstm = arch === 'lstm';
-  const out: StepNormsLog = {
-    dh: new Float64Array(t + 1),
-    dWx: new Float64Array(t + 1),
-    dWh: new Float64Array(t + 1),
-    db: new Float64Array(t + 1),
-    dc: lstm ? new Float64Array(t + 1) : undefined,
-  };
-  const dh = ws.take(NH);
-  const dcFuture = ws.take(NH);
-  const dct = ws.take(NH);
-  const da = ws.take(N * G);
-  const gDa = ws.take(N * N);
-  const gX = ws.take(N * N);
-  const gH = ws.take(N * N);
-  const product = ws.take(G * Math.max(D, H));
-  const colSum = ws.take(G);
-  const useGram = prefersGram(f);
-  const kernels = f.kernels;
-  const { gramUpper } = kernels;
-
-  dh.set(f.dout.subarray(t * NH, (t + 1) * NH));
-  dcFuture.fill(0);
-  let e = 0; // the backward state is (dh, dcFuture) * 2^e
-
-  for (let k = t; k >= 0; k--) {
-    const hPrev = k === 0 ? f.h0 : f.Hs;
-    const hPrevOff = k === 0 ? 0 : (k - 1) * NH;
-    out.dh[k] = log10Norm(dh, 0, NH, e, kernels);
-
-    cellBackward(f, k, dh, dcFuture, dct, da);
-    if (lstm) out.dc![k] = log10Norm(dct, 0, NH, e, kernels);
-
-    // da may be far smaller than the state (saturated units): give it its own exponent.
-    const ea = e + normalize(da, 0, N * G, kernels);
-
-    kernels.columnSums(da, N, G, colSum);
-    out.db[k] = log10Norm(colSum, 0, G, ea, kernels);
-
-    if (useGram) {
-      gramUpper(gDa, da, 0, N, G);
-      gramUpper(gX, f.X, k * N * D, N, D);
-      gramUpper(gH, hPrev, hPrevOff, N, H);
-      out.dWx[k] = gramNormLog(gX, gDa, N, ea) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
-      out.dWh[k] = gramNormLog(gH, gDa, N, ea) ?? directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea, kernels);
-    } else {
-      out.dWx[k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
-      out.dWh[k] = directNormLog(hPrev, hPrevOff, H, da, N, G, product, ea, kernels);
-    }
-    if (options.onStepWeightGradient) {
-      transposeTimes(f.X, k * N * D, D, da, N, G, product);
-      const m = product.slice(0, D * G);
-      scaleByPowerOfTwo(m, 0, m.length, ea);
-      options.onStepWeightGradient(k, m);
-    }
-
-    if (k === 0) break;
-    // dL_t/dh_{k-1} = da_k Wh^T carries da's exponent; the cell path dct * f carries e.
-    carryToPreviousStep(f, k, da, dct, dh, dcFuture);
-    // normalize(), keeping whether each part is all zero (scaling by a power of two keeps a
-    // nonzero maximum nonzero), so that aligning them needs no second pass over either.
-    const mh = kernels.maxAbs(dh, 0, NH);
-    const eh = ea + normalize(dh, 0, NH, kernels, mh);
-    const mc = lstm ? kernels.maxAbs(dcFuture, 0, NH) : 0;
-    const ec = e + normalize(dcFuture, 0, NH, kernels, mc);
-    e = alignExponents(dh, eh, mh === 0, lstm ? dcFuture : null, ec, mc === 0, NH, kernels);
-  }
-  return out;
+  // dh, dcFuture, dct; da, and a scaled copy of A's rows for the gram route; three gram matrices;
+  // the direct product; column sums. The GRU: da of the recurrent part, its gram matrix and its
+  // column sums.
+  const gru = d.arch === 'gru' ? N * G + N * N + G : 0;
+  return 3 * N * H + N * G + N * Math.max(D, H) + 3 * N * N + G * Math.max(D, H) + G + gru;
 }
 
 /**
- * Brings dh * 2^eh and dc * 2^ec to one shared exponent (the larger), returning it; hZero and
- * cZero tell whether dh and dc are all zero (dc null: no cell state).
+ * Whether ||A^T da||_F is cheaper from N x N gram matrices than from the product itself. (The
+ * GRU's dWx and dWh are of two different da, so it takes two gram matrices of them.)
  */
-function alignExponents(
-  dh: Float64Array, eh: number, hZero: boolean, dc: Float64Array | null, ec: number, cZero: boolean, len: number, kernels: Kernels,
-): number {
-  if (dc === null) cZero = true;
-  if (cZero) return hZero ? ec : eh;
-  if (hZero) return ec;
-  const e = Math.max(eh, ec);
-  scaleByPowerOfTwo(dh, 0, len, eh - e, kernels);
-  scaleByPowerOfTwo(dc!, 0, len, ec - e, kernels);
-  return e;
+export function prefersGram(d: Dims): boolean {
+  const { N, D, H, G } = d;
+  const daGrams = d.arch === 'gru' ? 2 * G : G;
+  return ((N * (N + 1)) / 2) * (daGrams + D + H) < N * G * (D + H);
+}
+
+/**
+ * The backward pass for the loss at step t, one step at a time from k = t down to 0 (step(k),
+ * with step k in the trace's window), so that it can share a checkpointed trace's recomputed
+ * segments with other passes.
+ */
+export class LossStepBackward {
+  readonly norms: StepNormsLog;
+  private readonly dh: Float64Array;
+  private readonly dcFuture: Float64Array;
+  private readonly dct: Float64Array;
+  private readonly da: Float64Array;
+  /** dL_t/da_k of the recurrent part: the GRU's own, else da itself. */
+  private readonly daH: Float64Array;
+  private readonly rows: Float64Array;
+  private readonly gDa: Float64Array;
+  /** The gram matrix of daH: the GRU's own, else gDa. */
+  private readonly gDaH: Float64Array;
+  private readonly gX: Float64Array;
+  private readonly gH: Float64Array;
+  private readonly product: Float64Array;
+  private readonly colSum: Float64Array;
+  private readonly useGram: boolean;
+  private readonly cell = cellExponents();
+  /** The backward state is dh * 2^eh and dcFuture * 2^ec (see cellBackward). */
+  private eh = 0;
+  private ec = 0;
+
+  constructor(
+    private readonly f: ForwardTrace,
+    readonly t: number,
+    ws: Workspace,
+    private readonly options: BackwardOptions = {},
+  ) {
+    const { N, D, H, G } = f;
+    const NH = N * H;
+    const lstm = f.arch === 'lstm';
+    this.norms = {
+      dh: new Float64Array(t + 1),
+      dWx: new Float64Array(t + 1),
+      dWh: new Float64Array(t + 1),
+      db: new Float64Array(t + 1),
+      dc: lstm ? new Float64Array(t + 1) : undefined,
+    };
+    this.dh = ws.take(NH);
+    this.dcFuture = ws.take(NH);
+    this.dct = ws.take(NH);
+    this.da = ws.take(N * G);
+    this.daH = f.arch === 'gru' ? ws.take(N * G) : this.da;
+    this.rows = ws.take(N * Math.max(D, H));
+    this.gDa = ws.take(N * N);
+    this.gDaH = f.arch === 'gru' ? ws.take(N * N) : this.gDa;
+    this.gX = ws.take(N * N);
+    this.gH = ws.take(N * N);
+    this.product = ws.take(G * Math.max(D, H));
+    this.colSum = ws.take(f.arch === 'gru' ? 2 * G : G);
+    this.useGram = prefersGram(f);
+    const dOff = f.doutOffset(t);
+    this.dh.set(f.dout.subarray(dOff, dOff + NH));
+    this.dcFuture.fill(0);
+  }
+
+  step(k: number): void {
+    const { f, dh, dcFuture, dct, da, daH, product, norms: out, cell } = this;
+    const { N, D, H, G, kernels } = f;
+    const NH = N * H;
+    const lstm = f.arch === 'lstm';
+    const gru = f.arch === 'gru';
+    const w = f.window;
+    const j = k - w.first;
+    const hPrev = j === 0 ? w.hBefore : w.Hs;
+    const hPrevOff = j === 0 ? 0 : (j - 1) * NH;
+    out.dh[k] = log10Norm(dh, 0, NH, this.eh, kernels);
+
+    cellBackward(f, k, dh, this.eh, dcFuture, this.ec, dct, da, cell, daH);
+    if (lstm) out.dc![k] = log10Norm(dct, 0, NH, cell.ect, kernels);
+
+    // da may be far smaller than the state (saturated units): give it its own exponent. (The
+    // GRU's two da come normalized together.)
+    const ea = gru ? cell.ea : cell.ea + normalize(da, 0, N * G, kernels);
+
+    kernels.columnSums(da, N, G, this.colSum);
+    if (gru) kernels.columnSums(daH, N, G, this.colSum.subarray(G));
+    out.db[k] = log10Norm(this.colSum, 0, gru ? 2 * G : G, ea, kernels);
+
+    if (this.useGram) {
+      kernels.gramUpper(this.gDa, da, 0, N, G);
+      if (gru) kernels.gramUpper(this.gDaH, daH, 0, N, G);
+      const px = this.gramOfRows(f.X, k * N * D, D, this.gX);
+      const ph = this.gramOfRows(hPrev, hPrevOff, H, this.gH);
+      out.dWx[k] = gramNormLog(this.gX, this.gDa, N, ea + px) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      out.dWh[k] =
+        gramNormLog(this.gH, this.gDaH, N, ea + ph) ?? directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
+    } else {
+      out.dWx[k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      out.dWh[k] = directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
+    }
+    if (this.options.onStepWeightGradient) {
+      transposeTimes(f.X, k * N * D, D, da, N, G, product);
+      const m = product.slice(0, D * G);
+      scaleByPowerOfTwo(m, 0, m.length, ea);
+      this.options.onStepWeightGradient(k, m);
+    }
+
+    if (k === 0) return;
+    if (gru) {
+      this.eh = gruCarry(kernels, f.WhT, daH, dct, cell, dh, N, H);
+      this.ec = this.eh;
+      return;
+    }
+    // dL_t/dh_{k-1} = da_k Wh^T carries da's exponent; the cell path dct * f carries cell.carry.
+    carryToPreviousStep(f, k, da, dct, dh, dcFuture);
+    // Each part keeps its own exponent: the cell path may be far below dh, and still be what
+    // reaches the early steps. An all-zero part takes the other's (see cellBackward).
+    const mh = kernels.maxAbs(dh, 0, NH);
+    const eh = ea + normalize(dh, 0, NH, kernels, mh);
+    const mc = lstm ? kernels.maxAbs(dcFuture, 0, NH) : 0;
+    const ec = lstm ? cell.carry + normalize(dcFuture, 0, NH, kernels, mc) : eh;
+    this.eh = mh === 0 ? ec : eh;
+    this.ec = mc === 0 ? this.eh : ec;
+  }
+
+  /**
+   * The upper gram matrix of N rows of K at aOff, of the rows divided by 2^p, returning p: 0 when
+   * their squares are safe as they are, else the exponent of their largest entry, so that tiny
+   * hidden states (h0 * 1e-170, a saturated output gate) do not square to 0.
+   */
+  private gramOfRows(A: Float64Array, aOff: number, K: number, gram: Float64Array): number {
+    const { N, kernels } = this.f;
+    const m = kernels.maxAbs(A, aOff, N * K);
+    if (m === 0 || squaresSafely(m)) {
+      kernels.gramUpper(gram, A, aOff, N, K);
+      return 0;
+    }
+    const p = binaryExponent(m);
+    this.rows.set(A.subarray(aOff, aOff + N * K));
+    scaleByPowerOfTwo(this.rows, 0, N * K, -p, kernels);
+    kernels.gramUpper(gram, this.rows, 0, N, K);
+    return p;
+  }
+}
+
+/** Runs the backward pass for the loss at step t over the whole trace (loading each step). */
+export function backwardFromLossStep(f: ForwardTrace, t: number, ws: Workspace, options: BackwardOptions = {}): StepNormsLog {
+  const pass = new LossStepBackward(f, t, ws, options);
+  for (let k = t; k >= 0; k--) {
+    f.load(k);
+    pass.step(k);
+  }
+  return pass.norms;
 }
 
 /**
@@ -155,10 +222,16 @@ function gramNormLog(gA: Float64Array, gB: Float64Array, N: number, exponent: nu
 }
 
 function directNormLog(
-  A: Float64Array, aOff: number, K: number,
-  da: Float64Array, N: number, G: number,
-  scratch: Float64Array, exponent: number, kernels: Kernels,
+  A: Float64Array,
+  aOff: number,
+  K: number,
+  da: Float64Array,
+  N: number,
+  G: number,
+  scratch: Float64Array,
+  exponent: number,
+  kernels: Kernels,
 ): number {
-  transposeTimes(A, aOff, K, da, N, G, scratch);
+  transposeTimes(A, aOff, K, da, N, G, scratch, kernels);
   return log10Norm(scratch, 0, K * G, exponent, kernels);
 }

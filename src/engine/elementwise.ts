@@ -59,9 +59,18 @@ const tanhSlope = new Float64Array(1);
  * and the step's backward coefficients to coef (N x 6H at kOff).
  */
 export function lstmForwardStep(
-  A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, cOff: number,
-  Hs: Float64Array, hOff: number, coef: Float64Array, kOff: number,
-  N: number, H: number, hasPrev: boolean,
+  A: Float64Array,
+  aOff: number,
+  slope: Float64Array,
+  C: Float64Array,
+  cOff: number,
+  Hs: Float64Array,
+  hOff: number,
+  coef: Float64Array,
+  kOff: number,
+  N: number,
+  H: number,
+  hasPrev: boolean,
 ): void {
   const G = 4 * H;
   for (let n = 0; n < N; n++) {
@@ -85,8 +94,15 @@ export function lstmForwardStep(
 
 /** One unit's backward coefficients (see LSTM_COEFFICIENTS) at coef[k + b*H], b = 0..5. */
 export function storeCoefficients(
-  act: Float64Array, slope: Float64Array, ai: number, cPrev: number, tanhC: number, slopeC: number,
-  coef: Float64Array, k: number, H: number,
+  act: Float64Array,
+  slope: Float64Array,
+  ai: number,
+  cPrev: number,
+  tanhC: number,
+  slopeC: number,
+  coef: Float64Array,
+  k: number,
+  H: number,
 ): void {
   coef[k] = act[ai + 2 * H] * slopeC;
   coef[k + H] = act[ai + 3 * H] * slope[ai];
@@ -97,7 +113,15 @@ export function storeCoefficients(
 }
 
 /** RNN step: Hs[hOff + i] := tanh(A[aOff + i]), slope[sOff + i] := tanh'(A[aOff + i]), i < len (A is left as it is). */
-export function rnnForwardStep(A: Float64Array, aOff: number, slope: Float64Array, sOff: number, Hs: Float64Array, hOff: number, len: number): void {
+export function rnnForwardStep(
+  A: Float64Array,
+  aOff: number,
+  slope: Float64Array,
+  sOff: number,
+  Hs: Float64Array,
+  hOff: number,
+  len: number,
+): void {
   for (let i = 0; i < len; i++) {
     tanhInto(A[aOff + i], tanhValue, tanhSlope, 0);
     Hs[hOff + i] = tanhValue[0];
@@ -116,9 +140,14 @@ export function rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: num
  * (N x 4H).
  */
 export function lstmCellBackward(
-  coef: Float64Array, kOff: number,
-  dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array,
-  N: number, H: number,
+  coef: Float64Array,
+  kOff: number,
+  dh: Float64Array,
+  dcFuture: Float64Array,
+  dct: Float64Array,
+  da: Float64Array,
+  N: number,
+  H: number,
 ): void {
   const G = 4 * H;
   for (let n = 0; n < N; n++) {
@@ -137,7 +166,14 @@ export function lstmCellBackward(
 }
 
 /** The LSTM cell path to the previous step: dcFuture[n*H + j] = dct[n*H + j] * f, f from the coefficients at kOff. */
-export function lstmCarry(dct: Float64Array, coef: Float64Array, kOff: number, dcFuture: Float64Array, N: number, H: number): void {
+export function lstmCarry(
+  dct: Float64Array,
+  coef: Float64Array,
+  kOff: number,
+  dcFuture: Float64Array,
+  N: number,
+  H: number,
+): void {
   for (let n = 0; n < N; n++) {
     const f = kOff + n * LSTM_COEFFICIENTS * H + 5 * H;
     for (let j = 0; j < H; j++) dcFuture[n * H + j] = dct[n * H + j] * coef[f + j];

@@ -14,7 +14,7 @@
 
 const EXP_MIN_X = -746;
 const INV_LN2 = 1.4426950408889634;
-const LN2_HI = 6.93147180369123816490e-01;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 const SHIFTER = 6755399441055744; // 1.5 * 2^52
 /** 1/n! for n = 2..13 (each rounded to the nearest double). */
@@ -46,13 +46,13 @@ export function expTerms(x0: number): void {
     expOut.m = NaN;
     return;
   }
-  const kd = (x * INV_LN2 + SHIFTER) - SHIFTER;
-  const r = (x - kd * LN2_HI) - kd * LN2_LO;
+  const kd = x * INV_LN2 + SHIFTER - SHIFTER;
+  const r = x - kd * LN2_HI - kd * LN2_LO;
   const r2 = r * r;
   const r4 = r2 * r2;
   // Estrin's scheme (the order the SIMD kernels use: its dependency chains are short).
-  const q = ((C2 + r * C3) + r2 * (C4 + r * C5))
-    + r4 * (((C6 + r * C7) + r2 * (C8 + r * C9)) + r4 * ((C10 + r * C11) + r2 * (C12 + r * C13)));
+  const q =
+    C2 + r * C3 + r2 * (C4 + r * C5) + r4 * (C6 + r * C7 + r2 * (C8 + r * C9) + r4 * (C10 + r * C11 + r2 * (C12 + r * C13)));
   const p = r + r2 * q;
   const s = POW2[kd + 1077];
   const e = (s + s * p) * TWO_M1000;

@@ -1,5 +1,9 @@
 // Central finite differences of the loss, against the engine's full gradients and its per-step
-// quantities, on small random configurations.
+// quantities, on small random configurations. Every loss is the shipped forward pass (runProbe and
+// the workspace's kernels); per-step derivatives perturb its state between kernel calls (the
+// forward hooks: a_t before the activations, h_t after them). dL/dc_k comes from the g-gate's
+// pre-activation: g_k enters the forward pass only through c_k = f c_{k-1} + i g, so
+// dL/da_g = dL/dc_k * i_k * (1 - g_k^2) exactly.
 import { describe, expect, it } from 'vitest';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig, type ProbeInputs } from './index';
 import type { ForwardHooks } from './forward';
@@ -34,7 +38,13 @@ function numericGradient(f: (inputs: ProbeInputs) => number, inputs: ProbeInputs
 }
 
 /** dL_{T-1} / d(buffer at step k, entry i) with the perturbation injected by a forward hook. */
-function numericStepGradient(config: ProbeConfig, inputs: ProbeInputs, where: keyof ForwardHooks, k: number, size: number): Float64Array {
+function numericStepGradient(
+  config: ProbeConfig,
+  inputs: ProbeInputs,
+  where: keyof ForwardHooks,
+  k: number,
+  size: number,
+): Float64Array {
   const g = new Float64Array(size);
   for (let i = 0; i < size; i++) {
     const at = (delta: number): ForwardHooks => ({
@@ -53,7 +63,8 @@ const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.ab
 /** ||A_k^T da||_F with A_k = N rows of K. */
 function transposeTimesNorm(A: ArrayLike<number>, K: number, da: Float64Array, N: number, G: number): number {
   const m = new Float64Array(K * G);
-  for (let n = 0; n < N; n++) for (let i = 0; i < K; i++) for (let j = 0; j < G; j++) m[i * G + j] += A[n * K + i] * da[n * G + j];
+  for (let n = 0; n < N; n++)
+    for (let i = 0; i < K; i++) for (let j = 0; j < G; j++) m[i * G + j] += A[n * K + i] * da[n * G + j];
   return norm(m);
 }
 
@@ -66,7 +77,19 @@ const CONFIGS = [
 
 describe('finite differences agree with the engine', () => {
   for (const c of CONFIGS) {
-    const config = withDefaults({ arch: c.arch, T: 5, N: 2, D: 3, H: 3, seed: c.seed, init: 'scaled', forgetBias: c.forgetBias, whGain: 1.5, h0Scale: 1, bScale: 0.5 });
+    const config = withDefaults({
+      arch: c.arch,
+      T: 5,
+      N: 2,
+      D: 3,
+      H: 3,
+      seed: c.seed,
+      init: 'scaled',
+      forgetBias: c.forgetBias,
+      whGain: 1.5,
+      h0Scale: 1,
+      bScale: 0.5,
+    });
     const inputs = buildInputs(config);
     const G = c.arch === 'lstm' ? 4 * config.H : config.H;
     const { N, D, H, T } = config;
@@ -88,11 +111,19 @@ describe('finite differences agree with the engine', () => {
       for (let k = 0; k < T; k++) {
         const dh = numericStepGradient(config, inputs, 'hidden', k, N * H);
         expect(rel(10 ** s.dh[k], norm(dh)), `dh[${k}]`).toBeLessThan(TOL);
+        const da = numericStepGradient(config, inputs, 'preActivation', k, N * G);
         if (c.arch === 'lstm') {
-          const dc = numericStepGradient(config, inputs, 'cell', k, N * H);
+          const a = preActivationAt(config, inputs, k);
+          const dc = new Float64Array(N * H);
+          for (let n = 0; n < N; n++) {
+            for (let j = 0; j < H; j++) {
+              const i = 1 / (1 + Math.exp(-a[n * G + j]));
+              const g = Math.tanh(a[n * G + 3 * H + j]);
+              dc[n * H + j] = da[n * G + 3 * H + j] / (i * (1 - g * g));
+            }
+          }
           expect(rel(10 ** s.dc![k], norm(dc)), `dc[${k}]`).toBeLessThan(TOL);
         }
-        const da = numericStepGradient(config, inputs, 'preActivation', k, N * G);
         const colSum = new Float64Array(G);
         for (let n = 0; n < N; n++) for (let j = 0; j < G; j++) colSum[j] += da[n * G + j];
         expect(rel(10 ** s.db[k], norm(colSum)), `db[${k}]`).toBeLessThan(TOL);
@@ -111,7 +142,26 @@ function hiddenAt(config: ProbeConfig, inputs: ProbeInputs, t: number): number[]
   let h: number[] = [];
   runProbe(config, {
     inputs,
-    forwardHooks: { hidden: (step, buf, off) => { if (step === t) h = Array.from(buf.subarray(off, off + config.N * config.H)); } },
+    forwardHooks: {
+      hidden: (step, buf, off) => {
+        if (step === t) h = Array.from(buf.subarray(off, off + config.N * config.H));
+      },
+    },
   });
   return h;
+}
+
+/** a_t (N x G), before the activations, read through the preActivation hook. */
+function preActivationAt(config: ProbeConfig, inputs: ProbeInputs, t: number): Float64Array {
+  const G = config.arch === 'lstm' ? 4 * config.H : config.H;
+  let a = new Float64Array(0);
+  runProbe(config, {
+    inputs,
+    forwardHooks: {
+      preActivation: (step, buf, off) => {
+        if (step === t) a = buf.slice(off, off + config.N * G);
+      },
+    },
+  });
+  return a;
 }

@@ -1,11 +1,26 @@
-// The forward pass of a vanilla RNN or an LSTM over the whole sequence, keeping what backprop
-// needs: the hidden states and, per step, the RNN's slopes (taken from the pre-activations,
-// exact when saturated) or the LSTM's backward coefficients.
-import { gateWidth, type Arch } from './probeConfig';
-import { type ProbeInputs, copyTimeMajor } from './inputs';
+// The forward pass of a vanilla RNN or an LSTM, keeping what backprop needs of each step: h_t,
+// and the RNN's slopes (taken from the pre-activations, exact when saturated) or the LSTM's
+// backward coefficients. These are kept for a window of steps: the whole sequence (a stored
+// trace), or one segment of it (a checkpointed trace: the state at every segment's start is
+// kept, and backprop has a segment recomputed from it when it gets there; see tracePlan.ts).
+// A recomputed segment is the same to the bit: same inputs, same kernels, same decisions.
+import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
+import { DRAW_CHUNK_DOUBLES, copyTimeMajor, drawTimeMajor, type ModelInputs, type ProbeParameters } from './inputs';
 import type { Workspace } from './workspace';
 import type { Kernels } from './linalg';
 import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
+import { ldexp } from './scaledNumber';
+import { addLogForget } from './theory';
+import { GRU_COEFFICIENTS, gruForwardStep } from './gruCell';
+import {
+  LSTM_SATURATION,
+  RNN_SATURATION,
+  StepScaling,
+  exponentsPerStep,
+  lstmSaturatedStep,
+  rescaleCellCoefficients,
+  rescaleRnnSlopes,
+} from './saturatedSteps';
 
 export interface Dims {
   arch: Arch;
@@ -13,45 +28,111 @@ export interface Dims {
   N: number;
   D: number;
   H: number;
-  /** Gate width: H for the RNN, 4H for the LSTM (gates i, f, o, g). */
+  /** Gate width: H for the RNN, 4H for the LSTM (gates i, f, o, g), 3H for the GRU (gates r, z, n). */
   G: number;
+}
+
+/** How a trace is kept. */
+export interface TraceLayout {
+  /** Steps per segment (the window's length): T keeps the whole trace. */
+  segment: number;
+  /** Keep every step's dout (total loss, full gradients, loss table); else only the loss step's. */
+  allDout: boolean;
+}
+
+/** The steps of the trace at hand: first .. first + count - 1. */
+export interface StepWindow {
+  first: number;
+  count: number;
+  /** (count, N, H) hidden states. */
+  Hs: Float64Array;
+  /** RNN: (count, N, H) slopes tanh'(a_t), each step's relative to exponents (see saturatedSteps.ts); LSTM: empty. */
+  slope: Float64Array;
+  /** LSTM: (count, N, 6H) backward coefficients (see LSTM_COEFFICIENTS); GRU: (count, N, 5H) (GRU_COEFFICIENTS); each block relative to its exponent; RNN: empty. */
+  coef: Float64Array;
+  /** h_{first-1}, (N, H): h0 when first = 0. */
+  hBefore: Float64Array;
+  /** Per step held, exponentsPerStep() powers of two its slopes (coefficient blocks) were divided by; 0 unless saturated. */
+  exponents: Int32Array;
 }
 
 export interface ForwardTrace extends Dims {
   /** The kernels of the workspace the trace lives in. */
-  kernels: Kernels;
+  readonly kernels: Kernels;
   /** (T, N, D), time-major. */
-  X: Float64Array;
-  /** RNN: (T, N, H) slopes tanh'(a_t), taken from a_t itself (exact when saturated); LSTM: empty. */
-  slope: Float64Array;
-  /**
-   * LSTM: (T, N, 6H) backward coefficients of every step (see LSTM_COEFFICIENTS in
-   * elementwise.ts), all that backprop reads of a step besides h; RNN: empty.
-   */
-  coef: Float64Array;
-  /** (T, N, H) hidden states. */
-  Hs: Float64Array;
-  /** LSTM: the sum of the forget gates over every step, row and unit (for the theory overlay); RNN: 0. */
-  forgetSum: number;
-  h0: Float64Array;
-  Wx: Float64Array;
-  Wh: Float64Array;
+  readonly X: Float64Array;
+  /** dout, (T, N, H) time-major, or only the loss step's (N, H) (see doutOffset). */
+  readonly dout: Float64Array;
+  readonly h0: Float64Array;
+  readonly Wx: Float64Array;
+  readonly Wh: Float64Array;
   /** Wh^T, (G, H): the backward matmul reads it row by row. */
-  WhT: Float64Array;
+  readonly WhT: Float64Array;
   /** Wx^T, (G, D). */
-  WxT: Float64Array;
-  b: Float64Array;
-  /** (T, N, H), time-major. */
-  dout: Float64Array;
+  readonly WxT: Float64Array;
+  readonly b: Float64Array;
+  /** GRU: the recurrent bias b_h (G); empty otherwise. */
+  readonly bh: Float64Array;
+  readonly window: StepWindow;
+  /** Per step, a StepScaling: how its slopes were formed (nonzero: window.exponents may be nonzero). */
+  readonly scaledSteps: Uint8Array;
+  /** Where step t's dout starts in `dout`. */
+  doutOffset(t: number): number;
+  /** Brings step k into the window (recomputing its segment from its checkpoint if need be). */
+  load(k: number): void;
+}
+
+/** What the forward pass sums over every step on its way (for the summary and the theory overlay). */
+export interface ForwardSums {
+  /** L = sum_t sum(dout_t * h_t), in step order; null when only the loss step's dout is kept. */
+  loss: number | null;
+  /** sum_t ||h_t||^2. */
+  hSquares: number;
+  /** h at the last step, (N, H). */
+  hLast: Float64Array;
+  /** LSTM: the forget gates summed over every step, row and unit; GRU: the update gates z; RNN: 0. */
+  forgetSum: number;
+  /** RNN: tanh'(a)^2 summed over every step, row and unit (true scale); LSTM: 0. */
+  slopeSquares: number;
+  /** LSTM: per row and unit (N, H), log2 f summed over every step, exact however small f is (theory.ts); else empty. */
+  logForget: Float64Array;
+}
+
+/** The segments a layout cuts T steps into. */
+export function segmentCount(d: Dims, layout: TraceLayout): number {
+  return Math.ceil(d.T / layout.segment);
 }
 
 /** Doubles the forward trace takes in a workspace. */
-export function forwardDoubles(d: Dims): number {
+export function forwardDoubles(d: Dims, layout: TraceLayout): number {
   const { T, N, D, H, G } = d;
-  // The LSTM keeps its coefficients per step and one step of cells; the RNN its slopes.
-  const perArch = d.arch === 'lstm' ? LSTM_COEFFICIENTS * T * N * H + N * H : T * N * H;
-  // X, dout, Hs; h0; the weights, their transposes and b; one step's a_t, slopes and column sums.
-  return T * N * D + 2 * T * N * H + N * H + 2 * D * G + 2 * H * G + G + 2 * N * G + G + perArch;
+  const NH = N * H;
+  const lstm = d.arch === 'lstm';
+  const segments = segmentCount(d, layout);
+  // Per step held: h and the slopes (RNN) or the coefficients (LSTM, GRU).
+  const perStep = (1 + coefficientsPerUnit(d.arch)) * NH;
+  // At each segment's start: h_{t0-1}, and c_{t0-1} for the LSTM.
+  const checkpoints = segments > 1 ? segments * NH * (lstm ? 2 : 1) : 0;
+  // X, dout; h0; the weights, their transposes and b; one step's a_t and slopes; the LSTM's c and gate sums.
+  const inputs = T * N * D + (layout.allDout ? T * NH : NH) + NH + 2 * D * G + 2 * H * G + (d.arch === 'gru' ? 2 * G : G);
+  const step = 2 * N * G + (lstm ? NH + G : 0);
+  return inputs + step + layout.segment * perStep + checkpoints;
+}
+
+/** Bytes the forward pass keeps outside its workspace: per-step flags, the window's exponents, the draw buffer, h_last (GRU: its coefficients' exponents of a step). */
+export function forwardHeapBytes(d: Dims, layout: TraceLayout): number {
+  const gruScratch = d.arch === 'gru' ? 4 * GRU_COEFFICIENTS * d.N * d.H : 0;
+  return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch;
+}
+
+/** Doubles held per unit and step besides h: the RNN's slope, the LSTM's or the GRU's coefficients. */
+export function coefficientsPerUnit(arch: Arch): number {
+  return arch === 'lstm' ? LSTM_COEFFICIENTS : arch === 'gru' ? GRU_COEFFICIENTS : 1;
+}
+
+/** Exponents kept per step: one per coefficient block (LSTM, GRU), one for the RNN's slopes. */
+function exponentsOf(arch: Arch): number {
+  return arch === 'gru' ? GRU_COEFFICIENTS : exponentsPerStep(arch === 'lstm');
 }
 
 export function dimsOf(arch: Arch, T: number, N: number, D: number, H: number): Dims {
@@ -61,76 +142,332 @@ export function dimsOf(arch: Arch, T: number, N: number, D: number, H: number): 
 /**
  * Test hooks that nudge the forward pass at one step (finite-difference checks of the per-step
  * derivatives). Each receives the step and the buffer with the offset of that step's batch.
+ * A checkpointed trace calls them again when it recomputes a segment.
  */
 export interface ForwardHooks {
-  /** After a_t is computed, before the activations. */
+  /** After a_t is computed, before the activations (GRU: its input part x_t Wx + b_i). */
   preActivation?: (t: number, A: Float64Array, offset: number) => void;
+  /** GRU: after the recurrent part h_{t-1} Wh + b_h is computed, before the gates. */
+  recurrent?: (t: number, Ah: Float64Array, offset: number) => void;
   /** LSTM: after c_t is computed, before h_t = o * tanh(c_t). */
   cell?: (t: number, C: Float64Array, offset: number) => void;
   /** After h_t is computed. */
   hidden?: (t: number, Hs: Float64Array, offset: number) => void;
 }
 
-/** `doutStep`: only that step of dout is used (and copied); undefined: every step. */
-export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: ForwardHooks, doutStep?: number): ForwardTrace {
-  const { T, N, D, H, G } = d;
-  const NH = N * H;
-  const X = ws.take(T * N * D);
-  copyTimeMajor(inputs.x, X, N, T, D);
-  const dout = ws.take(T * NH);
-  copyTimeMajor(inputs.dout, dout, N, T, H, doutStep);
-  const h0 = ws.take(NH);
-  h0.set(inputs.h0);
-  const Wx = ws.take(D * G);
-  Wx.set(inputs.Wx);
-  const Wh = ws.take(H * G);
-  Wh.set(inputs.Wh);
-  const b = ws.take(G);
-  b.set(inputs.b);
-  const WhT = ws.take(G * H);
-  const WxT = ws.take(G * D);
-  for (let i = 0; i < H; i++) for (let j = 0; j < G; j++) WhT[j * H + i] = Wh[i * G + j];
-  for (let i = 0; i < D; i++) for (let j = 0; j < G; j++) WxT[j * D + i] = Wx[i * G + j];
+/** Where a probe's inputs come from: drawn from its seed, or given (C order, as buildInputs gives them). */
+export type TraceInputs = { draw: ProbeConfig } | { given: ModelInputs };
 
-  // One step's a_t (replaced by the activations, for the LSTM) and slopes: what backprop needs of
-  // them is kept per step in slope (RNN) or coef (LSTM).
-  const A = ws.take(N * G);
-  const stepSlope = ws.take(N * G);
-  const Hs = ws.take(T * NH);
-  const lstm = d.arch === 'lstm';
-  const slope = lstm ? new Float64Array(0) : ws.take(T * NH);
-  const coef = lstm ? ws.take(LSTM_COEFFICIENTS * T * NH) : new Float64Array(0);
-  // c_{t-1}, overwritten with c_t by each step.
-  const C = lstm ? ws.take(NH) : new Float64Array(0);
-  // Each step's column sums of its activations, for the forget gates' sum.
-  const gateSums = lstm ? ws.take(G) : new Float64Array(0);
-  let forgetSum = 0;
+/**
+ * Runs the forward pass over every step, summing what the summary needs on the way.
+ * `doutStep`: only that step of dout is kept (layout.allDout false).
+ */
+export function runForward(
+  d: Dims,
+  layout: TraceLayout,
+  inputs: TraceInputs,
+  ws: Workspace,
+  hooks?: ForwardHooks,
+  doutStep?: number,
+): { trace: ForwardTrace; sums: ForwardSums } {
+  const trace = new SteppedTrace(d, layout, inputs, ws, hooks, doutStep);
+  const sums: ForwardSums = {
+    loss: layout.allDout ? 0 : null,
+    hSquares: 0,
+    hLast: new Float64Array(d.N * d.H),
+    forgetSum: 0,
+    slopeSquares: 0,
+    logForget: new Float64Array(d.arch === 'lstm' ? d.N * d.H : 0),
+  };
+  for (let s = 0; s < trace.segments; s++) trace.runSegment(s, sums);
+  return { trace, sums };
+}
 
-  const { gemm, gemmAcc, addBias, rnnForwardStep, lstmForwardStep, columnSums } = ws.kernels;
-  // Step by step: the input projection and bias, then the recurrent part, while a_t is in cache.
-  // (Each element's sum is the same as with the whole projection up front: x_t Wx in k order,
-  // + b, then + h_{t-1} Wh in k order.)
-  for (let t = 0; t < T; t++) {
-    const hOff = t * NH;
-    gemm(A, 0, X, t * N * D, Wx, 0, N, D, G);
-    addBias(A, 0, N, G, b);
-    if (t === 0) gemmAcc(A, 0, h0, 0, Wh, 0, N, H, G);
-    else gemmAcc(A, 0, Hs, hOff - NH, Wh, 0, N, H, G);
-    hooks?.preActivation?.(t, A, 0);
-    if (!lstm) {
-      rnnForwardStep(A, 0, slope, hOff, Hs, hOff, NH);
-    } else if (hooks?.cell) {
-      lstmStepWithCellHook(A, stepSlope, C, Hs, hOff, coef, LSTM_COEFFICIENTS * hOff, N, H, t, hooks.cell);
+class SteppedTrace implements ForwardTrace {
+  readonly arch: Arch;
+  readonly T: number;
+  readonly N: number;
+  readonly D: number;
+  readonly H: number;
+  readonly G: number;
+  readonly kernels: Kernels;
+  readonly X: Float64Array;
+  readonly dout: Float64Array;
+  readonly h0: Float64Array;
+  readonly Wx: Float64Array;
+  readonly Wh: Float64Array;
+  readonly WhT: Float64Array;
+  readonly WxT: Float64Array;
+  readonly b: Float64Array;
+  readonly bh: Float64Array;
+  readonly window: StepWindow;
+  readonly scaledSteps: Uint8Array;
+  readonly segments: number;
+  private readonly segment: number;
+  private readonly allDout: boolean;
+  private readonly hooks: ForwardHooks | undefined;
+  /** One step's a_t (replaced by the activations, for the LSTM) and the LSTM's gate slopes (GRU: h_{t-1} Wh + b_h). */
+  private readonly A: Float64Array;
+  private readonly stepSlope: Float64Array;
+  /** LSTM: c_{t-1}, overwritten with c_t by each step. */
+  private readonly C: Float64Array;
+  /** LSTM: a step's column sums of its activations, for the forget gates' sum. */
+  private readonly gateSums: Float64Array;
+  /** h_{t0-1} and c_{t0-1} of every segment (slot 0 unused: h0, and no cell before step 0). */
+  private readonly checkpointH: Float64Array;
+  private readonly checkpointC: Float64Array;
+  /** GRU: one step's coefficient exponents before they are made relative to their blocks'. */
+  private readonly gruExponents: Int32Array;
+  /** No step t >= 1 can saturate (see preActivationBound): the per-step checks are skipped. */
+  private readonly cannotSaturate: boolean;
+  /** LSTM, first pass: a bound on max |c_{t-1}| (it grows by at most 1 per step). */
+  private cellBound = 0;
+  /** The segment in the window; -1 none. */
+  private loaded = -1;
+
+  constructor(
+    d: Dims,
+    layout: TraceLayout,
+    inputs: TraceInputs,
+    ws: Workspace,
+    hooks: ForwardHooks | undefined,
+    doutStep?: number,
+  ) {
+    const { T, N, D, H, G } = d;
+    const NH = N * H;
+    const lstm = d.arch === 'lstm';
+    const gru = d.arch === 'gru';
+    this.arch = d.arch;
+    this.T = T;
+    this.N = N;
+    this.D = D;
+    this.H = H;
+    this.G = G;
+    this.kernels = ws.kernels;
+    this.segment = layout.segment;
+    this.segments = segmentCount(d, layout);
+    this.allDout = layout.allDout;
+    this.hooks = hooks;
+    this.X = ws.take(T * N * D);
+    this.dout = ws.take(layout.allDout ? T * NH : NH);
+    const onlyStep = layout.allDout ? undefined : doutStep;
+    let p: ProbeParameters;
+    if ('given' in inputs) {
+      const given = inputs.given;
+      copyTimeMajor(given.x, this.X, N, T, D);
+      if (onlyStep === undefined) copyTimeMajor(given.dout, this.dout, N, T, H);
+      else
+        for (let n = 0; n < N; n++) this.dout.set(given.dout.subarray((n * T + onlyStep) * H, (n * T + onlyStep + 1) * H), n * H);
+      p = given;
     } else {
-      lstmForwardStep(A, 0, stepSlope, C, 0, Hs, hOff, coef, LSTM_COEFFICIENTS * hOff, N, H, t > 0);
+      p = drawTimeMajor(inputs.draw, this.X, this.dout, onlyStep);
     }
-    if (lstm) {
-      columnSums(A, N, G, gateSums);
-      for (let j = H; j < 2 * H; j++) forgetSum += gateSums[j];
+    this.h0 = ws.take(NH);
+    this.h0.set(p.h0);
+    this.Wx = ws.take(D * G);
+    this.Wx.set(p.Wx);
+    this.Wh = ws.take(H * G);
+    this.Wh.set(p.Wh);
+    this.b = ws.take(G);
+    this.b.set(p.b);
+    this.bh = gru ? ws.take(G) : new Float64Array(0);
+    if (gru) {
+      if (!p.bh || p.bh.length !== G) throw new Error(`a GRU needs its recurrent bias bh of ${G} values`);
+      this.bh.set(p.bh);
     }
-    hooks?.hidden?.(t, Hs, hOff);
+    this.WhT = ws.take(G * H);
+    this.WxT = ws.take(G * D);
+    for (let i = 0; i < H; i++) for (let j = 0; j < G; j++) this.WhT[j * H + i] = this.Wh[i * G + j];
+    for (let i = 0; i < D; i++) for (let j = 0; j < G; j++) this.WxT[j * D + i] = this.Wx[i * G + j];
+    this.A = ws.take(N * G);
+    this.stepSlope = ws.take(N * G);
+    this.C = lstm ? ws.take(NH) : new Float64Array(0);
+    this.gateSums = lstm ? ws.take(G) : new Float64Array(0);
+    const L = layout.segment;
+    this.window = {
+      first: 0,
+      count: 0,
+      Hs: ws.take(L * NH),
+      slope: d.arch === 'rnn' ? ws.take(L * NH) : new Float64Array(0),
+      coef: d.arch === 'rnn' ? new Float64Array(0) : ws.take(coefficientsPerUnit(d.arch) * L * NH),
+      hBefore: this.h0,
+      exponents: new Int32Array(L * exponentsOf(d.arch)),
+    };
+    this.gruExponents = new Int32Array(gru ? GRU_COEFFICIENTS * NH : 0);
+    const checkpoints = this.segments > 1 ? this.segments * NH : 0;
+    this.checkpointH = checkpoints > 0 ? ws.take(checkpoints) : new Float64Array(0);
+    this.checkpointC = checkpoints > 0 && lstm ? ws.take(checkpoints) : new Float64Array(0);
+    this.scaledSteps = new Uint8Array(T);
+    const limit = lstm ? LSTM_SATURATION : RNN_SATURATION;
+    // The GRU forms every step's coefficients relative to their blocks: no check to skip.
+    this.cannotSaturate = !gru && preActivationBound(this) * (1 + 1e-9) <= limit;
   }
-  return { ...d, kernels: ws.kernels, X, slope, coef, Hs, forgetSum, h0, Wx, Wh, WhT, WxT, b, dout };
+
+  doutOffset(t: number): number {
+    return this.allDout ? t * this.N * this.H : 0;
+  }
+
+  load(k: number): void {
+    const s = Math.floor(k / this.segment);
+    if (s !== this.loaded) this.runSegment(s, null);
+  }
+
+  /**
+   * Computes segment s into the window from its checkpoint. `sums` non-null: the first pass,
+   * which decides each step's scaling, sums on the way and writes the next segment's checkpoint;
+   * null: a recomputation, which replays the first pass's decisions.
+   */
+  runSegment(s: number, sums: ForwardSums | null): void {
+    const NH = this.N * this.H;
+    const w = this.window;
+    const t0 = s * this.segment;
+    const t1 = Math.min(this.T, t0 + this.segment);
+    w.first = t0;
+    w.count = t1 - t0;
+    w.hBefore = s === 0 ? this.h0 : this.checkpointH.subarray(s * NH, (s + 1) * NH);
+    if (this.arch === 'lstm' && s > 0) this.C.set(this.checkpointC.subarray(s * NH, (s + 1) * NH));
+    for (let t = t0; t < t1; t++) this.step(t, t - t0, sums);
+    if (sums && s + 1 < this.segments) {
+      this.checkpointH.set(w.Hs.subarray((w.count - 1) * NH, w.count * NH), (s + 1) * NH);
+      if (this.arch === 'lstm') this.checkpointC.set(this.C, (s + 1) * NH);
+    }
+    this.loaded = s;
+  }
+
+  /** Step t into window slot j. */
+  private step(t: number, j: number, sums: ForwardSums | null): void {
+    const { N, D, H, G, kernels: kr, A, hooks } = this;
+    const NH = N * H;
+    const w = this.window;
+    const hOff = j * NH;
+    // The input projection and bias, then the recurrent part, while a_t is in cache. (Each
+    // element's sum is the same as with the whole projection up front: x_t Wx in k order, + b,
+    // then + h_{t-1} Wh in k order.)
+    kr.gemm(A, 0, this.X, t * N * D, this.Wx, 0, N, D, G);
+    kr.addBias(A, 0, N, G, this.b);
+    if (this.arch === 'gru') {
+      this.gruStep(t, j, sums);
+      return;
+    }
+    if (j === 0) kr.gemmAcc(A, 0, w.hBefore, 0, this.Wh, 0, N, H, G);
+    else kr.gemmAcc(A, 0, w.Hs, hOff - NH, this.Wh, 0, N, H, G);
+    hooks?.preActivation?.(t, A, 0);
+    const first = sums !== null;
+    // Only the first pass looks for saturation (at step 0, h0 may be large); a recomputation replays it.
+    const check = first && (t === 0 || !this.cannotSaturate);
+    let scaling: number = first ? StepScaling.plain : this.scaledSteps[t];
+    if (this.arch === 'rnn') {
+      kr.rnnForwardStep(A, 0, w.slope, hOff, w.Hs, hOff, NH);
+      if (check && kr.maxAbs(A, 0, NH) > RNN_SATURATION) scaling = StepScaling.rescaled;
+      w.exponents[j] = scaling === StepScaling.rescaled ? rescaleRnnSlopes(A, 0, w.slope, hOff, NH) : 0;
+    } else {
+      const kOff = LSTM_COEFFICIENTS * hOff;
+      const eOff = LSTM_COEFFICIENTS * j;
+      if (check && kr.maxAbs(A, 0, N * G) > LSTM_SATURATION) scaling = StepScaling.saturated;
+      if (scaling === StepScaling.saturated) {
+        const cellHook = hooks?.cell ? (C: Float64Array) => hooks.cell!(t, C, 0) : undefined;
+        lstmSaturatedStep(A, this.C, t > 0, w.Hs, hOff, w.coef, kOff, w.exponents, eOff, N, H, cellHook);
+        if (first) this.cellBound = kr.maxAbs(this.C, 0, NH);
+      } else {
+        if (hooks?.cell) lstmStepWithCellHook(A, this.stepSlope, this.C, w.Hs, hOff, w.coef, kOff, N, H, t, hooks.cell);
+        else kr.lstmForwardStep(A, 0, this.stepSlope, this.C, 0, w.Hs, hOff, w.coef, kOff, N, H, t > 0);
+        w.exponents.fill(0, eOff, eOff + LSTM_COEFFICIENTS);
+        if (first) {
+          // |c_t| <= |c_{t-1}| + 1 (f, |i g| <= 1), so the cells need looking at only now and then.
+          this.cellBound = (t === 0 ? 0 : this.cellBound) * (1 + 1e-12) + 1;
+          if (this.cellBound > LSTM_SATURATION) {
+            this.cellBound = kr.maxAbs(this.C, 0, NH);
+            if (this.cellBound > LSTM_SATURATION) scaling = StepScaling.rescaled;
+          }
+        }
+        if (scaling === StepScaling.rescaled) w.exponents[eOff] = rescaleCellCoefficients(A, this.C, w.coef, kOff, N, H);
+      }
+      if (first) {
+        kr.columnSums(A, N, G, this.gateSums);
+        for (let u = H; u < 2 * H; u++) sums.forgetSum += this.gateSums[u];
+        addLogForget(sums.logForget, w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
+      }
+    }
+    hooks?.hidden?.(t, w.Hs, hOff);
+    if (!first) return;
+    this.scaledSteps[t] = scaling;
+    this.addToSums(t, j, sums);
+  }
+
+  /**
+   * GRU step t into window slot j, A holding x_t Wx + b_i: the recurrent part h_{t-1} Wh + b_h
+   * into stepSlope, then the gates and coefficients (gruCell.ts), every step in the same way.
+   */
+  private gruStep(t: number, j: number, sums: ForwardSums | null): void {
+    const { N, H, G, kernels: kr, A, hooks } = this;
+    const NH = N * H;
+    const w = this.window;
+    const hOff = j * NH;
+    const Ah = this.stepSlope;
+    const hPrev = j === 0 ? w.hBefore : w.Hs;
+    const pOff = j === 0 ? 0 : hOff - NH;
+    hooks?.preActivation?.(t, A, 0);
+    kr.gemm(Ah, 0, hPrev, pOff, this.Wh, 0, N, H, G);
+    kr.addBias(Ah, 0, N, G, this.bh);
+    hooks?.recurrent?.(t, Ah, 0);
+    const eOff = GRU_COEFFICIENTS * j;
+    const zSum = gruForwardStep(
+      A,
+      Ah,
+      hPrev,
+      pOff,
+      w.Hs,
+      hOff,
+      w.coef,
+      GRU_COEFFICIENTS * hOff,
+      w.exponents,
+      eOff,
+      this.gruExponents,
+      N,
+      H,
+    );
+    hooks?.hidden?.(t, w.Hs, hOff);
+    if (!sums) return;
+    this.scaledSteps[t] = StepScaling.saturated;
+    sums.forgetSum += zSum;
+    this.addToSums(t, j, sums);
+  }
+
+  /** The first pass's sums of step t (in window slot j). */
+  private addToSums(t: number, j: number, sums: ForwardSums): void {
+    const { N, H, kernels: kr } = this;
+    const NH = N * H;
+    const w = this.window;
+    const hOff = j * NH;
+    if (sums.loss !== null) {
+      let loss = sums.loss;
+      const dOff = t * NH;
+      for (let i = 0; i < NH; i++) loss += this.dout[dOff + i] * w.Hs[hOff + i];
+      sums.loss = loss;
+    }
+    sums.hSquares += kr.sumSquares(w.Hs, hOff, NH, 1);
+    if (this.arch === 'rnn') sums.slopeSquares += ldexp(kr.sumSquares(w.slope, hOff, NH, 1), 2 * w.exponents[j]);
+    if (t === this.T - 1) sums.hLast.set(w.Hs.subarray(hOff, hOff + NH));
+  }
+}
+
+/**
+ * A bound on |a_t| for every step t >= 1, where |h_{t-1}| <= 1 (tanh, or o tanh(c)):
+ * max_j |b_j| + max|x| sum_d |Wx_dj| + sum_i |Wh_ij|. When it is below the saturation limit,
+ * no step after the first needs looking at.
+ */
+function preActivationBound(f: SteppedTrace): number {
+  const { D, H, G } = f;
+  const xMax = f.kernels.maxAbs(f.X, 0, f.X.length);
+  let bound = 0;
+  for (let j = 0; j < G; j++) {
+    let wx = 0;
+    for (let i = 0; i < D; i++) wx += Math.abs(f.Wx[i * G + j]);
+    let wh = 0;
+    for (let i = 0; i < H; i++) wh += Math.abs(f.Wh[i * G + j]);
+    bound = Math.max(bound, Math.abs(f.b[j]) + xMax * wx + wh);
+  }
+  return bound;
 }
 
 /**
@@ -138,8 +475,16 @@ export function runForward(d: Dims, inputs: ProbeInputs, ws: Workspace, hooks?: 
  * h_t = o tanh(c_t) (finite-difference tests).
  */
 function lstmStepWithCellHook(
-  A: Float64Array, slope: Float64Array, C: Float64Array, Hs: Float64Array, hOff: number,
-  coef: Float64Array, kOff: number, N: number, H: number, t: number,
+  A: Float64Array,
+  slope: Float64Array,
+  C: Float64Array,
+  Hs: Float64Array,
+  hOff: number,
+  coef: Float64Array,
+  kOff: number,
+  N: number,
+  H: number,
+  t: number,
   hook: NonNullable<ForwardHooks['cell']>,
 ): void {
   const G = 4 * H;
@@ -174,12 +519,6 @@ export interface ForwardSummary {
   hLast: Float64Array;
 }
 
-export function summarizeForward(f: ForwardTrace, allDout: boolean): ForwardSummary {
-  const { T, N, H } = f;
-  let loss: number | null = null;
-  if (allDout) {
-    loss = 0;
-    for (let i = 0; i < T * N * H; i++) loss += f.dout[i] * f.Hs[i];
-  }
-  return { loss, hFro: Math.sqrt(f.kernels.sumSquares(f.Hs, 0, T * N * H, 1)), hLast: f.Hs.slice((T - 1) * N * H, T * N * H) };
+export function summarizeForward(sums: ForwardSums): ForwardSummary {
+  return { loss: sums.loss, hFro: Math.sqrt(sums.hSquares), hLast: sums.hLast };
 }

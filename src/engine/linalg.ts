@@ -1,23 +1,42 @@
 // Dense float64 kernels over flat row-major arrays. The loops are unrolled by hand because V8
 // does not vectorize: four rows of B per pass over an output row halves its loads and stores.
 import {
-  addBias, columnSums, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, scale, sumSquares, rnnForwardStep,
+  addBias,
+  columnSums,
+  lstmCarry,
+  lstmCellBackward,
+  lstmForwardStep,
+  rnnCellBackward,
+  scale,
+  sumSquares,
+  rnnForwardStep,
 } from './elementwise';
 
 /** out[M x P] += A[M x K] @ B[K x P]. */
 export function gemmAcc(
-  out: Float64Array, oOff: number,
-  A: Float64Array, aOff: number,
-  B: Float64Array, bOff: number,
-  M: number, K: number, P: number,
+  out: Float64Array,
+  oOff: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  M: number,
+  K: number,
+  P: number,
 ): void {
   for (let m = 0; m < M; m++) {
     const o = oOff + m * P;
     const aRow = aOff + m * K;
     let k = 0;
     for (; k + 3 < K; k += 4) {
-      const a0 = A[aRow + k], a1 = A[aRow + k + 1], a2 = A[aRow + k + 2], a3 = A[aRow + k + 3];
-      const b0 = bOff + k * P, b1 = b0 + P, b2 = b1 + P, b3 = b2 + P;
+      const a0 = A[aRow + k],
+        a1 = A[aRow + k + 1],
+        a2 = A[aRow + k + 2],
+        a3 = A[aRow + k + 3];
+      const b0 = bOff + k * P,
+        b1 = b0 + P,
+        b2 = b1 + P,
+        b3 = b2 + P;
       for (let j = 0; j < P; j++) {
         out[o + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
       }
@@ -32,10 +51,15 @@ export function gemmAcc(
 
 /** out[M x P] = A[M x K] @ B[K x P]. */
 export function gemm(
-  out: Float64Array, oOff: number,
-  A: Float64Array, aOff: number,
-  B: Float64Array, bOff: number,
-  M: number, K: number, P: number,
+  out: Float64Array,
+  oOff: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  M: number,
+  K: number,
+  P: number,
 ): void {
   out.fill(0, oOff, oOff + M * P);
   gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
@@ -43,7 +67,10 @@ export function gemm(
 
 /** Dot product of a[aOff .. aOff+len) and b[bOff .. bOff+len), four accumulators. */
 export function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, len: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let j = 0;
   for (; j + 3 < len; j += 4) {
     s0 += a[aOff + j] * b[bOff + j];
@@ -52,7 +79,7 @@ export function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number
     s3 += a[aOff + j + 3] * b[bOff + j + 3];
   }
   for (; j < len; j++) s0 += a[aOff + j] * b[bOff + j];
-  return (s0 + s1) + (s2 + s3);
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Upper triangle (m >= n) of the Gram matrix A A^T of A[M x K], into out[M x M]. */
@@ -70,8 +97,14 @@ export function gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: n
 export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void {
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const r0 = i * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = 0; j < n; j++) {
       const vj = v[j];
       s0 += S[r0 + j] * vj;
@@ -91,12 +124,6 @@ export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Ar
   }
 }
 
-export function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(A.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = A[r * cols + c];
-  return out;
-}
-
 export function maxAbs(a: Float64Array, off: number, len: number): number {
   let m = 0;
   for (let i = off; i < off + len; i++) {
@@ -108,8 +135,12 @@ export function maxAbs(a: Float64Array, off: number, len: number): number {
 
 /** out[K x G] += A_rows^T (K x N) @ da (N x G), where A_rows is N rows of K at aOff. */
 export function transposeTimesAcc(
-  A: Float64Array, aOff: number, K: number,
-  da: Float64Array, N: number, G: number,
+  A: Float64Array,
+  aOff: number,
+  K: number,
+  da: Float64Array,
+  N: number,
+  G: number,
   out: Float64Array,
 ): void {
   for (let n = 0; n < N; n++) {
@@ -146,6 +177,19 @@ export interface Kernels {
 }
 
 export const jsKernels: Kernels = {
-  gemmAcc, gemm, gramUpper, transposeTimesAcc,
-  addBias, lstmForwardStep, rnnForwardStep, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, scale, sumSquares, columnSums, symv,
+  gemmAcc,
+  gemm,
+  gramUpper,
+  transposeTimesAcc,
+  addBias,
+  lstmForwardStep,
+  rnnForwardStep,
+  rnnCellBackward,
+  lstmCellBackward,
+  lstmCarry,
+  maxAbs,
+  scale,
+  sumSquares,
+  columnSums,
+  symv,
 };

@@ -28,7 +28,8 @@ function plainRnnDh(config: ProbeConfig): number[] {
     norms[k] = scaledNorm(dh);
     const da = dh.map((v, i) => v * (1 - Math.tanh(a[k][i]) ** 2));
     const next = new Array(N * H).fill(0);
-    for (let n = 0; n < N; n++) for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) next[n * H + i] += da[n * H + j] * Wh[i * H + j];
+    for (let n = 0; n < N; n++)
+      for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) next[n * H + i] += da[n * H + j] * Wh[i * H + j];
     dh = next;
   }
   return norms;

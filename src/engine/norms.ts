@@ -5,18 +5,51 @@ import { jsKernels, type Kernels } from './linalg';
 const SAFE_LOW = 2 ** -400;
 const SAFE_HIGH = 2 ** 400;
 
+/** Whether values of largest magnitude m (nonzero) can be squared and summed as they are. */
+export function squaresSafely(m: number): boolean {
+  return m >= SAFE_LOW && m <= SAFE_HIGH;
+}
+
 // Each function takes the kernels to run on (a workspace's, whose views v must then be; plain
 // JS by default, for any Float64Array).
 
-/** log10 of (2^exponent * ||v[off .. off+len)||_2), exact far below float64's range. */
-export function log10Norm(v: Float64Array, off: number, len: number, exponent: number, kernels: Kernels = jsKernels): number {
+/** ||v[off .. off+len)||_2 = out.m * 2^out.k, out.m = 0 for an all-zero v. */
+export function normSplit(
+  v: Float64Array,
+  off: number,
+  len: number,
+  out: { m: number; k: number },
+  kernels: Kernels = jsKernels,
+): void {
   const m = kernels.maxAbs(v, off, len);
-  if (m === 0) return -Infinity;
-  if (m >= SAFE_LOW && m <= SAFE_HIGH) {
-    return log10Scaled(Math.sqrt(kernels.sumSquares(v, off, len, 1)), exponent);
+  if (m === 0 || squaresSafely(m)) {
+    out.m = m === 0 ? 0 : Math.sqrt(kernels.sumSquares(v, off, len, 1));
+    out.k = 0;
+    return;
   }
   const p = binaryExponent(m);
-  return log10Scaled(Math.sqrt(kernels.sumSquares(v, off, len, ldexp(1, -p))), exponent + p);
+  out.m = Math.sqrt(kernels.sumSquares(v, off, len, ldexp(1, -p)));
+  out.k = p;
+}
+
+const norm = { m: 0, k: 0 };
+
+/** log10 of (2^exponent * ||v[off .. off+len)||_2), exact far below float64's range. */
+export function log10Norm(v: Float64Array, off: number, len: number, exponent: number, kernels: Kernels = jsKernels): number {
+  normSplit(v, off, len, norm, kernels);
+  return log10Scaled(norm.m, exponent + norm.k);
+}
+
+/** A norm as a plain double (0 below float64's range, Infinity above it) and as its exact log10. */
+export interface NormValue {
+  plain: number;
+  log10: number;
+}
+
+/** 2^exponent * ||v[off .. off+len)||_2 as a NormValue. */
+export function normValue(v: Float64Array, off: number, len: number, exponent: number, kernels: Kernels = jsKernels): NormValue {
+  normSplit(v, off, len, norm, kernels);
+  return { plain: ldexp(norm.m, exponent + norm.k), log10: log10Scaled(norm.m, exponent + norm.k) };
 }
 
 /** Multiplies v by 2^k exactly (parts that fall below float64's range become 0). */
@@ -34,7 +67,10 @@ export function scaleByPowerOfTwo(v: Float64Array, off: number, len: number, k: 
  * (0 for an all-zero v).
  */
 export function normalize(
-  v: Float64Array, off: number, len: number, kernels: Kernels = jsKernels,
+  v: Float64Array,
+  off: number,
+  len: number,
+  kernels: Kernels = jsKernels,
   /** maxAbs(v, off, len), when the caller already has it. */
   m = kernels.maxAbs(v, off, len),
 ): number {

@@ -1,13 +1,21 @@
 // The engine's public entry point: one probe = inputs from a seed, the forward pass, and
 // backprop through time for the loss at one step, reporting every step's gradient norms.
-import { buildInputs, type ProbeInputs } from './inputs';
-import { dimsOf, forwardDoubles, runForward, summarizeForward, type ForwardHooks, type ForwardSummary } from './forward';
-import { backwardDoubles, backwardFromLossStep, type BackwardOptions, type StepNormsLog } from './backward';
-import { fullGradientDoubles, fullGradientNorms, type FullGradNorms } from './fullGradient';
+import type { ModelInputs } from './inputs';
+import { dimsOf, runForward, summarizeForward, type ForwardHooks, type ForwardSummary } from './forward';
+import { LossStepBackward, backwardDoubles, backwardFromLossStep, type BackwardOptions, type StepNormsLog } from './backward';
+import { FullGradientBackward, type FullGradNorms } from './fullGradient';
 import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeConfig';
-import { validateProbeConfig } from './probeLimits';
+import { DEFAULT_MAX_PROBE_BYTES, validateProbeConfig } from './probeLimits';
+import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { Workspace } from './workspace';
-import { probeTheory, theoryDoubles, type ProbeTheory } from './theory';
+import { probeTheory, type ProbeTheory } from './theory';
+import {
+  DEFAULT_LYAPUNOV_K,
+  LyapunovBackward,
+  checkLyapunovOptions,
+  type LyapunovExponents,
+  type LyapunovOptions,
+} from './lyapunov';
 
 export interface ProbeOptions extends BackwardOptions {
   /** Also compute the full gradients of L = sum_t L_t (one more backward pass). */
@@ -16,8 +24,14 @@ export interface ProbeOptions extends BackwardOptions {
   totalLoss?: boolean;
   /** Compute the whole (loss step t, step k) table: O(T^2) work, O(T^2) memory. */
   lossTable?: boolean;
+  /** The memory this probe may take (default DEFAULT_MAX_PROBE_BYTES); it checkpoints its trace to fit. */
+  maxBytes?: number;
+  /** Checkpoint the trace in segments of this many steps, whatever the memory (tests, measurements). */
+  checkpointSegment?: number;
+  /** Also the top-k finite-time Lyapunov exponents of the loss step's backward Jacobian product (lyapunov.ts). */
+  lyapunov?: LyapunovOptions;
   /** Use these inputs instead of drawing them from the seed (tests only). */
-  inputs?: ProbeInputs;
+  inputs?: ModelInputs;
   /** Nudge the forward pass (finite-difference tests only). */
   forwardHooks?: ForwardHooks;
 }
@@ -31,25 +45,51 @@ export interface ProbeResult {
   fullGradNorms?: FullGradNorms;
   /** lossTable[t] = the norms for the loss at step t (only with options.lossTable). */
   lossTable?: StepNormsLog[];
+  /** Only with options.lyapunov. */
+  lyapunov?: LyapunovExponents;
+  /** Whether the trace was checkpointed (recomputed segment by segment) rather than stored. */
+  checkpointed: boolean;
 }
 
 export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): ProbeResult {
   const config = withDefaults(input);
-  validateProbeConfig(config);
-  const d = dimsOf(config.arch, config.T, config.N, config.D, config.H);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
   // The total loss and the extra passes read every step's dout; a single-loss probe reads one.
-  const needsAllDout = Boolean(options.fullGradients || options.lossTable || options.totalLoss);
-  const inputs = options.inputs ?? buildInputs(config, needsAllDout ? undefined : config.lossStep);
-  const ws = Workspace.create(
-    forwardDoubles(d) + backwardDoubles(d) + theoryDoubles(d) + (options.fullGradients ? fullGradientDoubles(d) : 0),
-  );
-  const allDout = needsAllDout;
-  const trace = runForward(d, inputs, ws, options.forwardHooks, allDout ? undefined : config.lossStep);
-  const forward = summarizeForward(trace, allDout);
+  const needs: ProbeNeeds = { fullGradients: options.fullGradients, allDout: Boolean(options.lossTable || options.totalLoss) };
+  if (options.lyapunov) {
+    checkLyapunovOptions(config, options.lyapunov);
+    needs.lyapunovK = options.lyapunov.k ?? DEFAULT_LYAPUNOV_K;
+  }
+  validateProbeConfig(config, maxBytes, needs);
+  const d = dimsOf(config.arch, config.T, config.N, config.D, config.H);
+  const layout = planTrace(config, needs, maxBytes, options.checkpointSegment);
+  const ws = Workspace.create(probeDoubles(d, layout, needs));
+  const source = options.inputs ? { given: options.inputs } : { draw: config };
+  const { trace, sums } = runForward(d, layout, source, ws, options.forwardHooks, config.lossStep);
+  const theory = probeTheory(trace, sums, ws);
   const scratch = ws.take(backwardDoubles(d));
-  const lossStepNorms = backwardFromLossStep(trace, config.lossStep, Workspace.within(ws, scratch), options);
-  const result: ProbeResult = { config, forward, theory: probeTheory(trace, ws), lossStepNorms };
-  if (options.fullGradients) result.fullGradNorms = fullGradientNorms(trace, ws);
+  // One walk back over the trace serves both passes, so a checkpointed trace recomputes each
+  // segment once for them.
+  const lossPass = new LossStepBackward(trace, config.lossStep, Workspace.within(ws, scratch), options);
+  const fullPass = options.fullGradients ? new FullGradientBackward(trace, ws) : null;
+  const lyapunovPass = options.lyapunov ? new LyapunovBackward(trace, config.lossStep, ws, options.lyapunov) : null;
+  for (let k = fullPass ? config.T - 1 : config.lossStep; k >= 0; k--) {
+    trace.load(k);
+    fullPass?.step(k);
+    if (k <= config.lossStep) {
+      lossPass.step(k);
+      lyapunovPass?.step(k);
+    }
+  }
+  const result: ProbeResult = {
+    config,
+    forward: summarizeForward(sums),
+    theory,
+    lossStepNorms: lossPass.norms,
+    checkpointed: layout.checkpointed,
+  };
+  if (fullPass) result.fullGradNorms = fullPass.norms();
+  if (lyapunovPass) result.lyapunov = lyapunovPass.result();
   if (options.lossTable) {
     result.lossTable = [];
     for (let t = 0; t < config.T; t++) {

@@ -1,5 +1,5 @@
 // The inputs of one probe: everything needed to rebuild its weights and data from a seed.
-export type Arch = 'rnn' | 'lstm';
+export type Arch = 'rnn' | 'lstm' | 'gru';
 export type InitScheme = 'article' | 'scaled';
 
 export interface ProbeConfig {
@@ -15,7 +15,7 @@ export interface ProbeConfig {
   seed: number;
   rng: 'numpy';
   init: InitScheme;
-  /** Added to the LSTM forget-gate slice b[H:2H]; ignored by the RNN. */
+  /** Added to b[H:2H]: the LSTM's forget gate, the GRU's update gate z (its keep gate); ignored by the RNN. */
   forgetBias: number;
   /** `scaled` init only: Wh is multiplied by whGain / sqrt(H). */
   whGain: number;
@@ -48,6 +48,7 @@ export function withDefaults(input: ProbeConfigInput): ProbeConfig {
   };
 }
 
+/** H for the RNN, 4H for the LSTM (gates i, f, o, g), 3H for the GRU (gates r, z, n). */
 export function gateWidth(arch: Arch, H: number): number {
-  return arch === 'lstm' ? 4 * H : H;
+  return arch === 'lstm' ? 4 * H : arch === 'gru' ? 3 * H : H;
 }

@@ -1,11 +1,13 @@
 // The allowed range of every probe input, checked before any buffer is allocated.
-import { dimsOf, forwardDoubles } from './forward';
-import { backwardDoubles } from './backward';
-import { fullGradientDoubles } from './fullGradient';
+import { planTrace, type ProbeNeeds } from './tracePlan';
+import { DEFAULT_LYAPUNOV_K } from './lyapunov';
 import type { ProbeConfig } from './probeConfig';
 
 export class ProbeConfigError extends Error {
-  constructor(readonly field: keyof ProbeConfig | 'memory', message: string) {
+  constructor(
+    readonly field: keyof ProbeConfig | 'memory',
+    message: string,
+  ) {
     super(message);
     this.name = 'ProbeConfigError';
   }
@@ -29,17 +31,27 @@ export const DEFAULT_MAX_PROBE_BYTES = 4 * 1024 ** 3;
 type IntField = 'T' | 'N' | 'D' | 'H' | 'seed';
 type RealField = 'forgetBias' | 'whGain' | 'h0Scale' | 'bScale';
 
-/** Bytes one probe allocates (forward trace, backward state, full-gradient pass). */
-export function probeBytes(c: Pick<ProbeConfig, 'arch' | 'T' | 'N' | 'D' | 'H'>): number {
-  const d = dimsOf(c.arch, c.T, c.N, c.D, c.H);
-  // The (N,T,F)->(T,N,F) copies of x and dout briefly double those two arrays.
-  const transient = c.N * c.T * (c.D + c.H);
-  return 8 * (forwardDoubles(d) + backwardDoubles(d) + fullGradientDoubles(d) + transient);
+/**
+ * What a probe is assumed to compute when the caller does not say: everything the CLI's probe
+ * (the full gradients) or a sweep's (the Lyapunov exponents, see probeCost.ts) does.
+ */
+const ALL_NEEDS: ProbeNeeds = { fullGradients: true, lyapunovK: DEFAULT_LYAPUNOV_K };
+
+/**
+ * Bytes one probe allocates under a budget of maxBytes (its trace stored, or checkpointed when
+ * that does not fit: see tracePlan.ts), computing `needs`.
+ */
+export function probeBytes(
+  c: Pick<ProbeConfig, 'arch' | 'T' | 'N' | 'D' | 'H'>,
+  needs: ProbeNeeds = ALL_NEEDS,
+  maxBytes = DEFAULT_MAX_PROBE_BYTES,
+): number {
+  return planTrace(c, needs, maxBytes).bytes;
 }
 
-export function validateProbeConfig(c: ProbeConfig, maxBytes = DEFAULT_MAX_PROBE_BYTES): void {
-  if (c.arch !== 'rnn' && c.arch !== 'lstm') {
-    throw new ProbeConfigError('arch', `arch must be one of rnn, lstm; got ${JSON.stringify(c.arch)}`);
+export function validateProbeConfig(c: ProbeConfig, maxBytes = DEFAULT_MAX_PROBE_BYTES, needs: ProbeNeeds = ALL_NEEDS): void {
+  if (c.arch !== 'rnn' && c.arch !== 'lstm' && c.arch !== 'gru') {
+    throw new ProbeConfigError('arch', `arch must be one of rnn, lstm, gru; got ${JSON.stringify(c.arch)}`);
   }
   for (const f of ['T', 'N', 'D', 'H', 'seed'] as IntField[]) checkInt(f, c[f]);
   for (const f of ['forgetBias', 'whGain', 'h0Scale', 'bScale'] as RealField[]) checkReal(f, c[f]);
@@ -50,7 +62,7 @@ export function validateProbeConfig(c: ProbeConfig, maxBytes = DEFAULT_MAX_PROBE
   if (!Number.isInteger(c.lossStep) || c.lossStep < 0 || c.lossStep > c.T - 1) {
     throw new ProbeConfigError('lossStep', `lossStep must be an integer in [0, ${c.T - 1}] (T-1), got ${c.lossStep}`);
   }
-  const bytes = probeBytes(c);
+  const bytes = probeBytes(c, needs, maxBytes);
   if (bytes > maxBytes) {
     throw new ProbeConfigError(
       'memory',
@@ -77,6 +89,9 @@ export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = n;
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v.toFixed(v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
 }

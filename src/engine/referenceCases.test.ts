@@ -13,10 +13,17 @@ function inputsSha256(inputs: ReturnType<typeof buildInputs>): string {
   return h.digest('hex');
 }
 
-describe('the engine against the independent float64 references (shared/reference/cases.json)', () => {
+describe('the engine against the independent float64 references (reference/cases.json)', () => {
   for (const c of loadReferenceCases()) {
     const config = withDefaults({
-      arch: c.arch, T: c.T, N: c.N, D: c.D, H: c.H, seed: c.seed, init: 'article', forgetBias: c.bf ?? 0,
+      arch: c.arch,
+      T: c.T,
+      N: c.N,
+      D: c.D,
+      H: c.H,
+      seed: c.seed,
+      init: 'article',
+      forgetBias: c.bf ?? 0,
     });
     const tol = c.suggested_rel_tol;
 

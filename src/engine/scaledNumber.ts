@@ -17,12 +17,19 @@ export function ldexp(mantissa: number, exponent: number): number {
   let m = mantissa;
   let e = exponent;
   // 2^e itself may be out of range while the product is not: apply it in safe chunks.
-  while (e > 1000) { m *= 2 ** 1000; e -= 1000; }
-  while (e < -1000) { m *= 2 ** -1000; e += 1000; if (m === 0) return 0; }
+  while (e > 1000) {
+    m *= 2 ** 1000;
+    e -= 1000;
+  }
+  while (e < -1000) {
+    m *= 2 ** -1000;
+    e += 1000;
+    if (m === 0) return 0;
+  }
   return m * 2 ** e;
 }
 
-/** The plain double for an exact log10 value (0 for -Infinity or below float64's range). */
+/** The plain double for an exact log10 value (0 for -Infinity or below float64's range, Infinity above it). */
 export function fromLog10(log10: number): number {
   return log10 === -Infinity ? 0 : 10 ** log10;
 }

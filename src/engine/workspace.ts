@@ -1,8 +1,17 @@
 // One contiguous float64 arena per probe: every buffer of a probe is a view into it, so the
 // whole probe's memory is sized (and checked) up front and stays O(T·N·G). When WebAssembly
-// SIMD is available the arena lives in WebAssembly memory and the dense kernels run there.
+// SIMD is available the arena lives in WebAssembly memory and the elementwise kernels run there;
+// the dense products run natively (native/) when the native module is built and the product is
+// big enough to gain from it, else in WebAssembly too.
 import { jsKernels, type Kernels } from './linalg';
-import { createWasmArena } from './wasm/wasmKernels';
+import { createWasmArena, wasmKernelVariant } from './wasm/wasmKernels';
+import {
+  nativeBinding,
+  nativeUnavailableReason,
+  requestedKernelPath,
+  withNativeProducts,
+  type KernelPath,
+} from './native/nativeKernels';
 
 export class Workspace {
   readonly mem: Float64Array;
@@ -18,10 +27,13 @@ export class Workspace {
    * A fresh arena of `size` doubles. Only one WebAssembly-backed arena is live per process:
    * creating the next one invalidates the previous one's views.
    */
-  static create(size: number, preferWasm = kernelPreference() !== 'js'): Workspace {
+  static create(size: number, preference: KernelPreference = kernelPreference()): Workspace {
+    const native = nativeFor(preference);
     // Every probe buffer is written before it is read: no need to clear a reused arena.
-    const arena = preferWasm ? createWasmArena(size, false) : null;
-    return arena ? new Workspace(arena.mem, arena.kernels) : new Workspace(new Float64Array(size), jsKernels);
+    const arena = preference === 'js' ? null : createWasmArena(size, false);
+    const base = arena ? arena.kernels : jsKernels;
+    const kernels = native ? withNativeProducts(base, native, preference === 'native') : base;
+    return new Workspace(arena ? arena.mem : new Float64Array(size), kernels);
   }
 
   /** An arena over part of another one (reuses its memory and kernels). */
@@ -39,13 +51,44 @@ export class Workspace {
   }
 }
 
-let preference: 'auto' | 'js' = 'auto';
+/**
+ * Which kernels run a probe. 'auto': the dense products natively when the native module is built
+ * and the product is one it runs faster (NATIVE_RULE in native/nativeKernels.ts), everything else
+ * in WebAssembly SIMD (plain JS without it). 'native': every product natively (an error when the
+ * module is not built). 'wasm': no native code. 'js': the plain JavaScript kernels.
+ */
+export type KernelPreference = 'auto' | KernelPath;
 
-/** 'js' forces the plain JavaScript kernels (for comparisons and tests). */
-export function setKernelPreference(p: 'auto' | 'js'): void {
+let preference: KernelPreference = 'auto';
+
+/**
+ * Forces a kernel path (comparisons and tests); 'auto' goes back to the default, which is
+ * $SEQLAB_KERNELS when set (so tests and benchmarks can force one for a whole process tree).
+ */
+export function setKernelPreference(p: KernelPreference): void {
   preference = p;
 }
 
-function kernelPreference(): 'auto' | 'js' {
-  return preference;
+function kernelPreference(): KernelPreference {
+  return preference === 'auto' ? requestedKernelPath() : preference;
+}
+
+function nativeFor(p: KernelPreference) {
+  if (p !== 'auto' && p !== 'native') return null;
+  const native = nativeBinding();
+  if (native === null && p === 'native')
+    throw new Error(`native kernels requested (SEQLAB_KERNELS=native), but ${nativeUnavailableReason()}`);
+  return native;
+}
+
+/** The kernels the next probe runs, for benchmarks and logs: e.g. 'native avx2-fma + wasm relaxed-simd'. */
+export function kernelsInUse(): string {
+  const p = kernelPreference();
+  const native = nativeFor(p);
+  const wasm = p === 'js' ? null : wasmKernelVariant();
+  const rest = wasm ? `wasm ${wasm}` : 'js';
+  if (!native) return rest;
+  return p === 'native'
+    ? `native ${native.isa()} (every product) + ${rest}`
+    : `native ${native.isa()} (the products it runs faster) + ${rest}`;
 }

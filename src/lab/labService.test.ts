@@ -7,10 +7,19 @@ import { NORM_NAMES, type ProgressEvent } from '../contract/labApi';
 import type { SweepSpecInput } from '../contract/sweepSpec';
 import { forkSpawner } from './runner/workerTransport';
 import { CSV_COLUMNS } from './export/csvExport';
-import { countRows, tempDir, waitUntil, WORKER } from './testing/labTestSupport';
+import { countRows, tempDir, TEST_HOOKS_WORKER, waitUntil, WORKER } from './testing/labTestSupport';
 import { openLabService, type LabService } from './labService';
 
-const SPEC: SweepSpecInput = { name: 'small', archs: ['rnn', 'lstm'], T: [16, 32], forgetBias: [0, 2], seeds: [1, 2], N: 3, D: 2, H: 4 };
+const SPEC: SweepSpecInput = {
+  name: 'small',
+  archs: ['rnn', 'lstm'],
+  T: [16, 32],
+  forgetBias: [0, 2],
+  seeds: [1, 2],
+  N: 3,
+  D: 2,
+  H: 4,
+};
 
 const open: LabService[] = [];
 afterEach(async () => {
@@ -25,7 +34,10 @@ async function lab(opts: { hook?: object; workers?: number } = {}) {
   const service = await openLabService({
     dbPath,
     workers: opts.workers ?? 2,
-    spawnWorker: forkSpawner(WORKER, { env: { ...process.env, SEQLAB_TEST_FAIL_FILE: hookFile } }),
+    // With a hook: the test build's worker, which makes the matching probes fail for real.
+    spawnWorker: opts.hook
+      ? forkSpawner(TEST_HOOKS_WORKER, { env: { ...process.env, SEQLAB_TEST_FAIL_FILE: hookFile } })
+      : forkSpawner(WORKER),
   });
   open.push(service);
   return { service, dbPath, hookFile, dir };
@@ -85,7 +97,9 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(exported.rows).toBe(6 * 16 + 6 * 32);
     expect(lines).toHaveLength(exported.rows + 1);
     // Spot-check one LSTM row against the engine.
-    const row = lines.map((l) => l.split(',')).find((r) => r[2] === 'lstm' && r[3] === '32' && r[4] === '2' && r[5] === '2' && r[14] === '7')!;
+    const row = lines
+      .map((l) => l.split(','))
+      .find((r) => r[2] === 'lstm' && r[3] === '32' && r[4] === '2' && r[5] === '2' && r[14] === '7')!;
     const col = (name: string) => row[CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number])];
     const direct = runProbe({ arch: 'lstm', T: 32, N: 3, D: 2, H: 4, seed: 2, forgetBias: 2 }).lossStepNorms;
     expect(col('distance')).toBe('24');
@@ -132,13 +146,16 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     const dir = tempDir();
     // Stand-in for Electron's utility process: parentPort with MessageEvent-like { data }.
     const harness = join(dir, 'parentPort.mjs');
-    writeFileSync(harness, [
-      'const send = process.send.bind(process);',
-      'process.parentPort = {',
-      '  postMessage: (m) => send({ viaParentPort: true, m }),',
-      "  on: (ev, cb) => process.on('message', (m) => cb({ data: m })),",
-      '};',
-    ].join('\n'));
+    writeFileSync(
+      harness,
+      [
+        'const send = process.send.bind(process);',
+        'process.parentPort = {',
+        '  postMessage: (m) => send({ viaParentPort: true, m }),',
+        "  on: (ev, cb) => process.on('message', (m) => cb({ data: m })),",
+        '};',
+      ].join('\n'),
+    );
     const base = forkSpawner(WORKER, { execArgv: ['--import', harness] });
     let wrapped = 0;
     const spawnWorker = () => {
@@ -181,7 +198,7 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     }
     expect(unwrap(await service.listSweeps())).toEqual([]);
     expect(countRows(dbPath, 'SELECT count(*) AS n FROM probes')).toBe(0);
-    const badId = await service.getSweep(-1 as number);
+    const badId = await service.getSweep(-1);
     expect(badId.ok || badId.error.code).toBe('invalid-argument');
     const missing = await service.cancelSweep(99);
     expect(missing.ok || missing.error.code).toBe('not-found');
@@ -190,9 +207,15 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
   });
 
   it('retries a probe whose worker is killed with SIGKILL mid-batch; the sweep completes with nothing lost or duplicated', async () => {
-    const { service, dbPath, hookFile } = await lab({ hook: { match: { arch: 'lstm', T: 32, forgetBias: 2, seed: 1 }, mode: 'hang', once: true } });
+    const { service, dbPath, hookFile } = await lab({
+      hook: { match: { arch: 'lstm', T: 32, forgetBias: 2, seed: 1 }, mode: 'hang', once: true },
+    });
     const sweep = unwrap(await service.queueSweep(SPEC));
-    await waitUntil(() => existsSync(`${hookFile}.fired`) && readFileSync(`${hookFile}.fired`, 'utf8').length > 0, 20_000, 'the hook to fire');
+    await waitUntil(
+      () => existsSync(`${hookFile}.fired`) && readFileSync(`${hookFile}.fired`, 'utf8').length > 0,
+      20_000,
+      'the hook to fire',
+    );
     const pid = Number(readFileSync(`${hookFile}.fired`, 'utf8'));
     expect(service.workerPids()).toContain(pid);
     process.kill(pid, 'SIGKILL');
@@ -203,8 +226,12 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(victim.attempts).toBe(2);
     expect(probes.filter((p) => p !== victim).every((p) => p.attempts === 1)).toBe(true);
     expect(countRows(dbPath, 'SELECT count(*) AS n FROM probe_results')).toBe(12);
-    const curve = unwrap(await service.loadCurves({ sweepId: sweep.id, norm: 'dh', T: 32 })).curves.find((c) => c.probeId === victim.id)!;
-    expect(curve.log10).toEqual(log10OrNull(runProbe({ arch: 'lstm', T: 32, N: 3, D: 2, H: 4, seed: 1, forgetBias: 2 }).lossStepNorms.dh));
+    const curve = unwrap(await service.loadCurves({ sweepId: sweep.id, norm: 'dh', T: 32 })).curves.find(
+      (c) => c.probeId === victim.id,
+    )!;
+    expect(curve.log10).toEqual(
+      log10OrNull(runProbe({ arch: 'lstm', T: 32, N: 3, D: 2, H: 4, seed: 1, forgetBias: 2 }).lossStepNorms.dh),
+    );
   });
 
   it('marks a probe that keeps failing as failed after 3 attempts, the rest carry on, and retry-failed reruns it', async () => {
@@ -235,17 +262,35 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
   });
 
   it('cancels a sweep: the running probe is stopped, queued ones cancelled, and the pool keeps working', async () => {
-    const { service, hookFile } = await lab({ hook: { match: { arch: 'lstm', T: 32, forgetBias: 0, seed: 2 }, mode: 'hang', once: true }, workers: 1 });
+    const { service, hookFile } = await lab({
+      hook: { match: { arch: 'lstm', T: 32, forgetBias: 0, seed: 2 }, mode: 'hang', once: true },
+      workers: 1,
+    });
     const sweep = unwrap(await service.queueSweep(SPEC));
     // A second sweep waits behind the first (one worker); it must run once the first is cancelled.
     const other = unwrap(await service.queueSweep({ ...SPEC, name: 'waiting behind' }));
-    await waitUntil(() => existsSync(`${hookFile}.fired`) && readFileSync(`${hookFile}.fired`, 'utf8').length > 0, 20_000, 'the hook to fire');
+    await waitUntil(
+      () => existsSync(`${hookFile}.fired`) && readFileSync(`${hookFile}.fired`, 'utf8').length > 0,
+      20_000,
+      'the hook to fire',
+    );
     const pid = Number(readFileSync(`${hookFile}.fired`, 'utf8'));
     const cancelled = unwrap(await service.cancelSweep(sweep.id));
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.probes.queued + cancelled.probes.running).toBe(0);
     expect(cancelled.probes.cancelled).toBeGreaterThan(0);
-    await waitUntil(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 5000, 'the hung worker to die');
+    await waitUntil(
+      () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      5000,
+      'the hung worker to die',
+    );
     expect(unwrap(await service.waitForSweep(sweep.id)).status).toBe('cancelled');
     expect(unwrap(await service.waitForSweep(other.id)).probes).toMatchObject({ done: 12, cancelled: 0 });
   });

@@ -5,22 +5,25 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { z } from 'zod';
-import type {
-  CurveQuery, CurveSet, ExportDone, ExportRequest, LabApi, ProgressEvent, SweepDetail, SweepEstimate, SweepSummary,
-} from '../contract/labApi';
-import { curveQuerySchema, exportRequestSchema, sweepIdSchema, zodIssues } from '../contract/labArgs';
+import type { ExportDone, ExportRequest, LabApi, ProgressEvent, SweepEstimate, SweepSummary } from '../contract/labApi';
+import { sweepIdSchema } from '../contract/labArgs';
 import { fail, ok, type Result } from '../contract/result';
 import type { SweepSpec, SweepSpecInput } from '../contract/sweepSpec';
 import { exportCsvToFile, exportCsvToStream } from './export/csvExport';
 import { SweepRunner } from './runner/sweepRunner';
-import { toProbeSummary } from './runner/progressTracker';
 import { forkSpawner, type WorkerSpawner } from './runner/workerTransport';
 import { LabStore } from './store/labStore';
-import { LabFileError, openLabDatabase } from './store/openDatabase';
+import { allows } from './store/sweepStatus';
+import { LabFileError, isOnReadOnlyMedia, openLabDatabase, refuseReadOnlyMedia } from './store/openDatabase';
 import { acquireLabLock } from './store/labLock';
-import { decodeLog10 } from './store/resultBlob';
-import { checkSweepSpec, countProbes, specHash } from './sweep/expandSweep';
+import { countProbes, iterateSweep, specHash } from './sweep/expandSweep';
+import { queueInChunks, shardProbes, shardSize, type Shard } from './sweep/queueInChunks';
 import { estimateProbes, speedModelInProcess, type SpeedModel } from './sweep/estimateSweep';
+import { labReadCalls } from './labReader';
+import { openReadOnlyLab } from './readOnlyLab';
+import { readCurveSet, readSweepDetail } from './sweepReads';
+import { guard, internal, invalid } from './serviceResult';
+import { checkSweep, expandSweepSpec, validSweepSpec } from './sweepCheck';
 
 export interface LabServiceOptions {
   dbPath: string;
@@ -36,17 +39,15 @@ export interface LabServiceOptions {
   workerIdleMs?: number;
 }
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
+export type { Shard };
 
 export interface QueueOptions {
   /** Run only probes with idx % count == index - 1. */
   shard?: Shard;
   /** Reuse the latest sweep of the same name, spec (and shard) in the file instead of adding one. */
   resume?: boolean;
+  /** A big sweep goes in a chunk at a time: called after each, with how many of its probes are in. */
+  onQueueing?: (queued: number, total: number) => void;
 }
 
 export interface LabService extends LabApi {
@@ -68,27 +69,29 @@ const shardSchema = z
   .object({ index: z.number().int().min(1), count: z.number().int().min(1).max(100_000) })
   .refine((s) => s.index <= s.count, { error: 'shard index must be in [1, count]' });
 
-
-function invalid(what: string, err: z.ZodError): Result<never> {
-  const issues = zodIssues(err);
-  return fail('invalid-argument', `${what}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+/** Where the app's export goes when no path is given: beside the lab file, never over a file. */
+function defaultExportPath(dbPath: string): string {
+  const stem = basename(dbPath, extname(dbPath));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const candidate = (n: number): string => join(dirname(dbPath), `${stem}-export-${stamp}${n > 1 ? `-${n}` : ''}.csv`);
+  let n = 1;
+  while (existsSync(candidate(n))) n++;
+  return candidate(n);
 }
 
-function internal(err: unknown): Result<never> {
-  return fail('internal', err instanceof Error ? err.message : String(err));
-}
-
-/** Wraps a method body: thrown errors become Result values. */
-async function guard<T>(body: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
-  try {
-    return await body();
-  } catch (err) {
-    return internal(err);
-  }
+/**
+ * The lab for browsing and running sweeps (the app, the lab server): read-only when the file is
+ * on read-only media (see ./readOnlyLab.ts), otherwise the full service. The CLI's `sweep` and
+ * `merge` open the full service only, and are refused on read-only media.
+ */
+export async function openLab(opts: LabServiceOptions): Promise<LabService> {
+  return isOnReadOnlyMedia(resolve(opts.dbPath)) ? openReadOnlyLab(opts) : openLabService(opts);
 }
 
 export async function openLabService(opts: LabServiceOptions): Promise<LabService> {
   const dbPath = resolve(opts.dbPath);
+  // Said before the lock is taken: on read-only media the lock file cannot be made either.
+  refuseReadOnlyMedia(dbPath);
   const lock = acquireLabLock(dbPath);
   let db: ReturnType<typeof openLabDatabase>;
   try {
@@ -116,70 +119,86 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
 
   const withSweep = <T>(sweepId: unknown, body: (id: number) => Result<T>): Promise<Result<T>> =>
     guard(() => {
-      if (closed) return fail('conflict', 'the lab is closed');
+      if (closed) return fail('unavailable', 'the lab is closed');
       const parsed = sweepIdSchema.safeParse(sweepId);
       if (!parsed.success) return invalid('invalid sweep id', parsed.error);
       if (!store.getSweep(parsed.data)) return fail('not-found', `no sweep ${parsed.data}`);
       return body(parsed.data);
     });
 
-  const checkSpec = (input: unknown) => {
-    const check = checkSweepSpec(input);
-    if (!check.ok) {
-      return { error: fail('invalid-argument', `invalid sweep spec: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, check.issues) };
-    }
-    return { check };
-  };
-
-  const queue = (input: unknown, options: QueueOptions): Result<SweepSummary & { resumed: boolean }> => {
-    if (closed) return fail('conflict', 'the lab is closed');
+  const queue = async (input: unknown, options: QueueOptions): Promise<Result<SweepSummary & { resumed: boolean }>> => {
+    if (closed) return fail('unavailable', 'the lab is closed');
     if (runner.haltedBy) return fail('internal', `${runner.haltedBy.message}; reopen the lab to run sweeps`);
-    const { error, check } = checkSpec(input);
-    if (error) return error;
+    // Checked without expanding: the probes are built as they are inserted, a chunk at a time.
+    const check = validSweepSpec(input);
+    if (!check.ok) return check;
     let shard: Shard | undefined;
     if (options.shard) {
       const parsed = shardSchema.safeParse(options.shard);
       if (!parsed.success) return invalid('invalid shard', parsed.error);
       shard = parsed.data;
     }
-    const spec: SweepSpec = check.spec;
+    const spec: SweepSpec = check.value.spec;
     const hash = specHash(spec);
     if (options.resume) {
       const existing = store.findSweepBySpec(hash, shard);
       if (existing) {
-        if (existing.status === 'paused') store.setSweepStatus(existing.id, existing.started_at ? 'running' : 'queued');
+        store.applySweepEvent(existing.id, 'resume'); // a paused one runs again
         runner.activate(existing.id);
         return ok({ ...runner.summary(existing.id)!, resumed: true });
       }
     }
-    const probes = shard ? check.probes.filter((p) => p.idx % shard.count === shard.index - 1) : check.probes;
-    const id = store.createSweep(spec, hash, probes, countProbes(spec), shard);
+    const total = countProbes(spec);
+    // Listeners see a big sweep grow chunk by chunk ("queueing n of N"), then queued.
+    let announced = false;
+    const { sweepId: id, outcome } = await queueInChunks(
+      store,
+      { spec, hash, probes: shardProbes(iterateSweep(spec), shard), count: shardSize(total, shard), totalProbes: total, shard },
+      {
+        abandon: () => closed,
+        onChunk: (sweepId, queued, of) => {
+          if (queued < of) {
+            announced = true;
+            runner.announce(sweepId);
+          }
+          options.onQueueing?.(queued, of);
+        },
+      },
+    );
+    if (outcome === 'abandoned') return fail('unavailable', 'the lab was closed while the sweep was being queued');
     runner.activate(id);
+    if (announced) runner.announce(id);
     return ok({ ...runner.summary(id)!, resumed: false });
   };
 
-  const exportRequest = (request: unknown): Result<number[]> => {
-    const parsed = exportRequestSchema.safeParse(request ?? {});
-    if (!parsed.success) return invalid('invalid export request', parsed.error);
-    const ids = parsed.data.sweepIds ?? [];
-    const missing = ids.filter((id) => !store.getSweep(id));
-    if (missing.length > 0) return fail('not-found', `no sweep ${missing.join(', ')}`);
-    return ok(ids);
-  };
+  // The export reads from a connection of its own: iterating on the runner's would block it.
+  const readCalls = labReadCalls(
+    store,
+    {
+      toStream: (sweepIds, out) => exportCsvToStream({ dbPath, sweepIds, nativeBinding: opts.nativeBinding }, out),
+      toFile: (sweepIds, path) => exportCsvToFile({ dbPath, sweepIds, nativeBinding: opts.nativeBinding }, path),
+    },
+    () => closed,
+  );
 
   const service: LabService = {
     dbPath,
+    ...readCalls,
+
+    getLabInfo: () => guard(() => ok({ fileName: basename(dbPath), readOnly: false })),
+
+    checkSweep: (spec) => guard(() => checkSweep(spec)),
 
     estimateSweep: (spec) =>
       guard(async () => {
-        const { error, check } = checkSpec(spec);
-        if (error) return error;
-        return ok<SweepEstimate>(estimateProbes(check.probes, runner.workers, await engineSpeed()));
+        const check = expandSweepSpec(spec);
+        if (!check.ok) return check;
+        return ok<SweepEstimate>(estimateProbes(check.value.probes, runner.workers, await engineSpeed()));
       }),
 
     queueSweep: (spec) =>
-      guard(() => {
-        const r = queue(spec, {});
+      guard(async () => {
+        const r = await queue(spec, {});
         if (!r.ok) return r;
         const { resumed: _resumed, ...summary } = r.value;
         return ok<SweepSummary>(summary);
@@ -189,21 +208,12 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
 
     listSweeps: () => guard(() => ok(store.listSweeps().map((s) => runner.summary(s.id)!))),
 
-    getSweep: (sweepId) =>
-      withSweep(sweepId, (id) => {
-        const row = store.getSweep(id)!;
-        const detail: SweepDetail = {
-          summary: runner.summary(id)!,
-          spec: JSON.parse(row.spec_json) as SweepSpec,
-          probes: store.listProbes(id).map(toProbeSummary),
-        };
-        return ok(detail);
-      }),
+    getSweep: (sweepId) => withSweep(sweepId, (id) => ok(readSweepDetail(store, id, runner.summary(id)!))),
 
     cancelSweep: (sweepId) =>
       withSweep(sweepId, (id) => {
         const status = store.getSweep(id)!.status;
-        if (status === 'done' || status === 'failed') return fail('conflict', `sweep ${id} is already ${status}`);
+        if (!allows(status, 'cancel')) return fail('conflict', `sweep ${id} is already ${status}`);
         runner.cancel(id);
         return summaryOf(id);
       }),
@@ -211,7 +221,8 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     pauseSweep: (sweepId) =>
       withSweep(sweepId, (id) => {
         const status = store.getSweep(id)!.status;
-        if (status !== 'queued' && status !== 'running' && status !== 'paused') return fail('conflict', `sweep ${id} is ${status}; only a queued or running sweep can be paused`);
+        if (!allows(status, 'pause'))
+          return fail('conflict', `sweep ${id} is ${status}; only a queued or running sweep can be paused`);
         runner.pause(id);
         return summaryOf(id);
       }),
@@ -219,61 +230,21 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     resumeSweep: (sweepId) =>
       withSweep(sweepId, (id) => {
         const status = store.getSweep(id)!.status;
-        if (status === 'paused') runner.resume(id);
-        else if (status === 'queued' || status === 'running') runner.activate(id);
-        else return fail('conflict', `sweep ${id} is ${status}; only a paused sweep can be resumed`);
+        if (!allows(status, 'resume')) return fail('conflict', `sweep ${id} is ${status}; only a paused sweep can be resumed`);
+        runner.resume(id);
         return summaryOf(id);
       }),
 
     retryFailed: (sweepId) =>
       withSweep(sweepId, (id) => {
-        if (store.getSweep(id)!.status === 'cancelled') return fail('conflict', `sweep ${id} was cancelled`);
+        if (!allows(store.getSweep(id)!.status, 'retry')) return fail('conflict', `sweep ${id} was cancelled`);
         runner.retryFailed(id);
         return summaryOf(id);
       }),
 
-    loadCurves: (query: CurveQuery) =>
-      guard(() => {
-        const parsed = curveQuerySchema.safeParse(query);
-        if (!parsed.success) return invalid('invalid curve query', parsed.error);
-        const q = parsed.data as CurveQuery;
-        if (!store.getSweep(q.sweepId)) return fail('not-found', `no sweep ${q.sweepId}`);
-        const curves = store.curveRows(q.sweepId, q.norm, q.T).map((p) => {
-          const values = decodeLog10(p.blob);
-          const log10 = new Array<number | null>(values.length);
-          for (let i = 0; i < values.length; i++) log10[i] = values[i] === -Infinity ? null : values[i];
-          return {
-            probeId: p.id, arch: p.arch, T: p.T, forgetBias: p.forget_bias, seed: p.seed, lossStep: p.loss_step, log10,
-            theory: { whGain: p.wh_gain, whSpectralNorm: p.wh_spectral_norm ?? NaN, meanSlope: p.mean_slope ?? NaN },
-          };
-        });
-        return ok<CurveSet>({ sweepId: q.sweepId, norm: q.norm, curves });
-      }),
+    loadCurves: (query) => guard(() => (closed ? fail('unavailable', 'the lab is closed') : readCurveSet(store, query))),
 
-    exportCsv: (request) =>
-      guard(async () => {
-        const stem = basename(dbPath, extname(dbPath));
-        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-        let path = join(dirname(dbPath), `${stem}-export-${stamp}.csv`);
-        for (let i = 2; existsSync(path); i++) path = join(dirname(dbPath), `${stem}-export-${stamp}-${i}.csv`);
-        return service.exportCsvToFile(request, path);
-      }),
-
-    exportCsvToFile: (request, path) =>
-      guard(async () => {
-        const ids = exportRequest(request);
-        if (!ids.ok) return ids;
-        const rows = await exportCsvToFile({ dbPath, sweepIds: ids.value, nativeBinding: opts.nativeBinding }, path);
-        return ok<ExportDone>({ rows, location: resolve(path) });
-      }),
-
-    exportCsvToStream: (request, writable) =>
-      guard(async () => {
-        const ids = exportRequest(request);
-        if (!ids.ok) return ids;
-        const rows = await exportCsvToStream({ dbPath, sweepIds: ids.value, nativeBinding: opts.nativeBinding }, writable);
-        return ok<ExportDone>({ rows, location: 'stream' });
-      }),
+    exportCsv: (request) => guard(() => service.exportCsvToFile(request, defaultExportPath(dbPath))),
 
     onProgress: (listener) => runner.onProgress(listener),
 
@@ -304,4 +275,6 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
   return service;
 }
 
+// What adapters need from the layers below, offered here so they import only the service.
 export { LabFileError };
+export type { WorkerHandle, WorkerSpawner } from './runner/workerTransport';

@@ -3,8 +3,9 @@
 import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openLabService, type LabService } from '../lab/labService';
-import type { ExportRequest } from '../contract/labApi';
+import { openLab, type LabService } from '../lab/labService';
+import type { ExportDone, ExportRequest } from '../contract/labApi';
+import { exportFileName } from '../contract/exportFileName';
 import { fail, type Result } from '../contract/result';
 import { registerLabIpc, sendProgress } from './ipc/labIpc';
 import { utilitySpawner } from './utilityWorkers';
@@ -19,12 +20,34 @@ let win: BrowserWindow | null = null;
 let service: LabService | null = null;
 let unsubscribeProgress: (() => void) | null = null;
 
-const isAppUrl = (url: string): boolean => url.split('#')[0].split('?')[0] === APP_URL;
+/**
+ * `npm run dev` (electron-vite dev) serves the renderer from Vite's dev server for hot reload and
+ * names it in ELECTRON_RENDERER_URL. Honoured only in an unpackaged app and only on loopback, so
+ * a shipped app always loads its own files.
+ */
+function devRendererOrigin(): string | null {
+  const url = process.env.ELECTRON_RENDERER_URL;
+  if (app.isPackaged || !url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname) ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+const DEV_ORIGIN = devRendererOrigin();
+
+const isAppUrl = (url: string): boolean => {
+  const page = url.split('#')[0].split('?')[0];
+  if (DEV_ORIGIN) return page === DEV_ORIGIN || page.startsWith(`${DEV_ORIGIN}/`);
+  return page === APP_URL;
+};
 
 async function openDatabase(dbPath: string): Promise<void> {
   // The file already open: nothing to do (opening it a second time would meet its own lock).
   if (service && resolve(dbPath) === service.dbPath) return;
-  const next = await openLabService({
+  // On read-only media the lab opens for reading only (the window says so; writes are refused).
+  const next = await openLab({
     dbPath,
     spawnWorker: utilitySpawner(WORKER),
     nativeBinding: process.env.SEQLAB_SQLITE_BINDING || undefined,
@@ -34,17 +57,16 @@ async function openDatabase(dbPath: string): Promise<void> {
   service = next;
   unsubscribeProgress = next.onProgress((e) => sendProgress(win?.webContents ?? null, e));
   if (prev) await prev.close();
-  win?.setTitle(`SeqLab — ${dbPath}`);
+  const info = await next.getLabInfo();
+  win?.setTitle(`SeqLab — ${dbPath}${info.ok && info.value.readOnly ? ' (read-only)' : ''}`);
 }
 
-async function exportViaDialog(arg: unknown): Promise<Result<unknown>> {
-  const request = arg as ExportRequest;
-  if (!service) return fail('conflict', 'no database is open');
-  const ids = request.sweepIds ?? [];
-  const defaultName = ids.length ? `seqlab-sweep-${ids.join('-')}.csv` : 'seqlab-all.csv';
-  const opts = { title: 'Export CSV', defaultPath: join(app.getPath('documents'), defaultName), filters: [{ name: 'CSV', extensions: ['csv'] }] };
+async function exportViaDialog(request: ExportRequest): Promise<Result<ExportDone>> {
+  if (!service) return fail('unavailable', 'no database is open');
+  const defaultPath = join(app.getPath('documents'), exportFileName(request.sweepIds ?? []));
+  const opts = { title: 'Export CSV', defaultPath, filters: [{ name: 'CSV', extensions: ['csv'] }] };
   const res = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
-  if (res.canceled || !res.filePath) return fail('conflict', 'export cancelled');
+  if (res.canceled || !res.filePath) return fail('cancelled', 'export cancelled');
   return service.exportCsvToFile(request, res.filePath);
 }
 
@@ -114,7 +136,8 @@ function createWindow(): void {
   win.on('closed', () => {
     win = null;
   });
-  void win.loadFile(RENDERER_HTML);
+  if (DEV_ORIGIN) void win.loadURL(`${DEV_ORIGIN}/`);
+  else void win.loadFile(RENDERER_HTML);
 }
 
 // No other page may ever be attached to our process.
@@ -161,7 +184,7 @@ app.on('before-quit', (e) => {
   e.preventDefault();
   quitting = true;
   unsubscribeProgress?.();
-  service.close().finally(() => app.quit());
+  void service.close().finally(() => app.quit());
 });
 
 app.on('window-all-closed', () => {

@@ -1,7 +1,10 @@
 // Probe workers as Electron utility processes, wrapped into the core's WorkerSpawner.
 import { utilityProcess } from 'electron';
-import type { WorkerHandle, WorkerSpawner } from '../lab/runner/workerTransport';
-import type { FromWorker, ToWorker } from '../worker/workerProtocol';
+import type { WorkerHandle, WorkerSpawner } from '../lab/labService';
+
+/** The messages, as the handle types them (the worker protocol is the runner's business). */
+type ToWorker = Parameters<WorkerHandle['send']>[0];
+type FromWorker = Parameters<Parameters<WorkerHandle['onMessage']>[0]>[0];
 
 export function utilitySpawner(workerPath: string): WorkerSpawner {
   return (): WorkerHandle => {

@@ -1,7 +1,9 @@
 // Small helpers for the lab server's plain-Node HTTP handling.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
+import { parseJsonDocument } from '../contract/jsonDocument';
 import type { Result } from '../contract/result';
+import { httpStatusOf } from './httpStatus';
 
 export const MAX_BODY_BYTES = 1 << 20;
 
@@ -32,14 +34,22 @@ export function securityHeaders(res: ServerResponse): void {
   res.setHeader('Cache-Control', 'no-store');
 }
 
-export function sendJson(res: ServerResponse, status: number, body: Result<unknown> | unknown): void {
-  const text = JSON.stringify(body);
+/**
+ * A Result as JSON, with the status of its error code (200 for a value). `status` only where HTTP
+ * has a more precise status for the same error (413 for an oversized body).
+ */
+export function sendResult(res: ServerResponse, result: Result<unknown>, status = httpStatusOf(result)): void {
+  const text = JSON.stringify(result);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
+/** A request body we cannot read: not JSON (400) or too large (413). */
 export class BodyError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: 400 | 413,
+  ) {
     super(message);
   }
 }
@@ -57,11 +67,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size <= MAX_BODY_BYTES) chunks.push(buf);
   }
   if (size > MAX_BODY_BYTES) throw new BodyError(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413);
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return undefined;
   try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new BodyError('request body is not valid JSON', 400);
+    // Read as the CLI reads a spec file: UTF-8, a leading BOM dropped.
+    return parseJsonDocument(Buffer.concat(chunks));
+  } catch (err) {
+    throw new BodyError(`request body ${(err as Error).message}`, 400);
   }
 }

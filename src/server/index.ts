@@ -1,6 +1,7 @@
-// startLabServer: opens the lab service on a database and serves it (see labServer.ts).
-import { openLabService } from '../lab/labService';
-import { createLabServer, type LabServer } from './labServer';
+// startLabServer: opens the lab on a database and serves it (see labServer.ts). A lab on
+// read-only media is served read-only (src/lab/readOnlyLab.ts): readable, nothing runs.
+import { openLab } from '../lab/labService';
+import { createLabServer, type LabServer, type LabServerLimits } from './labServer';
 
 export interface StartLabServerOptions {
   dbPath: string;
@@ -9,23 +10,37 @@ export interface StartLabServerOptions {
   host?: string;
   workers?: number;
   token?: string;
+  limits?: Partial<LabServerLimits>;
 }
 
-export async function startLabServer(opts: StartLabServerOptions): Promise<LabServer> {
-  const service = await openLabService({ dbPath: opts.dbPath, workers: opts.workers });
+/** The server, and whether the lab it serves is read-only. */
+export type StartedLabServer = LabServer & { readOnly: boolean };
+
+export async function startLabServer(opts: StartLabServerOptions): Promise<StartedLabServer> {
+  const service = await openLab({ dbPath: opts.dbPath, workers: opts.workers });
   try {
-    return await createLabServer({
+    const info = await service.getLabInfo();
+    const server = await createLabServer({
       service,
       rendererDir: opts.rendererDir,
       port: opts.port ?? 0,
       host: opts.host ?? '127.0.0.1',
       token: opts.token,
+      limits: opts.limits,
       ownsService: true,
     });
+    return Object.assign(server, { readOnly: info.ok && info.value.readOnly });
   } catch (err) {
     await service.close();
     throw err;
   }
 }
 
-export { createLabServer, type LabServer, type LabServerOptions } from './labServer';
+export {
+  createLabServer,
+  DEFAULT_LIMITS,
+  type LabServer,
+  type LabServerLimits,
+  type LabServerOptions,
+  type LabServerStats,
+} from './labServer';

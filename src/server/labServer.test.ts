@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent, SweepSummary } from '../contract/labApi';
-import type { Result } from '../contract/result';
+import { ERROR_CODES, type Result } from '../contract/result';
+import { HTTP_STATUS } from './httpStatus';
 import { startLabServer, type LabServer } from './index';
 
 let dir: string;
@@ -13,7 +14,11 @@ let origin: string;
 
 const api = (name: string): string => `${server.url}api/${name}`;
 async function post<T>(name: string, body?: unknown, raw?: string): Promise<{ status: number; body: Result<T> }> {
-  const res = await fetch(api(name), { method: 'POST', body: raw ?? (body === undefined ? '' : JSON.stringify(body)) });
+  const res = await fetch(api(name), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: raw ?? (body === undefined ? '' : JSON.stringify(body)),
+  });
   return { status: res.status, body: (await res.json()) as Result<T> };
 }
 
@@ -41,7 +46,13 @@ describe('lab server', () => {
   });
 
   it('refuses every request without the right token with 403', async () => {
-    for (const path of ['/', '/index.html', '/api/listSweeps', `/${'0'.repeat(64)}/api/listSweeps`, `/${server.token.slice(1)}/`]) {
+    for (const path of [
+      '/',
+      '/index.html',
+      '/api/listSweeps',
+      `/${'0'.repeat(64)}/api/listSweeps`,
+      `/${server.token.slice(1)}/`,
+    ]) {
       const get = await fetch(origin + path);
       expect(get.status, path).toBe(403);
       const body = (await get.json()) as Result<unknown>;
@@ -69,10 +80,11 @@ describe('lab server', () => {
 
   it('answers bad arguments with invalid-argument results, never a crash', async () => {
     const badId = await post('getSweep', 'seven');
-    expect(badId.status).toBe(200);
+    expect(badId.status).toBe(400);
     expect(badId.body).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
 
     const badSpec = await post('queueSweep', { name: 'x', T: [16], H: 0 });
+    expect(badSpec.status).toBe(400);
     expect(badSpec.body.ok).toBe(false);
     if (!badSpec.body.ok) {
       expect(badSpec.body.error.code).toBe('invalid-argument');
@@ -94,12 +106,44 @@ describe('lab server', () => {
     const get = await fetch(api('listSweeps'));
     expect(get.status).toBe(405);
     const missing = await post('getSweep', 424242);
+    expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ ok: false, error: { code: 'not-found' } });
     const badExport = await fetch(`${api('export.csv')}?sweepIds=1,abc`);
     expect(badExport.status).toBe(400);
     // Still alive and well.
     const list = await post<SweepSummary[]>('listSweeps');
     expect(list.body.ok).toBe(true);
+  });
+
+  it('answers every error with the HTTP status of its code', async () => {
+    for (const code of ERROR_CODES) expect(HTTP_STATUS[code], code).toBeGreaterThanOrEqual(400);
+    expect(new Set(Object.values(HTTP_STATUS)).size).toBe(ERROR_CODES.length);
+    expect(HTTP_STATUS['invalid-argument']).toBe(400);
+
+    const checked = await post<{ probes: number }>('checkSweep', { name: 'x', T: [16, 32], archs: ['rnn'] });
+    expect(checked).toMatchObject({ status: 200, body: { ok: true, value: { probes: 2, spec: { H: 64 } } } });
+    const tooBig = await post('checkSweep', { name: 'x', archs: ['lstm'], T: [100_000], H: 4096, N: 4096 });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body).toMatchObject({ ok: false, error: { code: 'invalid-argument', issues: [{ path: 'H' }] } });
+    expect((await post('resolveSweeps', 'not a list')).status).toBe(400);
+    expect((await post('listSweeps', 5)).status).toBe(400);
+  });
+
+  it('answers a wrong method with 405 and the methods the route takes, not as a bad argument', async () => {
+    const cases: [string, string, string][] = [
+      ['GET', api('listSweeps'), 'POST'],
+      ['PUT', api('queueSweep'), 'POST'],
+      ['POST', api('events'), 'GET'],
+      ['DELETE', api('export.csv'), 'GET'],
+      ['POST', server.url, 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const res = await fetch(url, { method });
+      expect(res.status, `${method} ${url}`).toBe(405);
+      expect(res.headers.get('allow')).toBe(allow);
+      const body = (await res.json()) as Result<unknown>;
+      expect(body).toMatchObject({ ok: false, error: { code: 'method-not-allowed' } });
+    }
   });
 
   it('queues a sweep, streams progress over SSE, and exports its CSV', async () => {
@@ -153,6 +197,15 @@ describe('lab server', () => {
 
     const curves = await post<{ curves: unknown[] }>('loadCurves', { sweepId: id, norm: 'dh' });
     expect(curves.body.ok && curves.body.value.curves.length).toBe(6);
+    // Its state forbids it: a conflict, answered 409.
+    const cancelDone = await post('cancelSweep', id);
+    expect(cancelDone.status).toBe(409);
+    expect(cancelDone.body).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // The new calls, over HTTP like the others.
+    expect((await post<number[]>('resolveSweeps', ['server test', String(id)])).body).toEqual({ ok: true, value: [id] });
+    const unknownName = await post('resolveSweeps', ['no such sweep']);
+    expect(unknownName.status).toBe(404);
+    expect(unknownName.body).toMatchObject({ ok: false, error: { code: 'not-found', issues: [{ path: '0' }] } });
 
     const csv = await fetch(`${api('export.csv')}?sweepIds=${id}`);
     expect(csv.status).toBe(200);

@@ -3,13 +3,15 @@
 import { runProbe } from '../engine/index';
 import type { ProbeTask } from './workerProtocol';
 import { parentChannel } from './workerChannel';
+import { exitWhenParentDies } from './parentWatchdog';
 import { applyTestHook } from './testHook';
-import { timeCalibrationProbes } from '../lab/sweep/estimateSweep';
+import { sweepProbeOptions, timeCalibrationProbes } from '../engine/probeCost';
 
 /** Runs of each calibration probe: the fastest of the last four counts (about 40 ms in all). */
 const CALIBRATION_RUNS = 5;
 
 const channel = parentChannel();
+exitWhenParentDies();
 const pending: ProbeTask[] = [];
 let busy = false;
 
@@ -20,9 +22,11 @@ function runOne(task: ProbeTask): void {
   channel.send({ type: 'started', probeId: task.probeId });
   const t0 = performance.now();
   try {
-    applyTestHook(task.config);
-    const r = runProbe(task.config, { fullGradients: false });
+    // Only in the test build: the shipped build defines the constant false and drops the hook.
+    if (__SEQLAB_TEST_HOOKS__) applyTestHook(task.config);
+    const r = runProbe(task.config, sweepProbeOptions(task.config.arch, task.lyapunovVectors));
     const s = r.lossStepNorms;
+    const L = r.lyapunov;
     channel.send({
       type: 'done',
       probeId: task.probeId,
@@ -30,6 +34,10 @@ function runOne(task: ProbeTask): void {
         steps: s.dh.length,
         norms: { dh: s.dh, dWx: s.dWx, dWh: s.dWh, db: s.db, dc: s.dc ?? null },
         theory: { whSpectralNorm: r.theory.whSpectralNorm, meanSlope: r.theory.meanSlope },
+        rates: {
+          lyapunov: L ? { top: L.top, spectrum: Float64Array.from(L.spectrum) } : null,
+          ...r.theory.rates,
+        },
         seconds: (performance.now() - t0) / 1000,
       },
     });
@@ -71,7 +79,7 @@ channel.onMessage((msg) => {
 // (~20 ms) get the engine's JavaScript and WebAssembly optimized before real work arrives.
 function warmUp(): void {
   for (const arch of ['lstm', 'rnn'] as const) {
-    runProbe({ arch, T: 48, N: 16, D: 16, H: 64, seed: 1 }, { fullGradients: false });
+    runProbe({ arch, T: 48, N: 16, D: 16, H: 64, seed: 1 }, sweepProbeOptions(arch));
   }
 }
 

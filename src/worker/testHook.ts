@@ -1,4 +1,7 @@
 // Test hook: makes chosen probes fail for real, so tests can exercise retries and crashes.
+// Compiled only into the test build (out-test/, see src/lab/testing/appBuilds.ts): probeWorker.ts
+// calls it under __SEQLAB_TEST_HOOKS__, which the shipped build defines false, so neither the
+// call nor this module is in out/main/probeWorker.js.
 // Active only when SEQLAB_TEST_FAIL_FILE names a JSON file:
 //   { "match": { "T": 32, "arch": "lstm" }, "mode": "throw" | "exit" | "hang", "once": true }
 // match: every given ProbeConfig field must be equal. throw: the probe throws (reported as an

@@ -1,13 +1,32 @@
 // Messages between the runner (main side) and a probe worker process. Sent by structured clone
 // (child_process 'advanced' serialization, or Electron's parentPort), so Float64Arrays and
-// -Infinity cross as they are.
+// -Infinity cross as they are. Imports only the engine: the store takes ProbeOutcome from here.
 import type { ProbeConfig } from '../engine/index';
-import type { ProbeOutcome } from '../lab/store/labStore';
-import type { CalibrationTimes } from '../lab/sweep/estimateSweep';
+import type { CalibrationTimes } from '../engine/probeCost';
 
 export interface ProbeTask {
   probeId: number;
   config: ProbeConfig;
+  /** Lyapunov vectors per sequence, from the sweep's spec; 0: none computed. */
+  lyapunovVectors: number;
+}
+
+/** What a worker sends back for one finished probe. */
+export interface ProbeOutcome {
+  steps: number;
+  norms: { dh: Float64Array; dWx: Float64Array; dWh: Float64Array; db: Float64Array; dc?: Float64Array | null };
+  theory: { whSpectralNorm: number; meanSlope: number };
+  /** The exact asymptotic rate and the theory's, decades per step (absent: not computed). */
+  rates?: ProbeRates;
+  seconds: number;
+}
+
+/** See src/engine/lyapunov.ts and theory.ts; null where not computed or not applicable, -Infinity an exact 0. */
+export interface ProbeRates {
+  lyapunov: { top: number | null; spectrum: Float64Array } | null;
+  meanField: number | null;
+  cellPath: number | null;
+  pmbBound: number | null;
 }
 
 export type ToWorker =

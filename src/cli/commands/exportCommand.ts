@@ -2,10 +2,14 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { exportCsvToFile } from '../../lab/export/csvExport';
-import { withReadonlyStore } from '../../lab/store/readSummaries';
 import { CliError } from './cliError';
-import { existingFile } from './labFlags';
+import { existingFile, openReader } from './labFlags';
+
+interface ExportFlags {
+  db: string;
+  out: string;
+  sweep?: string[];
+}
 
 export function registerExportCommand(program: Command): void {
   program
@@ -14,31 +18,28 @@ export function registerExportCommand(program: Command): void {
     .requiredOption('--db <file>', 'lab file (SQLite)')
     .requiredOption('--out <file>', 'CSV file to write')
     .option('--sweep <name|id...>', 'only these sweeps (by name or id); default every sweep')
-    .action(async (flags: { db: string; out: string; sweep?: string[] }) => {
-      existingFile(flags.db, '--db');
-      if (!existsSync(dirname(resolve(flags.out)))) throw new CliError(`--out ${flags.out}: the folder does not exist`);
-      let sweepIds: number[];
-      try {
-        sweepIds = withReadonlyStore(flags.db, {}, (store) => {
-          const ids: number[] = [];
-          for (const key of flags.sweep ?? []) {
-            const byName = store.sweepsByName(key).map((s) => s.id);
-            const byId = /^\d+$/.test(key) && store.getSweep(Number(key)) ? [Number(key)] : [];
-            const found = byName.length > 0 ? byName : byId;
-            if (found.length === 0) throw new CliError(`--sweep ${key}: no sweep with that name or id in ${flags.db}`);
-            ids.push(...found);
-          }
-          return [...new Set(ids)];
-        });
-      } catch (err) {
-        if (err instanceof CliError) throw err;
-        throw new CliError(`--db ${flags.db}: ${(err as Error).message}`);
+    .action(exportCsv);
+}
+
+async function exportCsv(flags: ExportFlags): Promise<void> {
+  existingFile(flags.db, '--db');
+  if (!existsSync(dirname(resolve(flags.out)))) throw new CliError(`--out ${flags.out}: the folder does not exist`);
+  const lab = openReader(flags.db);
+  try {
+    const refs = flags.sweep ?? [];
+    const sweepIds = await lab.resolveSweeps(refs);
+    if (!sweepIds.ok) {
+      const issue = sweepIds.error.issues?.[0];
+      const ref = issue ? refs[Number(issue.path)] : undefined;
+      if (sweepIds.error.code === 'not-found' && ref !== undefined) {
+        throw new CliError(`--sweep ${ref}: no sweep with that name or id in ${flags.db}`);
       }
-      try {
-        const rows = await exportCsvToFile({ dbPath: flags.db, sweepIds }, flags.out);
-        process.stderr.write(`wrote ${rows} rows to ${flags.out}\n`);
-      } catch (err) {
-        throw new CliError(`--out ${flags.out}: ${(err as Error).message}`, 1);
-      }
-    });
+      throw new CliError(`--sweep: ${sweepIds.error.message}`);
+    }
+    const done = await lab.exportCsvToFile({ sweepIds: sweepIds.value }, flags.out);
+    if (!done.ok) throw new CliError(`--out ${flags.out}: ${done.error.message}`, 1);
+    process.stderr.write(`wrote ${done.value.rows} rows to ${flags.out}\n`);
+  } finally {
+    lab.close();
+  }
 }

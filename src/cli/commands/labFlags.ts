@@ -1,14 +1,11 @@
 // Flag parsers and helpers shared by the sweep commands.
 import { existsSync, statSync } from 'node:fs';
-import { CliError } from './cliError';
+import { openLabReader, type LabReader } from '../../lab/labReader';
+import { CliError, integerFlag } from './cliError';
 
-export function parseWorkers(raw: string): number {
-  const v = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(v) || v < 1 || v > 256) {
-    throw new CliError(`--workers must be an integer in [1, 256], got ${JSON.stringify(raw)}`);
-  }
-  return v;
-}
+const WORKERS = { min: 1, max: 256 };
+
+export const parseWorkers = integerFlag('--workers', WORKERS.min, WORKERS.max);
 
 export function parseShard(raw: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
@@ -27,9 +24,30 @@ export function existingFile(path: string, flag: string): string {
   return path;
 }
 
+/** The lab file of --db, opened read-only beside whatever runs on it. */
+export function openReader(db: string): LabReader {
+  existingFile(db, '--db');
+  try {
+    return openLabReader({ dbPath: db });
+  } catch (err) {
+    throw new CliError(`--db ${db}: ${(err as Error).message}`);
+  }
+}
+
 export function formatSeconds(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '?';
   if (s < 60) return `${Math.round(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** The sweep ids of --sweep NAME|ID ... (every sweep when none), naming the one not found. */
+export async function resolveSweepFlag(lab: LabReader, refs: string[], db: string): Promise<number[]> {
+  const sweepIds = await lab.resolveSweeps(refs);
+  if (sweepIds.ok) return sweepIds.value;
+  const issue = sweepIds.error.issues?.[0];
+  const ref = issue ? refs[Number(issue.path)] : undefined;
+  if (sweepIds.error.code === 'not-found' && ref !== undefined)
+    throw new CliError(`--sweep ${ref}: no sweep with that name or id in ${db}`);
+  throw new CliError(`--sweep: ${sweepIds.error.message}`);
 }

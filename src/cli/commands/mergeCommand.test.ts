@@ -28,7 +28,11 @@ describe('seqlab sweep --shard + seqlab merge', () => {
     const parts = [1, 2, 3].map((i) => dumpLab(join(dir, `part-${i}.sqlite`)).probes.length);
     expect(parts).toEqual([6, 5, 5]);
     const merged = join(dir, 'lab.sqlite');
-    const m = spawnSync(process.execPath, [CLI, 'merge', ...[3, 1, 2].map((i) => join(dir, `part-${i}.sqlite`)), '--into', merged], { encoding: 'utf8' });
+    const m = spawnSync(
+      process.execPath,
+      [CLI, 'merge', ...[3, 1, 2].map((i) => join(dir, `part-${i}.sqlite`)), '--into', merged],
+      { encoding: 'utf8' },
+    );
     expect(m.status, m.stderr).toBe(0);
     expect(m.stderr).toMatch(/16\/16 done/);
     expect(integrityCheck(merged)).toBe('ok');
@@ -44,7 +48,9 @@ describe('seqlab sweep --shard + seqlab merge', () => {
     expect((await run(['sweep', a, '--db', join(dir, 'a.sqlite'), '--shard', '1/2'])).code).toBe(0);
     expect((await run(['sweep', b, '--db', join(dir, 'b.sqlite'), '--shard', '2/2'])).code).toBe(0);
     const into = join(dir, 'lab.sqlite');
-    const r = spawnSync(process.execPath, [CLI, 'merge', join(dir, 'a.sqlite'), join(dir, 'b.sqlite'), '--into', into], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [CLI, 'merge', join(dir, 'a.sqlite'), join(dir, 'b.sqlite'), '--into', into], {
+      encoding: 'utf8',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr.trim()).toMatch(/^seqlab: b\.sqlite .* and a\.sqlite .* hold different sweep specs; refusing to merge$/);
     expect(existsSync(into)).toBe(false);

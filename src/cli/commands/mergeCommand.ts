@@ -1,6 +1,6 @@
 // `seqlab merge part-*.sqlite --into lab.sqlite`: combine shard files of one sweep.
 import type { Command } from 'commander';
-import { mergeLabs } from '../../lab/store/mergeLabs';
+import { mergeLabs } from '../../lab/mergeLabs';
 import { CliError } from './cliError';
 import { existingFile } from './labFlags';
 

@@ -1,42 +1,81 @@
 // `seqlab probe`: one probe, printed as JSON (--json) or as a short table.
 import type { Command } from 'commander';
-import { totalmem } from 'node:os';
+import type { NormName } from '../../contract/labApi';
 import {
-  DEFAULT_MAX_PROBE_BYTES, LIMITS, ProbeConfigError, fromLog10, runProbe, validateProbeConfig, withDefaults,
-  type ProbeConfig, type ProbeResult, type StepNormsLog,
-} from '../../engine/index';
+  PROBE_LIMITS,
+  runModelProbeReport,
+  runProbeReport,
+  type ProbeConfigInput,
+  type ProbeLimitField,
+  type ProbeReport,
+} from '../../lab/probeService';
 import { CliError, parseNumberFlag } from './cliError';
 
 const FLAG_OF: Record<string, string> = {
-  arch: '--arch', T: '--T', N: '--N', D: '--D', H: '--H', seed: '--seed', rng: '--rng', init: '--init',
-  forgetBias: '--forget-bias', whGain: '--wh-gain', h0Scale: '--h0-scale', bScale: '--b-scale',
-  lossStep: '--loss-step', memory: '--T/--N/--D/--H',
+  arch: '--arch',
+  T: '--T',
+  N: '--N',
+  D: '--D',
+  H: '--H',
+  seed: '--seed',
+  rng: '--rng',
+  init: '--init',
+  forgetBias: '--forget-bias',
+  whGain: '--wh-gain',
+  h0Scale: '--h0-scale',
+  bScale: '--b-scale',
+  lossStep: '--loss-step',
+  memory: '--T/--N/--D/--H',
+  weights: '--weights',
+  layer: '--layer',
+  inputs: '--inputs',
 };
 
-const int = (flag: keyof typeof LIMITS) =>
-  parseNumberFlag(FLAG_OF[flag], `[${LIMITS[flag].min}, ${LIMITS[flag].max}]`, true);
-const real = (flag: keyof typeof LIMITS) =>
-  parseNumberFlag(FLAG_OF[flag], `[${LIMITS[flag].min}, ${LIMITS[flag].max}]`, false);
+/** Sizes used when neither a flag nor a file gives them. */
+const DEFAULT_SIZES = { N: 1, D: 3, H: 4 };
+
+const int = (flag: ProbeLimitField) =>
+  parseNumberFlag(FLAG_OF[flag], `[${PROBE_LIMITS[flag].min}, ${PROBE_LIMITS[flag].max}]`, true);
+const real = (flag: ProbeLimitField) =>
+  parseNumberFlag(FLAG_OF[flag], `[${PROBE_LIMITS[flag].min}, ${PROBE_LIMITS[flag].max}]`, false);
 
 interface ProbeFlags {
-  arch: string; T: number; N: number; D: number; H: number; seed: number; rng: string; init: string;
-  forgetBias?: number; whGain?: number; h0Scale?: number; bScale?: number; lossStep?: number; json?: boolean;
+  arch: string;
+  T?: number;
+  N?: number;
+  D?: number;
+  H?: number;
+  seed: number;
+  rng: string;
+  init: string;
+  forgetBias?: number;
+  whGain?: number;
+  h0Scale?: number;
+  bScale?: number;
+  lossStep?: number;
+  json?: boolean;
   lossTable?: boolean;
+  weights?: string;
+  layer?: number;
+  inputs?: string;
 }
 
 export function registerProbeCommand(program: Command): void {
   program
     .command('probe')
     .description('run one probe: forward pass + backprop through time for the loss at one step')
-    .requiredOption('--arch <arch>', 'rnn | lstm')
-    .requiredOption('--T <steps>', 'sequence length', int('T'))
-    .option('--N <n>', 'batch size', int('N'), 1)
-    .option('--D <d>', 'input size', int('D'), 3)
-    .option('--H <h>', 'hidden size', int('H'), 4)
+    .requiredOption('--arch <arch>', 'rnn | lstm | gru')
+    .option('--T <steps>', 'sequence length (required unless --inputs gives it)', int('T'))
+    .option('--N <n>', 'batch size (default 1, or from --inputs)', int('N'))
+    .option('--D <d>', 'input size (default 3, or from --weights / --inputs)', int('D'))
+    .option('--H <h>', 'hidden size (default 4, or from --weights)', int('H'))
+    .option('--weights <file>', 'a PyTorch state_dict of nn.RNN (tanh), nn.LSTM or nn.GRU, .safetensors or .npz')
+    .option('--layer <l>', 'the layer of --weights (default 0)', parseNumberFlag('--layer', '[0, 1000]', true))
+    .option('--inputs <file>', 'sequences x as a .npy of shape (N, T, D), float32 or float64')
     .option('--seed <seed>', 'numpy seed', int('seed'), 1)
     .option('--rng <rng>', 'random stream: numpy', 'numpy')
     .option('--init <scheme>', 'article | scaled', 'scaled')
-    .option('--forget-bias <bf>', 'added to the LSTM forget-gate bias', real('forgetBias'))
+    .option('--forget-bias <bf>', "added to the LSTM forget-gate bias (GRU: the update gate z's input bias)", real('forgetBias'))
     .option('--wh-gain <g>', 'scaled init: Wh *= g / sqrt(H)', real('whGain'))
     .option('--h0-scale <s>', 'scaled init: h0 *= s', real('h0Scale'))
     .option('--b-scale <s>', 'scaled init: b *= s', real('bScale'))
@@ -44,80 +83,83 @@ export function registerProbeCommand(program: Command): void {
     .option('--loss-table', 'also every loss step t: the whole (t, k) table, O(T^2) work (JSON: "loss_table")')
     .option('--json', 'print one JSON object')
     .action((flags: ProbeFlags) => {
-      const config = toConfig(flags);
-      if (flags.lossTable && config.T > 2000) {
-        process.stderr.write(`seqlab: --loss-table is O(T^2): ${config.T} backward passes of up to ${config.T} steps\n`);
+      if (flags.lossTable && flags.T !== undefined && flags.T > 2000) {
+        process.stderr.write(`seqlab: --loss-table is O(T^2): ${flags.T} backward passes of up to ${flags.T} steps\n`);
       }
-      const result = runProbe(config, { fullGradients: true, lossTable: flags.lossTable });
-      process.stdout.write(flags.json ? JSON.stringify(toJson(result)) + '\n' : toTable(result));
+      const options = { lossTable: flags.lossTable };
+      const fromFiles = flags.weights !== undefined || flags.inputs !== undefined;
+      if (!fromFiles && flags.T === undefined) throw new CliError('--T: required (unless --inputs gives it)');
+      if (!fromFiles && flags.layer !== undefined) throw new CliError('--layer: only with --weights');
+      const report = fromFiles
+        ? runModelProbeReport(
+            {
+              ...toConfigInput(flags),
+              T: flags.T,
+              N: flags.N,
+              D: flags.D,
+              H: flags.H,
+              weights: flags.weights,
+              layer: flags.layer,
+              inputs: flags.inputs,
+            },
+            options,
+          )
+        : runProbeReport(toConfigInput(flags), options);
+      if (!report.ok) {
+        const field = report.error.issues?.[0]?.path;
+        // An invalid input names its flag; anything else is the engine failing (exit 1).
+        if (report.error.code === 'invalid-argument' && field)
+          throw new CliError(`${FLAG_OF[field] ?? field}: ${report.error.message}`);
+        throw new CliError(report.error.message, 1);
+      }
+      process.stdout.write(flags.json ? JSON.stringify(report.value) + '\n' : toTable(report.value));
     });
 }
 
-function toConfig(f: ProbeFlags): ProbeConfig {
-  const config = withDefaults({
-    arch: f.arch as ProbeConfig['arch'], T: f.T, N: f.N, D: f.D, H: f.H, seed: f.seed,
-    rng: f.rng as 'numpy', init: f.init as ProbeConfig['init'],
-    forgetBias: f.forgetBias, whGain: f.whGain, h0Scale: f.h0Scale, bScale: f.bScale, lossStep: f.lossStep,
-  });
-  try {
-    validateProbeConfig(config, maxProbeBytes());
-  } catch (err) {
-    if (err instanceof ProbeConfigError) {
-      throw new CliError(`${FLAG_OF[err.field] ?? err.field}: ${err.message}`);
-    }
-    throw err;
-  }
-  return config;
-}
-
-/** Half the machine's memory, at most the engine's default. */
-export function maxProbeBytes(): number {
-  return Math.min(DEFAULT_MAX_PROBE_BYTES, Math.floor(totalmem() / 2));
-}
-
-type Norms = Record<string, number[]>;
-
-function stepArrays(s: StepNormsLog): { plain: Norms; log10: Record<string, (number | null)[]> } {
-  const plain: Norms = {};
-  const log10: Record<string, (number | null)[]> = {};
-  for (const name of ['dh', 'dWx', 'dWh', 'db', 'dc'] as const) {
-    const a = s[name];
-    if (!a) continue;
-    plain[name] = Array.from(a, fromLog10);
-    log10[name] = Array.from(a, (v) => (v === -Infinity ? null : v));
-  }
-  return { plain, log10 };
-}
-
-export function toJson(r: ProbeResult) {
-  const { plain, log10 } = stepArrays(r.lossStepNorms);
+function toConfigInput(f: ProbeFlags): ProbeConfigInput {
   return {
-    config: r.config,
-    forward: { loss: r.forward.loss, h_fro: r.forward.hFro, h_last: Array.from(r.forward.hLast) },
-    last_loss: { t: r.config.lossStep, ...plain, log10 },
-    full_grad_norms: r.fullGradNorms,
-    ...(r.lossTable ? { loss_table: r.lossTable.map((row, t) => ({ t, log10: stepArrays(row).log10 })) } : {}),
+    arch: f.arch as ProbeConfigInput['arch'],
+    T: f.T ?? 0,
+    N: f.N ?? DEFAULT_SIZES.N,
+    D: f.D ?? DEFAULT_SIZES.D,
+    H: f.H ?? DEFAULT_SIZES.H,
+    seed: f.seed,
+    rng: f.rng as 'numpy',
+    init: f.init as ProbeConfigInput['init'],
+    forgetBias: f.forgetBias,
+    whGain: f.whGain,
+    h0Scale: f.h0Scale,
+    bScale: f.bScale,
+    lossStep: f.lossStep,
   };
 }
 
-function toTable(r: ProbeResult): string {
+function toTable(r: ProbeReport): string {
   const c = r.config;
-  const s = r.lossStepNorms;
-  const names = (['dh', 'dc', 'dWx', 'dWh', 'db'] as const).filter((n) => s[n]);
+  const s = r.last_loss.log10;
+  const names = (['dh', 'dc', 'dWx', 'dWh', 'db'] as const satisfies readonly NormName[]).filter((n) => s[n]);
   const lines = [
     `${c.arch.toUpperCase()}  T=${c.T} N=${c.N} D=${c.D} H=${c.H}  seed=${c.seed} init=${c.init}` +
-      (c.arch === 'lstm' ? ` forget-bias=${c.forgetBias}` : '') + `  loss step t=${c.lossStep}`,
-    `forward loss ${r.forward.loss?.toPrecision(10)}   ||h||_F ${r.forward.hFro.toPrecision(10)}`,
+      (c.arch === 'rnn' ? '' : ` forget-bias=${c.forgetBias}`) +
+      `  loss step t=${c.lossStep}`,
+    ...(r.weights ? [`weights ${r.weights.file} layer ${r.weights.layer} (D=${r.weights.D}, H=${r.weights.H})`] : []),
+    ...(r.inputs ? [`inputs ${r.inputs.file} (N=${r.inputs.N}, T=${r.inputs.T}, D=${r.inputs.D})`] : []),
+    `forward loss ${r.forward.loss?.toPrecision(10)}   ||h||_F ${r.forward.h_fro.toPrecision(10)}`,
     '',
     ['k', 't-k', ...names].map((h) => h.padStart(12)).join(''),
   ];
   const rows = pickRows(c.lossStep + 1);
   for (const k of rows) {
-    lines.push([String(k), String(c.lossStep - k), ...names.map((n) => formatLog10(s[n]![k]))].map((v) => v.padStart(12)).join(''));
+    lines.push(
+      [String(k), String(c.lossStep - k), ...names.map((n) => formatLog10(s[n]![k]))].map((v) => v.padStart(12)).join(''),
+    );
   }
-  if (r.fullGradNorms) {
-    const g = r.fullGradNorms;
-    lines.push('', `full gradients of L = sum_t L_t:  dWx ${g.dWx.toPrecision(8)}  dWh ${g.dWh.toPrecision(8)}  db ${g.db.toPrecision(8)}  dh0 ${g.dh0.toPrecision(8)}  dx ${g.dx.toPrecision(8)}`);
+  if (r.full_grad_norms) {
+    const g = r.full_grad_norms;
+    lines.push(
+      '',
+      `full gradients of L = sum_t L_t:  dWx ${formatLog10(g.log10.dWx)}  dWh ${formatLog10(g.log10.dWh)}  db ${formatLog10(g.log10.db)}  dh0 ${formatLog10(g.log10.dh0)}  dx ${formatLog10(g.log10.dx)}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -131,12 +173,15 @@ function pickRows(steps: number): number[] {
   return [...ks].filter((k) => k >= 0 && k < steps).sort((a, b) => b - a);
 }
 
-/** 1.234e-3500 style, from an exact log10. */
-export function formatLog10(v: number): string {
-  if (v === -Infinity) return '0';
+/** 1.234e-3500 style, from an exact log10 (null or -Infinity: an exact 0). */
+export function formatLog10(v: number | null): string {
+  if (v === null || v === -Infinity) return '0';
   const e = Math.floor(v);
   let m = 10 ** (v - e);
   let exp = e;
-  if (m >= 9.9995) { m /= 10; exp += 1; }
+  if (m >= 9.9995) {
+    m /= 10;
+    exp += 1;
+  }
   return `${m.toFixed(3)}e${exp}`;
 }

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLabServer } from '../../server/index';
-import { CliError, parseNumberFlag } from './cliError';
+import { CliError, integerFlag } from './cliError';
+import { parseWorkers } from './labFlags';
 
 interface ServeFlags {
   db?: string;
@@ -28,15 +29,11 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('serve the lab to a browser on this machine (prints a URL with an access token)')
     .option('--db <file>', `SQLite database file (default: ./${DEFAULT_DB_FILE})`)
-    .option('--port <n>', 'port (0 = any free port)', parseNumberFlag('--port', '[0, 65535]', true), 0)
+    .option('--port <n>', 'port (0 = any free port)', integerFlag('--port', 0, 65535), 0)
     .option('--host <host>', 'interface to listen on; anything but 127.0.0.1 exposes the lab to the network', '127.0.0.1')
-    .option('--workers <n>', 'probe worker processes (default: the core default)', parseNumberFlag('--workers', '[1, 256]', true))
+    .option('--workers <n>', 'probe worker processes (default: the core default)', parseWorkers)
     .option('--renderer <dir>', 'built renderer directory (default: out/renderer)')
     .action(async (flags: ServeFlags) => {
-      if (flags.port < 0 || flags.port > 65535) throw new CliError(`--port must be an integer in [0, 65535], got ${flags.port}`);
-      if (flags.workers !== undefined && (flags.workers < 1 || flags.workers > 256)) {
-        throw new CliError(`--workers must be an integer in [1, 256], got ${flags.workers}`);
-      }
       const rendererDir = resolve(flags.renderer ?? defaultRendererDir());
       if (!existsSync(join(rendererDir, 'index.html'))) {
         throw new CliError(`the renderer is not built (${rendererDir}/index.html missing); run \`npm run build\``);
@@ -46,7 +43,9 @@ export function registerServeCommand(program: Command): void {
       if (flags.host !== '127.0.0.1' && flags.host !== 'localhost' && flags.host !== '::1') {
         console.error(`seqlab: WARNING: listening on ${flags.host}; anyone who can reach it and has the token can use the lab`);
       }
-      console.log(`SeqLab lab server on ${dbPath}`);
+      console.log(
+        `SeqLab lab server on ${dbPath}${server.readOnly ? ' (read-only: it is on read-only media; sweeps can be read and exported, not run)' : ''}`,
+      );
       console.log('Open this URL in a browser (the token in it is the password):');
       console.log(`    ${server.url}`);
       let stopping = false;

@@ -6,8 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ProgressEvent, SweepSummary } from '../../contract/labApi';
 import type { SweepSpecInput } from '../../contract/sweepSpec';
+import type { LabError } from '../../contract/result';
+import { parseJsonDocument } from '../../contract/jsonDocument';
 import { openLabService, type LabService } from '../../lab/labService';
-import { checkSweepSpec } from '../../lab/sweep/expandSweep';
+import { checkSweep } from '../../lab/sweepCheck';
 import { CliError } from './cliError';
 import { formatSeconds, parseShard, parseWorkers } from './labFlags';
 
@@ -30,8 +32,8 @@ export function registerSweepCommand(program: Command): void {
     .action(async (specPath: string, flags: SweepFlags) => {
       const spec = readSpec(specPath);
       // Reject a bad spec before the lab file is even created.
-      const check = checkSweepSpec(spec);
-      if (!check.ok) throw new CliError(`${specPath}: ${check.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      const check = checkSweep(spec);
+      if (!check.ok) throw specError(specPath, check.error);
       if (!existsSync(dirname(resolve(flags.db)))) throw new CliError(`--db ${flags.db}: the folder does not exist`);
       const lab = await openLab(flags);
       let interrupted = false;
@@ -47,14 +49,17 @@ export function registerSweepCommand(program: Command): void {
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigint);
       try {
-        const queued = await lab.queueOrResumeSweep(spec as SweepSpecInput, { shard: flags.shard, resume: true });
-        if (!queued.ok) {
-          const issues = queued.error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
-          throw new CliError(`${specPath}: ${issues ?? queued.error.message}`);
-        }
+        const queued = await lab.queueOrResumeSweep(spec as SweepSpecInput, {
+          shard: flags.shard,
+          resume: true,
+          onQueueing: queueingProgress(),
+        });
+        if (interrupted) return; // Ctrl-C while a big sweep was being queued: the handler exits 130
+        if (!queued.ok) throw specError(specPath, queued.error);
         const sweep = queued.value;
         const bar = progressBar(sweep.id);
-        if (queued.value.resumed) bar.note(`resuming sweep ${sweep.id} "${sweep.name}" (${sweep.probes.done}/${sweep.probes.total} done)`);
+        if (queued.value.resumed)
+          bar.note(`resuming sweep ${sweep.id} "${sweep.name}" (${sweep.probes.done}/${sweep.probes.total} done)`);
         if (queued.value.resumed && flags.retryFailed && sweep.probes.failed > 0) {
           const retried = await lab.retryFailed(sweep.id);
           if (!retried.ok) throw new CliError(retried.error.message, 1);
@@ -69,7 +74,10 @@ export function registerSweepCommand(program: Command): void {
         bar.finish(final.value);
         await lab.close();
         if (final.value.status === 'failed') {
-          throw new CliError(`sweep ${sweep.id}: ${final.value.probes.failed} probe(s) failed; see \`seqlab status --db ${flags.db}\``, 1);
+          throw new CliError(
+            `sweep ${sweep.id}: ${final.value.probes.failed} probe(s) failed; see \`seqlab status --db ${flags.db}\``,
+            1,
+          );
         }
       } finally {
         if (!interrupted) {
@@ -81,18 +89,29 @@ export function registerSweepCommand(program: Command): void {
     });
 }
 
-function readSpec(path: string): unknown {
-  let text: string;
+/** The spec file and every issue with it, on one line (also the cluster commands'). */
+export function specError(specPath: string, error: LabError): CliError {
+  const issues = error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new CliError(`${specPath}: ${issues ?? error.message}`);
+}
+
+/** The spec document of a spec file (also the cluster commands'). */
+export function readSpec(path: string): unknown {
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new CliError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  let spec: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    // Read as the lab server reads a request body: UTF-8, a leading BOM dropped.
+    spec = parseJsonDocument(bytes);
   } catch (err) {
-    throw new CliError(`${path} is not valid JSON: ${(err as Error).message}`);
+    throw new CliError(`${path} ${(err as Error).message}`);
   }
+  if (spec === undefined) throw new CliError(`${path} is empty; a sweep spec is a JSON object`);
+  return spec;
 }
 
 async function openLab(flags: SweepFlags): Promise<LabService> {
@@ -101,6 +120,21 @@ async function openLab(flags: SweepFlags): Promise<LabService> {
   } catch (err) {
     throw new CliError(`--db ${flags.db}: ${(err as Error).message}`);
   }
+}
+
+/** "queueing n of N probes" while a big sweep goes in, a chunk at a time: redrawn on a terminal, said once on a pipe. */
+function queueingProgress(): (queued: number, total: number) => void {
+  const tty = process.stderr.isTTY === true;
+  let said = false;
+  return (queued, total) => {
+    if (queued >= total) {
+      if (tty && said) process.stderr.write('\r\x1b[2K');
+      return;
+    }
+    if (tty) process.stderr.write(`\r\x1b[2Kqueueing ${queued} of ${total} probes`);
+    else if (!said) process.stderr.write(`queueing ${total} probes\n`);
+    said = true;
+  };
 }
 
 /** A progress line redrawn in place on a terminal; on a pipe, a line per 10% and at the end. */
@@ -113,8 +147,11 @@ function progressBar(sweepId: number) {
     const width = 30;
     const filled = p.total > 0 ? Math.round((finished / p.total) * width) : 0;
     const rate = s.throughput === null ? '' : `  ${s.throughput.toFixed(2)} probes/s  ETA ${formatSeconds(s.etaSeconds)}`;
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${p.total} probes` +
-      (p.failed ? `  ${p.failed} failed` : '') + `  ${formatSeconds(s.elapsedSeconds)}${rate}`;
+    return (
+      `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${finished}/${p.total} probes` +
+      (p.failed ? `  ${p.failed} failed` : '') +
+      `  ${formatSeconds(s.elapsedSeconds)}${rate}`
+    );
   };
   return {
     update(e: ProgressEvent): void {
@@ -135,7 +172,9 @@ function progressBar(sweepId: number) {
     },
     finish(s: SweepSummary): void {
       if (tty) process.stderr.write(`\r\x1b[2K${line(s)}\n`);
-      process.stderr.write(`sweep ${s.id} "${s.name}": ${s.status}, ${s.probes.done}/${s.probes.total} probes done in ${formatSeconds(s.elapsedSeconds)}\n`);
+      process.stderr.write(
+        `sweep ${s.id} "${s.name}": ${s.status}, ${s.probes.done}/${s.probes.total} probes done in ${formatSeconds(s.elapsedSeconds)}\n`,
+      );
     },
   };
 }

@@ -189,14 +189,17 @@ describe('glibcLog', () => {
       ['near 1, log-spaced', () => 1 - (next() < 0.5 ? -1 : 1) * 2 ** (-4 - 49 * next())],
       ['(1, 1e300)', () => Math.exp(690 * next())],
       ['subnormal', () => next() * 2 ** -1022],
-      ['polar r2', () => {
-        for (;;) {
-          const x1 = 2 * next() - 1;
-          const x2 = 2 * next() - 1;
-          const r2 = x1 * x1 + x2 * x2;
-          if (r2 < 1 && r2 !== 0) return r2;
-        }
-      }],
+      [
+        'polar r2',
+        () => {
+          for (;;) {
+            const x1 = 2 * next() - 1;
+            const x2 = 2 * next() - 1;
+            const r2 = x1 * x1 + x2 * x2;
+            if (r2 < 1 && r2 !== 0) return r2;
+          }
+        },
+      ],
     ];
     const bad: string[] = [];
     for (const [name, gen] of gens) {

@@ -1,7 +1,7 @@
 // A port of numpy's legacy RandomState (MT19937 seeded with init_genrand, 53-bit doubles,
 // Marsaglia polar Gaussians with one cached value), so that every SeqLab experiment can be
 // re-run in a numpy notebook with `np.random.seed(seed)` + `np.random.randn` and give the same
-// inputs. See shared/reference/numpy-rng.md for the step-by-step definition.
+// inputs. See reference/numpy-rng.md for the step-by-step definition.
 //
 // Speed: drawing inputs is dominated by MT19937 words (~5.1 per polar point, rejections
 // included), most of them skipped by skipGauss. So the words come a 624-word block at a time,

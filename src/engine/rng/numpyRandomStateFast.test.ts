@@ -64,7 +64,6 @@ class ReferenceRandomState {
   }
 }
 
-
 const SEEDS = [0, 1, 2, 42, 5489, 123456789, 2147483647, 2147483648, 4294967294, 4294967295];
 const BACKENDS: BlockBackend[] = ['wasm', 'js'];
 
@@ -206,7 +205,13 @@ describe('fillGauss, fillGaussRange and skipGauss against the word-by-word refer
       for (const seed of [0, 1, 4294967295]) {
         const [T, H, N] = [37, 5, 3];
         for (const step of [0, 1, 17, T - 1]) {
-          const ops: Op[] = [['fill', N * T * 3], ['fill', N * H], ['fill', 3 * H], ['fill', H * H], ['fill', H]];
+          const ops: Op[] = [
+            ['fill', N * T * 3],
+            ['fill', N * H],
+            ['fill', 3 * H],
+            ['fill', H * H],
+            ['fill', H],
+          ];
           for (let n = 0; n < N; n++) ops.push(['skip', step * H], ['range', H], ['skip', (T - 1 - step) * H]);
           expect(compareOps(seed, backend, ops)).toBeNull();
         }
@@ -230,7 +235,9 @@ describe('fillGauss, fillGaussRange and skipGauss against the word-by-word refer
         for (let k = 0; k < 30; k++) {
           const who = Math.floor(rnd() * pairs.length);
           const op = randomOp(rnd);
-          expect(applyOp(pairs[who].rs, pairs[who].ref, op, `trial ${trial}, instance ${who}, op ${k} ${JSON.stringify(op)}`)).toBeNull();
+          expect(
+            applyOp(pairs[who].rs, pairs[who].ref, op, `trial ${trial}, instance ${who}, op ${k} ${JSON.stringify(op)}`),
+          ).toBeNull();
         }
         // instances created later, and the wasm and JS generators mixed
         const late = { rs: new NumpyRandomState(5, backend), ref: new ReferenceRandomState(5) };

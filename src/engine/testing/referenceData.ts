@@ -1,11 +1,21 @@
-// Loads the independently computed float64 reference numbers kept in shared/reference.
-import { readFileSync } from 'node:fs';
+// Loads the independently computed float64 reference numbers kept in reference/ at the package
+// root (see reference/README.md for what each file is and how it was produced).
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** shared/ sits beside the project folder (../shared from the repo root). */
-export const REFERENCE_DIR = join(here, '..', '..', '..', '..', 'shared', 'reference');
+/** The nearest folder above this file holding package.json: the SeqLab package root. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+const REFERENCE_DIR = join(packageRoot(), 'reference');
 
 export interface ReferenceCase {
   name: string;

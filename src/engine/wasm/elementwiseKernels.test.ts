@@ -10,7 +10,6 @@ import { setKernelPreference } from '../workspace';
 import type { StepNormsLog } from '../backward';
 import { mulberry32 as rng } from '../testing/mulberry32';
 
-
 /** Pre-activations of every kind: moderate, saturating (up to |a| = 800), tiny, and special. */
 function mixedValue(u: () => number): number {
   const sign = u() < 0.5 ? -1 : 1;
@@ -89,7 +88,15 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('lstmForwardStep matches the JS step (odd sizes, offsets, with and without a previous cell)', () => {
     const u = rng(13);
     const arena = createWasmArena(1 << 20)!;
-    for (const [N, H] of [[1, 1], [1, 2], [2, 3], [3, 5], [16, 64], [5, 7], [4, 33]]) {
+    for (const [N, H] of [
+      [1, 1],
+      [1, 2],
+      [2, 3],
+      [3, 5],
+      [16, 64],
+      [5, 7],
+      [4, 33],
+    ]) {
       for (const hasPrev of [false, true]) {
         const t = new Taker(arena);
         const G = 4 * H;
@@ -137,7 +144,15 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('columnSums matches the JS loop bit for bit for any width', () => {
     const u = rng(18);
     const arena = createWasmArena(1 << 16)!;
-    for (const [N, G] of [[1, 1], [2, 3], [5, 1], [16, 256], [3, 33], [0, 4], [7, 0]]) {
+    for (const [N, G] of [
+      [1, 1],
+      [2, 3],
+      [5, 1],
+      [16, 256],
+      [3, 33],
+      [0, 4],
+      [7, 0],
+    ]) {
       const t = new Taker(arena);
       const da = t.take(N * G, () => (u() - 0.5) * 10 ** (10 * u() - 5));
       const out = t.take(G + 1, () => -9);
@@ -151,7 +166,12 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('columnSums matches the JS loop bit for bit on tall inputs (every step of a probe)', () => {
     const u = rng(19);
     const arena = createWasmArena(1 << 18)!;
-    for (const [N, G] of [[4096, 9], [1024, 16], [2048, 17], [300, 256]]) {
+    for (const [N, G] of [
+      [4096, 9],
+      [1024, 16],
+      [2048, 17],
+      [300, 256],
+    ]) {
       const t = new Taker(arena);
       const da = t.take(N * G, () => (u() - 0.5) * 10 ** (20 * u() - 10));
       const out = t.take(G + 1, () => -9);
@@ -207,7 +227,14 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('addBias matches the JS loop bit for bit (odd widths, offsets)', () => {
     const u = rng(17);
     const arena = createWasmArena(1 << 18)!;
-    for (const [rows, G] of [[1, 1], [3, 5], [7, 4], [16, 256], [5, 33], [0, 3]]) {
+    for (const [rows, G] of [
+      [1, 1],
+      [3, 5],
+      [7, 4],
+      [16, 256],
+      [5, 33],
+      [0, 3],
+    ]) {
       const t = new Taker(arena);
       const aOff = G + 1;
       const A = t.take(aOff + rows * G + 2, () => (u() - 0.5) * 10);
@@ -247,7 +274,13 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
     const u = rng(15);
     const r = () => (u() - 0.5) * 4;
     const arena = createWasmArena(1 << 20)!;
-    for (const [N, H] of [[1, 1], [2, 3], [3, 5], [16, 64], [5, 7]]) {
+    for (const [N, H] of [
+      [1, 1],
+      [2, 3],
+      [3, 5],
+      [16, 64],
+      [5, 7],
+    ]) {
       const t = new Taker(arena);
       const G = 4 * H;
       const NH = N * H;
@@ -361,7 +394,6 @@ describe.skipIf(!wasmSimdAvailable())('probes with wasm and with JS kernels', ()
   ];
   for (const { fullGradients, ...config } of configs) {
     it(`agree to 1e-12: ${JSON.stringify(config)}`, () => {
-      let wasm: ProbeResult;
       let js: ProbeResult;
       try {
         setKernelPreference('js');
@@ -369,7 +401,7 @@ describe.skipIf(!wasmSimdAvailable())('probes with wasm and with JS kernels', ()
       } finally {
         setKernelPreference('auto');
       }
-      wasm = runProbe(config, { fullGradients });
+      const wasm = runProbe(config, { fullGradients });
       expectSameNorms(wasm.lossStepNorms, js.lossStepNorms, 'lossStepNorms');
       expect(Math.abs(wasm.forward.hFro - js.forward.hFro)).toBeLessThanOrEqual(1e-13 * js.forward.hFro);
       if (fullGradients) {

@@ -10,11 +10,13 @@ function rng(seed: number): () => number {
   return () => u() * 2 - 1;
 }
 
-
 /** Hands out consecutive, randomly filled views of the arena, at odd offsets to test alignment. */
 class Taker {
   private used = 0;
-  constructor(private readonly arena: Arena, private readonly next: () => number) {}
+  constructor(
+    private readonly arena: Arena,
+    private readonly next: () => number,
+  ) {}
   take(n: number, pad = 1): Float64Array {
     this.used += pad;
     const v = this.arena.mem.subarray(this.used, this.used + n);
@@ -24,7 +26,17 @@ class Taker {
   }
 }
 
-function refGemmAcc(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void {
+function refGemmAcc(
+  out: Float64Array,
+  oOff: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  M: number,
+  K: number,
+  P: number,
+): void {
   for (let m = 0; m < M; m++) {
     for (let p = 0; p < P; p++) {
       let s = out[oOff + m * P + p];
@@ -35,7 +47,17 @@ function refGemmAcc(out: Float64Array, oOff: number, A: Float64Array, aOff: numb
 }
 
 /** The same product with |A| @ |B| (+ |out|): the scale each entry's rounding error is relative to. */
-function absScale(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): Float64Array {
+function absScale(
+  out: Float64Array,
+  oOff: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  M: number,
+  K: number,
+  P: number,
+): Float64Array {
   const s = new Float64Array(M * P);
   for (let m = 0; m < M; m++) {
     for (let p = 0; p < P; p++) {
@@ -59,9 +81,29 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, scale: Arr
 }
 
 const SHAPES: [number, number, number][] = [
-  [1, 1, 1], [1, 1, 2], [1, 2, 1], [2, 1, 1], [3, 5, 7], [17, 3, 9], [4, 4, 4], [5, 5, 5], [4, 1, 3],
-  [7, 2, 11], [8, 9, 10], [13, 17, 19], [3, 1, 8], [1, 8, 16], [6, 7, 15], [16, 64, 64], [16, 64, 256],
-  [16, 256, 64], [17, 63, 255], [33, 31, 29], [2, 100, 3], [64, 16, 257], [9, 0, 5],
+  [1, 1, 1],
+  [1, 1, 2],
+  [1, 2, 1],
+  [2, 1, 1],
+  [3, 5, 7],
+  [17, 3, 9],
+  [4, 4, 4],
+  [5, 5, 5],
+  [4, 1, 3],
+  [7, 2, 11],
+  [8, 9, 10],
+  [13, 17, 19],
+  [3, 1, 8],
+  [1, 8, 16],
+  [6, 7, 15],
+  [16, 64, 64],
+  [16, 64, 256],
+  [16, 256, 64],
+  [17, 63, 255],
+  [33, 31, 29],
+  [2, 100, 3],
+  [64, 16, 257],
+  [9, 0, 5],
 ];
 
 describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
@@ -76,7 +118,9 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
         const A = t.take(M * K + 5, pad);
         const B = t.take(K * P + 3, pad + 1);
         const O = t.take(M * P + 9, pad + 2);
-        const aOff = 5 - pad, bOff = pad, oOff = 7 - (pad % 3);
+        const aOff = 5 - pad,
+          bOff = pad,
+          oOff = 7 - (pad % 3);
         const before = O.slice();
 
         const want = O.slice();
@@ -107,7 +151,9 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
     const arena = createWasmArena(1 << 16)!;
     const t = new Taker(arena, next);
     const [M, K, P] = [6, 10, 13];
-    const A = t.take(M * K), B = t.take(K * P), O = t.take(M * P);
+    const A = t.take(M * K),
+      B = t.take(K * P),
+      O = t.take(M * P);
     const want = O.slice();
     for (let r = 0; r < 3; r++) {
       refGemmAcc(want, 0, A, 0, B, 0, M, K, P);
@@ -146,7 +192,8 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
               expect(got).toBe(-7);
               continue;
             }
-            let want = 0, scale = 0;
+            let want = 0,
+              scale = 0;
             for (let k = 0; k < K; k++) {
               want += A[aOff + n * K + k] * A[aOff + m * K + k];
               scale += Math.abs(A[aOff + n * K + k] * A[aOff + m * K + k]);
@@ -162,7 +209,16 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
     const next = rng(4);
     const arena = createWasmArena(1 << 20)!;
     const cases: [number, number, number][] = [
-      [1, 1, 1], [16, 16, 256], [64, 16, 256], [3, 5, 7], [17, 3, 9], [5, 4, 2], [7, 1, 13], [2, 9, 1], [13, 16, 64], [4, 4, 4],
+      [1, 1, 1],
+      [16, 16, 256],
+      [64, 16, 256],
+      [3, 5, 7],
+      [17, 3, 9],
+      [5, 4, 2],
+      [7, 1, 13],
+      [2, 9, 1],
+      [13, 16, 64],
+      [4, 4, 4],
     ];
     for (const [K, N, G] of cases) {
       for (const pad of [0, 1, 2]) {
@@ -197,7 +253,9 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD kernels', () => {
     const [M, K, P] = [16384, 16, 256];
     const arena = createWasmArena(M * K + K * P + M * P + 8)!;
     const t = new Taker(arena, next);
-    const A = t.take(M * K), B = t.take(K * P), O = t.take(M * P);
+    const A = t.take(M * K),
+      B = t.take(K * P),
+      O = t.take(M * P);
     const want = new Float64Array(M * P);
     refGemmAcc(want, 0, A, 0, B, 0, M, K, P);
     arena.kernels.gemm(O, 0, A, 0, B, 0, M, K, P);

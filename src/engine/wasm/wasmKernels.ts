@@ -37,9 +37,29 @@ export interface Arena {
  */
 export interface Kernels {
   /** out[M x P] += A[M x K] @ B[K x P], row-major. */
-  gemmAcc(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void;
+  gemmAcc(
+    out: Float64Array,
+    oOff: number,
+    A: Float64Array,
+    aOff: number,
+    B: Float64Array,
+    bOff: number,
+    M: number,
+    K: number,
+    P: number,
+  ): void;
   /** out[M x P] = A[M x K] @ B[K x P], row-major. */
-  gemm(out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void;
+  gemm(
+    out: Float64Array,
+    oOff: number,
+    A: Float64Array,
+    aOff: number,
+    B: Float64Array,
+    bOff: number,
+    M: number,
+    K: number,
+    P: number,
+  ): void;
   /** out[n*M + m] = dot(row n, row m) of A[M x K] at aOff, for m >= n; the lower triangle is left alone. */
   gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void;
   /**
@@ -59,15 +79,43 @@ export interface Kernels {
   /** A[aOff + r*G + j] += b[j] for r < rows, j < G (the bias of the pre-activations). */
   addBias(A: Float64Array, aOff: number, rows: number, G: number, b: Float64Array): void;
   /** One LSTM step (gates, cells, hidden states, backward coefficients) over N rows of H units. */
-  lstmForwardStep(A: Float64Array, aOff: number, slope: Float64Array, C: Float64Array, cOff: number,
-    Hs: Float64Array, hOff: number, coef: Float64Array, kOff: number, N: number, H: number, hasPrev: boolean): void;
+  lstmForwardStep(
+    A: Float64Array,
+    aOff: number,
+    slope: Float64Array,
+    C: Float64Array,
+    cOff: number,
+    Hs: Float64Array,
+    hOff: number,
+    coef: Float64Array,
+    kOff: number,
+    N: number,
+    H: number,
+    hasPrev: boolean,
+  ): void;
   /** RNN step: Hs := tanh(A), slope := tanh'(A), over len doubles. */
-  rnnForwardStep(A: Float64Array, aOff: number, slope: Float64Array, sOff: number, Hs: Float64Array, hOff: number, len: number): void;
+  rnnForwardStep(
+    A: Float64Array,
+    aOff: number,
+    slope: Float64Array,
+    sOff: number,
+    Hs: Float64Array,
+    hOff: number,
+    len: number,
+  ): void;
   /** da[i] = dh[i] * slope[sOff + i]. */
   rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: number, da: Float64Array, len: number): void;
   /** LSTM cell backward at one step from its coefficients: dct and da from dh and dcFuture. */
-  lstmCellBackward(coef: Float64Array, kOff: number, dh: Float64Array, dcFuture: Float64Array, dct: Float64Array, da: Float64Array,
-    N: number, H: number): void;
+  lstmCellBackward(
+    coef: Float64Array,
+    kOff: number,
+    dh: Float64Array,
+    dcFuture: Float64Array,
+    dct: Float64Array,
+    da: Float64Array,
+    N: number,
+    H: number,
+  ): void;
   /** dcFuture[n*H + j] = dct[n*H + j] * f, f = coef[kOff + n*6H + 5H + j]. */
   lstmCarry(dct: Float64Array, coef: Float64Array, kOff: number, dcFuture: Float64Array, N: number, H: number): void;
   /** max |v[i]| over [off, off + len), 0 when empty; NaNs are skipped. */
@@ -157,7 +205,10 @@ function compiledModule(): object | null {
     compiled = null;
     const api = wasmApi();
     if (api) {
-      const candidates: [KernelVariant, string][] = [['relaxed-simd', KERNELS_RELAXED_WASM_BASE64], ['simd', KERNELS_WASM_BASE64]];
+      const candidates: [KernelVariant, string][] = [
+        ['relaxed-simd', KERNELS_RELAXED_WASM_BASE64],
+        ['simd', KERNELS_WASM_BASE64],
+      ];
       for (const [name, base64] of candidates) {
         const bytes = decodeBase64(base64);
         try {
@@ -276,7 +327,17 @@ function makeKernels(w: WasmExports): Kernels {
     return outRows > 0 && outCols > 0;
   }
   function product(acc: 0 | 1, name: string) {
-    return (out: Float64Array, oOff: number, A: Float64Array, aOff: number, B: Float64Array, bOff: number, M: number, K: number, P: number): void => {
+    return (
+      out: Float64Array,
+      oOff: number,
+      A: Float64Array,
+      aOff: number,
+      B: Float64Array,
+      bOff: number,
+      M: number,
+      K: number,
+      P: number,
+    ): void => {
       if (!dims(name, M, P, K)) return;
       // With K = 0 the kernel stores zeros (gemm) or leaves out as it is (gemmAcc).
       w.gemm(addr(out, oOff, M * P, name, 'out'), addr(A, aOff, M * K, name, 'A'), addr(B, bOff, K * P, name, 'B'), M, K, P, acc);
@@ -291,8 +352,14 @@ function makeKernels(w: WasmExports): Kernels {
     },
     transposeTimesAcc(A, aOff, K, da, N, G, out) {
       if (!dims('transposeTimesAcc', K, G, N) || N === 0) return;
-      w.transposeTimesAcc(addr(A, aOff, N * K, 'transposeTimesAcc A'), K, addr(da, 0, N * G, 'transposeTimesAcc da'), N, G,
-        addr(out, 0, K * G, 'transposeTimesAcc out'));
+      w.transposeTimesAcc(
+        addr(A, aOff, N * K, 'transposeTimesAcc A'),
+        K,
+        addr(da, 0, N * G, 'transposeTimesAcc da'),
+        N,
+        G,
+        addr(out, 0, K * G, 'transposeTimesAcc out'),
+      );
     },
     addBias(A, aOff, rows, G, b) {
       if (!dims('addBias', rows, G, 0)) return;
@@ -303,35 +370,60 @@ function makeKernels(w: WasmExports): Kernels {
       const NH = N * H;
       const G = 4 * H;
       w.lstmForwardStep(
-        addr(A, aOff, N * G, 'lstmForwardStep A'), addr(slope, aOff, N * G, 'lstmForwardStep slope'),
-        addr(C, cOff, NH, 'lstmForwardStep C'), addr(Hs, hOff, NH, 'lstmForwardStep Hs'),
-        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmForwardStep coef'), N, H, hasPrev ? 1 : 0);
+        addr(A, aOff, N * G, 'lstmForwardStep A'),
+        addr(slope, aOff, N * G, 'lstmForwardStep slope'),
+        addr(C, cOff, NH, 'lstmForwardStep C'),
+        addr(Hs, hOff, NH, 'lstmForwardStep Hs'),
+        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmForwardStep coef'),
+        N,
+        H,
+        hasPrev ? 1 : 0,
+      );
     },
     rnnForwardStep(A, aOff, slope, sOff, Hs, hOff, len) {
       checkDim('rnnForwardStep', len);
       if (len === 0) return;
-      w.rnnForwardStep(addr(A, aOff, len, 'rnnForwardStep A'), addr(slope, sOff, len, 'rnnForwardStep slope'),
-        addr(Hs, hOff, len, 'rnnForwardStep Hs'), len);
+      w.rnnForwardStep(
+        addr(A, aOff, len, 'rnnForwardStep A'),
+        addr(slope, sOff, len, 'rnnForwardStep slope'),
+        addr(Hs, hOff, len, 'rnnForwardStep Hs'),
+        len,
+      );
     },
     rnnCellBackward(dh, slope, sOff, da, len) {
       checkDim('rnnCellBackward', len);
       if (len === 0) return;
-      w.mul(addr(da, 0, len, 'rnnCellBackward da'), addr(dh, 0, len, 'rnnCellBackward dh'), addr(slope, sOff, len, 'rnnCellBackward slope'), len);
+      w.mul(
+        addr(da, 0, len, 'rnnCellBackward da'),
+        addr(dh, 0, len, 'rnnCellBackward dh'),
+        addr(slope, sOff, len, 'rnnCellBackward slope'),
+        len,
+      );
     },
     lstmCellBackward(coef, kOff, dh, dcFuture, dct, da, N, H) {
       if (!dims('lstmCellBackward', N, H, 0) || N * H === 0) return;
       const NH = N * H;
       w.lstmCellBackward(
-        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmCellBackward coef'), addr(dh, 0, NH, 'lstmCellBackward dh'),
-        addr(dcFuture, 0, NH, 'lstmCellBackward dcFuture'), addr(dct, 0, NH, 'lstmCellBackward dct'),
-        addr(da, 0, 4 * NH, 'lstmCellBackward da'), N, H);
+        addr(coef, kOff, LSTM_COEFFICIENTS * NH, 'lstmCellBackward coef'),
+        addr(dh, 0, NH, 'lstmCellBackward dh'),
+        addr(dcFuture, 0, NH, 'lstmCellBackward dcFuture'),
+        addr(dct, 0, NH, 'lstmCellBackward dct'),
+        addr(da, 0, 4 * NH, 'lstmCellBackward da'),
+        N,
+        H,
+      );
     },
     lstmCarry(dct, coef, kOff, dcFuture, N, H) {
       if (!dims('lstmCarry', N, H, 0) || N * H === 0) return;
       // The forget gates: N rows of H, 6H apart, from kOff + 5H.
       const rowStride = LSTM_COEFFICIENTS * H;
-      w.lstmCarry(addr(dct, 0, N * H, 'lstmCarry dct'), addr(coef, kOff + 5 * H, (N - 1) * rowStride + H, 'lstmCarry coef'),
-        addr(dcFuture, 0, N * H, 'lstmCarry dcFuture'), N, H);
+      w.lstmCarry(
+        addr(dct, 0, N * H, 'lstmCarry dct'),
+        addr(coef, kOff + 5 * H, (N - 1) * rowStride + H, 'lstmCarry coef'),
+        addr(dcFuture, 0, N * H, 'lstmCarry dcFuture'),
+        N,
+        H,
+      );
     },
     maxAbs(v, off, len) {
       checkDim('maxAbs', len);

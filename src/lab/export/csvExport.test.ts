@@ -4,8 +4,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LabStore } from '../store/labStore';
 import { openLabDatabase } from '../store/openDatabase';
-import { checkSweepSpec, specHash } from '../sweep/expandSweep';
-import { tempDir } from '../testing/labTestSupport';
+import { addTestSweep, tempDir } from '../testing/labTestSupport';
 import { CSV_COLUMNS, exportCsvToFile, exportCsvToStream } from './csvExport';
 
 /** A lab with fake results: 2 sweeps, RNN + LSTM probes of T steps. */
@@ -15,16 +14,25 @@ function fakeLab(T: number, seeds: number) {
   const store = new LabStore(db);
   const ids: number[] = [];
   for (const name of ['first', 'second']) {
-    const check = checkSweepSpec({ name, archs: ['rnn', 'lstm'], T: [T], forgetBias: [2.5], seeds: { count: seeds }, N: 2, D: 2, H: 2 });
-    if (!check.ok) throw new Error('rejected');
-    const sweepId = store.createSweep(check.spec, specHash(check.spec), check.probes, check.probes.length);
+    const sweepId = addTestSweep(store, {
+      name,
+      archs: ['rnn', 'lstm'],
+      T: [T],
+      forgetBias: [2.5],
+      seeds: { count: seeds },
+      N: 2,
+      D: 2,
+      H: 2,
+    });
     ids.push(sweepId);
     for (const p of store.listProbes(sweepId)) {
       const curve = Float64Array.from({ length: T }, (_, k) => -k);
       curve[0] = -Infinity; // exact zero
       curve[1] = -400; // below float64's range
       store.storeResult(p.id, {
-        steps: T, seconds: 0, theory: { whSpectralNorm: 1, meanSlope: 1 },
+        steps: T,
+        seconds: 0,
+        theory: { whSpectralNorm: 1, meanSlope: 1 },
         norms: { dh: curve, dWx: curve, dWh: curve, db: curve, dc: p.arch === 'lstm' ? curve : null },
       });
     }
@@ -66,6 +74,46 @@ describe('CSV export', () => {
     expect(rows).toBe(2 * 2 * 20 * 1024);
     const text = sink.chunks.join('');
     expect(text.trimEnd().split('\n')).toHaveLength(rows + 1);
+  });
+
+  it('prefixes text cells that a spreadsheet would run as a formula with a quote, and only those', async () => {
+    const dbPath = join(tempDir(), 'lab.sqlite');
+    const db = openLabDatabase(dbPath);
+    const store = new LabStore(db);
+    const names = ['+1+1', '-2+3', '@SUM(A1:A9)', '=1+1', 'plain -name', "'already quoted"];
+    for (const name of names) {
+      const sweepId = addTestSweep(store, { name, archs: ['lstm'], T: [2], forgetBias: [-2], N: 1, D: 1, H: 1 });
+      for (const p of store.listProbes(sweepId)) {
+        const curve = Float64Array.from([-400, -1]);
+        store.storeResult(p.id, {
+          steps: 2,
+          seconds: 0,
+          theory: { whSpectralNorm: 1, meanSlope: 1 },
+          norms: { dh: curve, dWx: curve, dWh: curve, db: curve, dc: curve },
+        });
+      }
+    }
+    db.close();
+    const out = join(tempDir(), 'out.csv');
+    await exportCsvToFile({ dbPath }, out);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').slice(1);
+    expect(lines.map((l) => l.split(',')[0])).toEqual([
+      "'+1+1",
+      "'+1+1",
+      "'-2+3",
+      "'-2+3",
+      "'@SUM(A1:A9)",
+      "'@SUM(A1:A9)",
+      "'=1+1",
+      "'=1+1",
+      'plain -name',
+      'plain -name',
+      "'already quoted",
+      "'already quoted",
+    ]);
+    // Numbers stay numbers: a negative bias and negative log10 values are not touched.
+    expect(lines[0].split(',').slice(2, 5)).toEqual(['lstm', '2', '-2']);
+    expect(lines[0].split(',')[17]).toBe('-400');
   });
 
   it('reports a destination that fails', async () => {

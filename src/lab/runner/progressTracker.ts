@@ -1,6 +1,4 @@
 // Throughput and ETA per sweep, from the finish times of its recent probes in this process.
-import type { ProbeSummary, SweepSummary } from '../../contract/labApi';
-import type { ProbeCounts, ProbeRow, SweepRow } from '../store/labStore';
 
 const WINDOW = 20;
 
@@ -32,32 +30,6 @@ export class ProgressTracker {
   }
 }
 
-const seconds = (from: string | null, to: string | null): number =>
-  from ? Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000) : 0;
-
-export function toSweepSummary(row: SweepRow, counts: ProbeCounts, throughput: number | null): SweepSummary {
-  const live = row.status === 'running' || row.status === 'queued';
-  const remaining = counts.queued + counts.running;
-  const elapsed = seconds(row.started_at, row.finished_at);
-  // A finished sweep reports its average rate (a fast one may never have had a live window).
-  const tp = live ? throughput : counts.done > 0 && elapsed > 0 ? counts.done / elapsed : null;
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    probes: { ...counts },
-    throughput: tp,
-    etaSeconds: live && tp && tp > 0 ? remaining / tp : null,
-    elapsedSeconds: elapsed,
-  };
-}
-
-export function toProbeSummary(p: ProbeRow): ProbeSummary {
-  return {
-    id: p.id, arch: p.arch, T: p.T, forgetBias: p.forget_bias, seed: p.seed,
-    status: p.status, attempts: p.attempts, error: p.error, seconds: p.seconds,
-  };
-}
+// The summaries themselves are the store's (its rows as the contract's types); the runner adds
+// only its live throughput.
+export { toProbeSummary, toSweepSummary } from '../store/readSummaries';

@@ -1,19 +1,74 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FromWorker, ToWorker } from '../../worker/workerProtocol';
 import { LabStore } from '../store/labStore';
 import { openLabDatabase } from '../store/openDatabase';
+import { speedModelFrom } from '../sweep/estimateSweep';
 import { checkSweepSpec, specHash } from '../sweep/expandSweep';
 import { tempDir, waitUntil, WORKER } from '../testing/labTestSupport';
 import { SweepRunner } from './sweepRunner';
-import { forkSpawner } from './workerTransport';
+import { forkSpawner, type WorkerHandle } from './workerTransport';
+
+function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N: 2, D: 2, H: 2 }) {
+  const db = openLabDatabase(join(tempDir(), 'lab.sqlite'));
+  const store = new LabStore(db);
+  const check = checkSweepSpec(spec);
+  if (!check.ok) throw new Error('rejected');
+  const sweepId = store.createSweep(check.spec, specHash(check.spec), check.probes, check.probes.length);
+  return { db, store, sweepId };
+}
+
+/**
+ * A worker whose every message the test writes: for the runner's own decisions (when it is
+ * ready, whom it asks, whom it blames), which real workers make racy to observe. The tests above
+ * and the service's run real worker processes.
+ */
+class ScriptedWorker implements WorkerHandle {
+  readonly sent: ToWorker[] = [];
+  private deliver: (msg: FromWorker) => void = () => {};
+  private exitListener: (code: number | null, reason: string) => void = () => {};
+  private gone = false;
+  send(msg: ToWorker): void {
+    this.sent.push(msg);
+  }
+  onMessage(cb: (msg: FromWorker) => void): void {
+    this.deliver = cb;
+  }
+  onExit(cb: (code: number | null, reason: string) => void): void {
+    this.exitListener = cb;
+  }
+  kill(): void {
+    setImmediate(() => this.exit(null, 'worker killed by SIGKILL'));
+  }
+  say(msg: FromWorker): void {
+    this.deliver(msg);
+  }
+  exit(code: number | null, reason: string): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.exitListener(code, reason);
+  }
+}
+
+function scriptedSpawner() {
+  const spawned: ScriptedWorker[] = [];
+  return { spawned, spawn: () => spawned[spawned.push(new ScriptedWorker()) - 1] };
+}
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function settledFlag(p: Promise<unknown>): { done: boolean; error: unknown } {
+  const flag = { done: false, error: undefined as unknown };
+  p.then(
+    () => (flag.done = true),
+    (err: unknown) => (flag.error = err),
+  );
+  return flag;
+}
 
 describe('the sweep runner', () => {
   it('halts with the reason, instead of crashing its host, when storing a result fails', async () => {
-    const db = openLabDatabase(join(tempDir(), 'lab.sqlite'));
-    const store = new LabStore(db);
-    const check = checkSweepSpec({ name: 'x', archs: ['rnn'], T: [8, 16], N: 2, D: 2, H: 2 });
-    if (!check.ok) throw new Error('rejected');
-    const sweepId = store.createSweep(check.spec, specHash(check.spec), check.probes, check.probes.length);
+    const { db, store, sweepId } = labWithSweep();
     store.storeResult = () => {
       throw new Error('database or disk is full');
     };
@@ -23,6 +78,73 @@ describe('the sweep runner', () => {
     await waitUntil(() => runner.workerPids().length === 0, 5000, 'workers to stop');
     // Nothing half-written: the probes are back in the queue for the next start.
     expect(store.counts(sweepId)).toMatchObject({ done: 0, running: 0, queued: 2 });
+    await runner.stop();
+    db.close();
+  });
+
+  it('warms up when every worker has said ready, not before', async () => {
+    const { db, store } = labWithSweep();
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 2 });
+    const warm = settledFlag(runner.warmUp());
+    expect(spawned).toHaveLength(2);
+    spawned[0].say({ type: 'ready', pid: 1 });
+    await turn();
+    expect(warm.done).toBe(false);
+    spawned[1].say({ type: 'ready', pid: 2 });
+    await turn();
+    expect(warm.done).toBe(true);
+    await runner.stop();
+    db.close();
+  });
+
+  it('gives up warming up after its timeout', async () => {
+    const { db, store } = labWithSweep();
+    const runner = new SweepRunner(store, { spawn: scriptedSpawner().spawn, workers: 1 });
+    await expect(runner.warmUp(20)).rejects.toThrow('workers did not start in time');
+    await runner.stop();
+    db.close();
+  });
+
+  it('measures the speed with one worker, asking another if that one dies first', async () => {
+    const { db, store } = labWithSweep();
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 2 });
+    const model = runner.speedModel();
+    expect(spawned).toHaveLength(1); // none was running: one is started for it
+    spawned[0].say({ type: 'ready', pid: 1 });
+    expect(spawned[0].sent).toEqual([{ type: 'calibrate' }]);
+    spawned[0].exit(1, 'worker exited with code 1');
+    expect(spawned).toHaveLength(2);
+    spawned[1].say({ type: 'ready', pid: 2 });
+    expect(spawned[1].sent).toEqual([{ type: 'calibrate' }]);
+    const times = { big: 0.004, small: 0.002 };
+    spawned[1].say({ type: 'speed', speed: times });
+    await expect(model).resolves.toEqual(speedModelFrom(times));
+    // Known now: no worker is asked again.
+    await expect(runner.speedModel()).resolves.toEqual(speedModelFrom(times));
+    expect(spawned[1].sent).toHaveLength(1);
+    await runner.stop();
+    const unanswered = new SweepRunner(store, { spawn: scriptedSpawner().spawn, workers: 1 });
+    await expect(unanswered.speedModel(20)).rejects.toThrow('no worker measured the engine speed in time');
+    await unanswered.stop();
+    db.close();
+  });
+
+  it('charges a crash to the first probe of the batch when the worker died before reporting it started', async () => {
+    const { db, store, sweepId } = labWithSweep({ name: 'x', archs: ['rnn'], T: [8, 16, 32], N: 2, D: 2, H: 2 });
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 1 });
+    runner.activate(sweepId);
+    spawned[0].say({ type: 'ready', pid: 1 });
+    const run = spawned[0].sent.find((m) => m.type === 'run');
+    if (run?.type !== 'run') throw new Error('no batch was sent');
+    const [first, ...rest] = run.tasks.map((t) => t.probeId);
+    expect(rest).toHaveLength(2);
+    spawned[0].exit(null, 'worker killed by SIGKILL');
+    expect(store.getProbe(first)).toMatchObject({ status: 'queued', attempts: 1, error: 'worker killed by SIGKILL' });
+    for (const id of rest) expect(store.getProbe(id)).toMatchObject({ status: 'queued', attempts: 0, error: null });
+    expect(spawned).toHaveLength(2); // a replacement for the requeued probes
     await runner.stop();
     db.close();
   });

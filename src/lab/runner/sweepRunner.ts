@@ -1,86 +1,89 @@
-// The pool: hands queued probes to worker processes in small batches, stores each finished probe
-// (this process is the only SQLite writer), retries probes whose worker died, and reports
-// progress. Cancel, pause/resume, retry-failed, and a clean stop that requeues running probes.
+// The runner: runs the queued probes of active sweeps in worker processes, stores each finished
+// probe (this process is the only SQLite writer), retries probes whose worker died, and reports
+// progress; cancel, pause/resume, retry-failed, and a clean stop that requeues running probes.
+// It coordinates: the pool (./workerPool.ts) keeps the processes, the scheduler (./scheduler.ts)
+// decides what runs where, calibration (./calibration.ts) measures the engine's speed, and the
+// status table (../store/sweepStatus.ts) says what each event does to a sweep.
 import { cpus } from 'node:os';
 import type { ProbeConfig } from '../../engine/index';
+import { probeWork } from '../../engine/probeCost';
 import type { ProgressEvent, SweepStatus } from '../../contract/labApi';
-import { LabStore, type ProbeRow } from '../store/labStore';
-import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
+import type { SweepSpec } from '../../contract/sweepSpec';
 import type { FromWorker, ProbeTask } from '../../worker/workerProtocol';
-import { SpeedFit, speedModelFrom, type SpeedModel } from '../sweep/estimateSweep';
-import type { WorkerHandle, WorkerSpawner } from './workerTransport';
+import type { LabStore, ProbeRow } from '../store/labStore';
+import { isRunnable, isTerminal } from '../store/sweepStatus';
+import type { SpeedModel } from '../sweep/estimateSweep';
+import { Calibration } from './calibration';
+import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
+import { blameCrash, candidatesWanted, planPump, withdrawSweep, type SchedulerLimits } from './scheduler';
+import { StateWatch } from './stateWatch';
+import { SweepListeners } from './sweepListeners';
+import { WorkerPool, type BusyState, type PoolWorker, type WorkerState } from './workerPool';
+import type { WorkerSpawner } from './workerTransport';
 
 export interface RunnerOptions {
   spawn: WorkerSpawner;
   /** Worker processes; default max(1, cores - 1). */
   workers?: number;
-  /** A batch is filled until its work (T*N*(D+H)*G) reaches this, or maxBatch probes. */
+  /** A batch is filled until its work (probeWork, src/engine/probeCost.ts) reaches this, or maxBatch probes. */
   batchWork?: number;
   maxBatch?: number;
   /** Idle workers are stopped after this long without work (default 30 s). */
   idleMs?: number;
 }
 
-interface Slot {
-  handle: WorkerHandle;
-  ready: boolean;
-  /** Probes sent to this worker and not yet reported, by id -> sweep id. */
-  batch: Map<number, number>;
-  /** The probe the worker reported started and has not finished. */
-  current: number | null;
-  /** Set when we kill it on purpose (cancel, stop): its exit is not a probe failure. */
-  killedOnPurpose: boolean;
-  /** A 'skip' is on its way to it (work stealing); wait for the answer before asking again. */
-  stealing: boolean;
-  /** Its process is gone; anything still arriving from it is ignored. */
-  dead: boolean;
-  /** A 'calibrate' is on its way to it or being worked on. */
-  calibrating: boolean;
-  exited: Promise<void>;
-}
-
-const TERMINAL: SweepStatus[] = ['done', 'failed', 'cancelled'];
+/** Workers that die before saying 'ready' this many times in a row halt the runner. */
 const MAX_SPAWN_FAILURES = 3;
 
 export function defaultWorkers(): number {
   return Math.max(1, cpus().length - 1);
 }
 
-const workOf = (p: Pick<ProbeRow, 'T' | 'N' | 'D' | 'H' | 'arch'>): number => p.T * p.N * (p.D + p.H) * p.H * (p.arch === 'lstm' ? 4 : 1);
-
 export class SweepRunner {
   readonly workers: number;
-  private readonly slots = new Set<Slot>();
+  private readonly limits: SchedulerLimits;
+  private readonly pool: WorkerPool;
+  private readonly calibration: Calibration;
+  /** Wakes warmUp() and speedModel() when the pool or the runner changes. */
+  private readonly watch = new StateWatch();
+  private readonly listeners = new SweepListeners();
+  /** Sweeps whose queued probes this runner hands out. */
   private readonly active = new Set<number>();
   private readonly tracker = new ProgressTracker();
-  private readonly listeners = new Set<(e: ProgressEvent) => void>();
-  private readonly waiters = new Map<number, { resolve: (s: SweepStatus) => void; reject: (e: Error) => void }[]>();
   private stopped = false;
   private spawnFailures = 0;
   private fatal: Error | null = null;
-  private readonly batchWork: number;
-  private readonly maxBatch: number;
-  private idleTimer: NodeJS.Timeout | null = null;
-  /** This machine's engine speed, from the first worker that reported it. */
-  private speed: SpeedModel | null = null;
-  /** The same, refitted to the probes this runner has finished. */
-  private readonly speedFit = new SpeedFit();
 
-  constructor(readonly store: LabStore, private readonly opts: RunnerOptions) {
+  constructor(
+    readonly store: LabStore,
+    opts: RunnerOptions,
+  ) {
     this.workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
-    this.batchWork = opts.batchWork ?? 2e7;
-    this.maxBatch = opts.maxBatch ?? 16;
+    this.limits = { maxWorkers: this.workers, batchWork: opts.batchWork ?? 2e7, maxBatch: opts.maxBatch ?? 16 };
+    this.pool = new WorkerPool(
+      opts.spawn,
+      {
+        message: (worker, msg) => this.guarded(() => this.onMessage(worker, msg)),
+        exit: (worker, last, reason) => this.guarded(() => this.onExit(last, reason)),
+      },
+      opts.idleMs ?? 30_000,
+    );
+    this.calibration = new Calibration(this.pool);
   }
 
-  /** Requeues probes a dead process left running; optionally resumes every unfinished sweep. */
+  /**
+   * Requeues probes a dead process left running (uncharged) and drops sweeps it died queueing;
+   * optionally resumes every unfinished sweep.
+   */
   start(resumeUnfinished: boolean): void {
+    this.store.dropAbandonedQueueing();
     this.store.requeueOrphans();
+    this.store.fillMissingWork();
     if (resumeUnfinished) for (const id of this.store.unfinishedSweepIds()) this.activate(id);
   }
 
   onProgress(listener: (e: ProgressEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.onProgress(listener);
   }
 
   /** Runs (or keeps running) the queued probes of this sweep. */
@@ -95,68 +98,61 @@ export class SweepRunner {
   summary(sweepId: number) {
     const row = this.store.getSweep(sweepId);
     if (!row) return undefined;
-    return toSweepSummary(row, this.store.counts(sweepId), this.tracker.throughput(sweepId));
+    return toSweepSummary(row, this.store.counts(sweepId), this.tracker.throughput(sweepId), this.store.queueingTarget(sweepId));
+  }
+
+  /** Tells progress listeners how the sweep stands now (a sweep being queued grows chunk by chunk). */
+  announce(sweepId: number): void {
+    this.emit(sweepId);
   }
 
   /** Resolves when the sweep is done, failed or cancelled (rejects if workers cannot start). */
   waitForSweep(sweepId: number): Promise<SweepStatus> {
     const status = this.store.getSweep(sweepId)?.status;
-    if (status && TERMINAL.includes(status)) return Promise.resolve(status);
+    if (status && isTerminal(status)) return Promise.resolve(status);
     if (this.fatal) return Promise.reject(this.fatal);
-    return new Promise((resolve, reject) => {
-      const list = this.waiters.get(sweepId) ?? [];
-      list.push({ resolve, reject });
-      this.waiters.set(sweepId, list);
-    });
+    return this.listeners.wait(sweepId);
   }
 
   pause(sweepId: number): void {
-    const row = this.store.getSweep(sweepId);
-    if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
-    this.store.setSweepStatus(sweepId, 'paused');
-    this.active.delete(sweepId);
-    this.tracker.deactivate(sweepId);
+    const t = this.store.applySweepEvent(sweepId, 'pause');
+    if (!t || t.from === t.to) return;
+    this.deactivate(sweepId);
     // Unstarted probes come back as 'skipped' and are requeued; the running ones finish.
-    for (const slot of this.slots) {
-      const ids = [...slot.batch].filter(([id, s]) => s === sweepId && id !== slot.current).map(([id]) => id);
-      if (ids.length > 0) slot.handle.send({ type: 'skip', probeIds: ids });
+    for (const worker of this.pool.all()) {
+      const ask = withdrawSweep(worker.state, sweepId, 'pause');
+      if (ask && 'skip' in ask) worker.handle.send({ type: 'skip', probeIds: ask.skip });
     }
     this.emit(sweepId);
   }
 
+  /** A paused sweep runs again; a queued or running one keeps running. */
   resume(sweepId: number): void {
-    const row = this.store.getSweep(sweepId);
-    if (!row || row.status !== 'paused') return;
-    this.store.setSweepStatus(sweepId, row.started_at ? 'running' : 'queued');
+    const t = this.store.applySweepEvent(sweepId, 'resume');
+    if (!t) return;
     this.activate(sweepId);
-    this.emit(sweepId);
+    if (t.from !== t.to) this.emit(sweepId);
   }
 
   cancel(sweepId: number): void {
-    const row = this.store.getSweep(sweepId);
-    if (!row || TERMINAL.includes(row.status)) return;
-    this.store.cancelSweep(sweepId);
-    this.active.delete(sweepId);
-    this.tracker.deactivate(sweepId);
-    for (const slot of this.slots) {
-      if (slot.current !== null && slot.batch.get(slot.current) === sweepId) {
-        // Stop the running probe now: kill its worker; its other probes go back to the queue.
-        this.retire(slot, true);
-      } else {
-        const ids = [...slot.batch].filter(([, s]) => s === sweepId).map(([id]) => id);
-        if (ids.length > 0) slot.handle.send({ type: 'skip', probeIds: ids });
-      }
+    const t = this.store.cancelSweep(sweepId);
+    if (!t || t.from === t.to) return;
+    this.deactivate(sweepId);
+    for (const worker of this.pool.all()) {
+      const ask = withdrawSweep(worker.state, sweepId, 'cancel');
+      if (!ask) continue;
+      if ('kill' in ask) this.retire(worker);
+      else worker.handle.send({ type: 'skip', probeIds: ask.skip });
     }
     this.emit(sweepId);
-    this.resolveWaiters(sweepId, 'cancelled');
+    this.listeners.finished(sweepId, 'cancelled');
     this.pump();
   }
 
   retryFailed(sweepId: number): number {
     const n = this.store.retryFailed(sweepId);
-    const row = this.store.getSweep(sweepId);
-    if (n > 0 && row && (row.status === 'failed' || row.status === 'done')) this.store.setSweepStatus(sweepId, 'running');
-    if (row && row.status !== 'paused' && row.status !== 'cancelled') this.activate(sweepId);
+    const status = this.store.getSweep(sweepId)?.status;
+    if (status && isRunnable(status)) this.activate(sweepId);
     this.emit(sweepId);
     return n;
   }
@@ -165,23 +161,22 @@ export class SweepRunner {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    const exits = [...this.slots].map((s) => {
-      this.retire(s, true);
-      return s.exited;
+    this.pool.cancelReaping();
+    const exits = this.pool.all().map((w) => {
+      this.retire(w);
+      return w.exited;
     });
+    this.watch.notify();
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 
   /** Starts the whole pool now (rather than on the first queued probe) and waits until it is ready. */
   async warmUp(timeoutMs = 30_000): Promise<void> {
-    while (this.slots.size < this.workers && !this.stopped) this.spawnSlot();
-    const t0 = Date.now();
-    while ([...this.slots].some((s) => !s.ready)) {
-      if (this.fatal) throw this.fatal;
-      if (Date.now() - t0 > timeoutMs) throw new Error('workers did not start in time');
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    if (this.fatal) throw this.fatal;
+    while (this.pool.size < this.workers && !this.stopped) this.pool.spawn();
+    const started = (): boolean => !this.pool.all().some((w) => w.state.kind === 'starting');
+    await this.watch.until(() => started() || this.fatal !== null || this.stopped, timeoutMs, 'workers did not start in time');
+    if (this.fatal) throw this.fatal;
   }
 
   /**
@@ -190,86 +185,74 @@ export class SweepRunner {
    * the engine itself; once enough probes have finished, refitted to what they took.
    */
   async speedModel(timeoutMs = 30_000): Promise<SpeedModel> {
-    const t0 = Date.now();
-    while (!this.speed) {
+    if (!this.calibration.measured) {
       if (this.fatal) throw this.fatal;
       if (this.stopped) throw new Error('the runner is stopped');
-      if (Date.now() - t0 > timeoutMs) throw new Error('no worker measured the engine speed in time');
-      // Ask one ready worker (again if the one asked has died); start one if there is none.
-      if (![...this.slots].some((s) => s.calibrating && !s.dead)) {
-        const slot = [...this.slots].find((s) => s.ready && !s.killedOnPurpose && !s.dead);
-        if (slot) {
-          slot.calibrating = true;
-          slot.handle.send({ type: 'calibrate' });
-        } else if (this.slots.size === 0) {
-          this.spawnSlot();
-        }
+      const release = this.calibration.want();
+      try {
+        await this.watch.until(
+          () => this.calibration.measured || this.fatal !== null || this.stopped,
+          timeoutMs,
+          'no worker measured the engine speed in time',
+        );
+      } finally {
+        release();
       }
-      await new Promise((r) => setTimeout(r, 5));
     }
-    return this.speedFit.model() ?? this.speed;
+    const model = this.calibration.model();
+    if (model) return model;
+    if (this.fatal) throw this.fatal;
+    throw new Error('the runner is stopped');
   }
 
   workerPids(): number[] {
-    return [...this.slots].map((s) => s.handle.pid).filter((p): p is number => typeof p === 'number');
+    return this.pool.pids();
+  }
+
+  /** Why the runner halted, if it did. */
+  get haltedBy(): Error | null {
+    return this.fatal;
   }
 
   // ---- internals ----------------------------------------------------------------------------
 
+  private deactivate(sweepId: number): void {
+    this.active.delete(sweepId);
+    this.tracker.deactivate(sweepId);
+  }
+
   /** Kills a worker on purpose; its unreported probes go back to the queue (cancelled ones stay so). */
-  private retire(slot: Slot, requeue: boolean): void {
-    if (slot.killedOnPurpose) return;
-    slot.killedOnPurpose = true;
-    if (requeue) {
-      const ids = [...slot.batch.keys()];
-      if (slot.current !== null) this.store.requeue([slot.current], true);
-      this.store.requeue(ids.filter((id) => id !== slot.current), false);
-      for (const s of new Set(slot.batch.values())) this.emit(s);
-    }
-    slot.batch.clear();
-    slot.current = null;
-    slot.handle.kill();
+  private retire(worker: PoolWorker): void {
+    const last = this.pool.retire(worker);
+    if (last?.kind !== 'busy') return;
+    // Stopped by us, not by their own failure: no attempt is charged.
+    this.store.requeue([...last.batch.keys()]);
+    for (const s of new Set(last.batch.values())) this.emit(s);
   }
 
-  private spawnSlot(): Slot {
-    const handle = this.opts.spawn();
-    let markExited!: () => void;
-    const slot: Slot = {
-      handle, ready: false, batch: new Map(), current: null, killedOnPurpose: false, stealing: false, dead: false, calibrating: false,
-      exited: new Promise<void>((r) => (markExited = r)),
-    };
-    handle.onMessage((msg) => this.guarded(() => this.onMessage(slot, msg)));
-    handle.onExit((code, reason) => {
-      slot.dead = true;
-      this.slots.delete(slot);
-      markExited();
-      this.guarded(() => {
-        if (!slot.killedOnPurpose) this.onCrash(slot, reason);
-        else this.pump(); // a replacement may be needed for other sweeps' probes
-      });
-    });
-    this.slots.add(slot);
-    return slot;
+  /** The pool changed: a wanted calibration finds a worker, waits re-check their conditions. */
+  private poolChanged(): void {
+    if (!this.fatal && !this.stopped) this.calibration.ensureAsked();
+    this.watch.notify();
   }
 
-  private onCrash(slot: Slot, reason: string): void {
-    if (!slot.ready) this.spawnFailures++;
-    const touched = new Set(slot.batch.values());
-    // The culprit is the probe it reported started; if that message was lost in the crash, the
-    // first unreported one (a worker runs its batch in order). Charging it keeps a probe that
-    // kills its worker at once from being requeued forever.
-    let culprit = slot.current;
-    if (culprit === null && slot.ready && slot.batch.size > 0) {
-      culprit = slot.batch.keys().next().value as number;
-      this.store.markStarted(culprit);
+  private onExit(last: WorkerState, reason: string): void {
+    if (last.kind === 'retiring')
+      this.pump(); // a replacement may be needed for other sweeps' probes
+    else this.onCrash(last, reason);
+    this.poolChanged();
+  }
+
+  private onCrash(last: WorkerState, reason: string): void {
+    if (last.kind === 'starting') this.spawnFailures++;
+    const blame = blameCrash(last);
+    if (blame.culprit !== null) {
+      if (blame.culpritUnreported) this.store.markStarted(blame.culprit);
+      this.store.failAttempt(blame.culprit, reason);
+      this.emitProbe(blame.culpritSweep ?? this.store.getProbe(blame.culprit)?.sweep_id ?? 0, blame.culprit);
     }
-    if (culprit !== null) {
-      this.store.failAttempt(culprit, reason);
-      this.emitProbe(slot.batch.get(culprit) ?? this.store.getProbe(culprit)?.sweep_id ?? 0, culprit);
-    }
-    this.store.requeue([...slot.batch.keys()].filter((id) => id !== culprit), false);
-    slot.batch.clear();
-    for (const s of touched) this.settle(s);
+    this.store.requeue(blame.requeue);
+    for (const s of blame.sweeps) this.settle(s);
     if (this.spawnFailures >= MAX_SPAWN_FAILURES && !this.fatal) {
       this.halt(new Error(`worker processes fail to start (${reason})`));
       return;
@@ -293,58 +276,54 @@ export class SweepRunner {
   private halt(error: Error): void {
     if (this.fatal) return;
     this.fatal = error;
-    for (const [id, list] of this.waiters) {
-      for (const w of list) w.reject(error);
-      this.waiters.delete(id);
-    }
-    for (const slot of this.slots) {
+    this.listeners.failAll(error);
+    for (const worker of this.pool.all()) {
       try {
-        this.retire(slot, true);
+        this.retire(worker);
       } catch {
-        slot.handle.kill(); // the store is what failed: just stop the process
+        // The store is what failed; the process is stopped all the same.
       }
     }
+    this.watch.notify();
   }
 
-  /** Why the runner halted, if it did. */
-  get haltedBy(): Error | null {
-    return this.fatal;
-  }
-
-  private onMessage(slot: Slot, msg: FromWorker): void {
-    if (slot.killedOnPurpose || slot.dead) return;
+  private onMessage(worker: PoolWorker, msg: FromWorker): void {
     switch (msg.type) {
       case 'ready':
-        slot.ready = true;
         this.spawnFailures = 0;
+        this.poolChanged();
         break;
       case 'speed':
-        slot.calibrating = false;
-        this.speed ??= speedModelFrom(msg.speed);
+        this.calibration.onSpeed(worker, msg.speed);
+        this.watch.notify();
         return;
-      case 'started':
+      case 'started': {
+        const busy = this.busy(worker);
+        if (!busy) return;
         // Cancelled while this news was in flight: stop it now, as cancel would have.
         if (this.store.getProbe(msg.probeId)?.status === 'cancelled') {
-          slot.batch.delete(msg.probeId);
-          this.retire(slot, true);
+          this.pool.release(worker, [msg.probeId]);
+          this.retire(worker);
           return;
         }
-        slot.current = msg.probeId;
+        busy.current = msg.probeId;
         this.store.markStarted(msg.probeId);
         return;
+      }
       case 'done': {
-        const sweepId = slot.batch.get(msg.probeId);
+        const busy = this.busy(worker);
+        if (!busy) return;
+        const sweepId = busy.batch.get(msg.probeId);
         const row = this.store.getProbe(msg.probeId);
         // A probe cancelled meanwhile stays cancelled.
-        const store = sweepId !== undefined && row?.status === 'running';
+        const keep = sweepId !== undefined && row?.status === 'running';
         // Stored before it leaves the batch: if storing throws, the halt requeues it.
-        if (store) {
+        if (keep) {
           this.store.storeResult(msg.probeId, msg.outcome);
-          this.speedFit.add(row, msg.outcome.seconds);
+          this.calibration.record(row, msg.outcome.seconds);
         }
-        slot.batch.delete(msg.probeId);
-        slot.current = null;
-        if (store && sweepId !== undefined) {
+        this.pool.release(worker, [msg.probeId]);
+        if (keep) {
           this.tracker.record(sweepId);
           this.emitProbe(sweepId, msg.probeId);
           this.settle(sweepId);
@@ -352,10 +331,11 @@ export class SweepRunner {
         break;
       }
       case 'error': {
-        const sweepId = slot.batch.get(msg.probeId);
+        const busy = this.busy(worker);
+        if (!busy) return;
+        const sweepId = busy.batch.get(msg.probeId);
         if (sweepId !== undefined) this.store.failAttempt(msg.probeId, msg.message);
-        slot.batch.delete(msg.probeId);
-        slot.current = null;
+        this.pool.release(worker, [msg.probeId]);
         if (sweepId !== undefined) {
           this.emitProbe(sweepId, msg.probeId);
           this.settle(sweepId);
@@ -363,126 +343,95 @@ export class SweepRunner {
         break;
       }
       case 'skipped': {
-        slot.stealing = false;
-        const touched = new Set<number>();
-        for (const id of msg.probeIds) {
-          const s = slot.batch.get(id);
-          if (s !== undefined) touched.add(s);
-          slot.batch.delete(id);
-        }
-        this.store.requeue(msg.probeIds, false);
+        const busy = this.busy(worker);
+        if (busy) busy.stealing = false;
+        const touched = this.pool.release(worker, msg.probeIds);
+        this.store.requeue(msg.probeIds);
         for (const s of touched) this.emit(s);
         this.pump();
         return;
       }
     }
-    if (slot.batch.size === 0) this.pump();
+    if (worker.state.kind === 'idle') this.pump();
   }
 
-  /** Fills idle workers with batches of queued probes; spawns workers while there is work. */
+  private busy(worker: PoolWorker): BusyState | null {
+    return worker.state.kind === 'busy' ? worker.state : null;
+  }
+
+  /** Hands queued probes to idle workers, steals back queued-behind work, spawns workers while there is work. */
   private pump(): void {
     if (this.stopped || this.fatal) return;
     const runnable = [...this.active].filter((id) => {
       const s = this.store.getSweep(id)?.status;
-      return s === 'queued' || s === 'running';
+      return s !== undefined && isRunnable(s);
     });
     if (runnable.length === 0) {
-      this.reapIdleLater();
+      this.pool.reapIdleLater(() => !this.stopped && this.active.size === 0);
       return;
     }
-    const queuedNow = this.store.countQueued(runnable);
-    const idle = (s: Slot) => s.ready && !s.killedOnPurpose && s.batch.size === 0;
-    let left = queuedNow;
-    for (const slot of this.slots) {
-      if (idle(slot) && left > 0) left -= this.dispatch(slot, runnable, Math.ceil(queuedNow / this.workers));
+    const workers = this.pool.all();
+    const queued = this.store.countQueued(runnable);
+    const rows = this.store.nextQueued(runnable, candidatesWanted(workers, queued, this.limits));
+    const byId = new Map(rows.map((p) => [p.id, p]));
+    const candidates = rows.map((p) => ({ id: p.id, sweepId: p.sweep_id, work: probeWork(p) }));
+    const plan = planPump(workers, queued, candidates, this.limits);
+    for (const { worker, probes } of plan.batches)
+      this.dispatch(
+        worker,
+        probes.map((p) => byId.get(p.id)!),
+      );
+    for (const { worker, probeIds } of plan.steal) {
+      const busy = this.busy(worker)!;
+      busy.stealing = true;
+      worker.handle.send({ type: 'skip', probeIds });
     }
-    // Work stealing: a worker is idle and the queue is empty, but others hold unstarted probes
-    // in their batches (behind a slow probe): ask for them back so they can be spread out.
-    if (left <= 0 && [...this.slots].some(idle)) {
-      for (const slot of this.slots) {
-        if (slot.stealing || slot.killedOnPurpose) continue;
-        const unstarted = [...slot.batch.keys()].filter((id) => id !== slot.current);
-        if (unstarted.length === 0) continue;
-        slot.stealing = true;
-        slot.handle.send({ type: 'skip', probeIds: unstarted });
-      }
-    }
-    // Spawn more workers while queued probes outnumber the busy ones.
-    let queued = this.store.nextQueued(runnable, this.workers).length;
-    while (this.slots.size < this.workers && queued > 0) {
-      this.spawnSlot();
-      queued--;
-    }
+    for (let i = 0; i < plan.spawn; i++) this.pool.spawn();
   }
 
-  /** With nothing to run, stop the idle workers after a while (they cost memory, not CPU). */
-  private reapIdleLater(): void {
-    if (this.idleTimer || this.slots.size === 0) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.stopped || this.active.size > 0) return;
-      for (const slot of this.slots) if (slot.batch.size === 0) this.retire(slot, false);
-    }, this.opts.idleMs ?? 30_000);
-    this.idleTimer.unref();
-  }
-
-  /** Sends one batch (at most `share` probes); returns how many. */
-  private dispatch(slot: Slot, runnable: number[], share: number): number {
-    const candidates = this.store.nextQueued(runnable, Math.max(1, Math.min(this.maxBatch, share)));
-    if (candidates.length === 0) return 0;
-    const batch: ProbeRow[] = [];
-    let work = 0;
-    for (const p of candidates) {
-      if (batch.length > 0 && work + workOf(p) > this.batchWork) break;
-      batch.push(p);
-      work += workOf(p);
-    }
+  private dispatch(worker: PoolWorker, batch: ProbeRow[]): void {
     this.store.markDispatched(batch.map((p) => p.id));
-    for (const sweepId of new Set(batch.map((p) => p.sweep_id))) {
-      if (this.store.getSweep(sweepId)?.status === 'queued') this.store.setSweepStatus(sweepId, 'running');
+    for (const sweepId of new Set(batch.map((p) => p.sweep_id))) this.store.applySweepEvent(sweepId, 'dispatch');
+    this.pool.assign(worker, new Map(batch.map((p) => [p.id, p.sweep_id])));
+    const tasks: ProbeTask[] = batch.map((p) => ({
+      probeId: p.id,
+      config: JSON.parse(p.config_json) as ProbeConfig,
+      lyapunovVectors: this.lyapunovVectorsOf(p.sweep_id),
+    }));
+    worker.handle.send({ type: 'run', tasks });
+  }
+
+  /** The sweep's Lyapunov setting, read once per sweep (its spec never changes). */
+  private readonly lyapunovBySweep = new Map<number, number>();
+  private lyapunovVectorsOf(sweepId: number): number {
+    let k = this.lyapunovBySweep.get(sweepId);
+    if (k === undefined) {
+      const row = this.store.getSweep(sweepId);
+      k = row ? ((JSON.parse(row.spec_json) as SweepSpec).lyapunovVectors ?? 0) : 0;
+      this.lyapunovBySweep.set(sweepId, k);
     }
-    for (const p of batch) slot.batch.set(p.id, p.sweep_id);
-    const tasks: ProbeTask[] = batch.map((p) => ({ probeId: p.id, config: JSON.parse(p.config_json) as ProbeConfig }));
-    slot.handle.send({ type: 'run', tasks });
-    return batch.length;
+    return k;
   }
 
   private settle(sweepId: number): void {
     const status = this.store.settleSweep(sweepId);
-    if (TERMINAL.includes(status)) {
+    if (isTerminal(status)) {
       this.active.delete(sweepId);
       this.emit(sweepId);
-      this.resolveWaiters(sweepId, status);
+      this.listeners.finished(sweepId, status);
     }
-  }
-
-  private resolveWaiters(sweepId: number, status: SweepStatus): void {
-    const list = this.waiters.get(sweepId);
-    if (!list) return;
-    this.waiters.delete(sweepId);
-    for (const w of list) w.resolve(status);
   }
 
   private emit(sweepId: number): void {
     const sweep = this.summary(sweepId);
     if (!sweep) return;
-    this.broadcast({ sweep });
-  }
-
-  private broadcast(event: ProgressEvent): void {
-    for (const l of this.listeners) {
-      try {
-        l(event);
-      } catch {
-        // A listener's bug must not stop the pool.
-      }
-    }
+    this.listeners.broadcast({ sweep });
   }
 
   private emitProbe(sweepId: number, probeId: number): void {
     const sweep = this.summary(sweepId);
     const probe = this.store.getProbe(probeId);
     if (!sweep || !probe) return;
-    this.broadcast({ sweep, probe: toProbeSummary(probe) });
+    this.listeners.broadcast({ sweep, probe: toProbeSummary(probe) });
   }
 }

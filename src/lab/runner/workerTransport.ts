@@ -5,7 +5,8 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPackageRoot } from '../packageRoot';
+import { findPackageRoot } from '../store/packageRoot';
+import { relaxedSimdExecArgv } from './relaxedSimd';
 import type { FromWorker, ToWorker } from '../../worker/workerProtocol';
 
 export interface WorkerHandle {
@@ -31,32 +32,13 @@ export interface ForkOptions {
   execArgv?: string[];
 }
 
-const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
-/** A minimal module using f64x2.relaxed_madd: valid only where relaxed SIMD is enabled. */
-const RELAXED_PROBE = '0061736d0100000001080160037b7b7b017b03020100070501016600000a0d010b00200020012002fd87020b';
-
-/**
- * V8 flags for forked workers. Relaxed SIMD lets the engine load its fused multiply-add kernels
- * (src/engine/wasm/wasmKernels.ts), whose rounding differs slightly from the plain ones, so a
- * worker gets it exactly when this process has it: a probe then gives bit-identical results in a
- * worker and in process. Node 20 (V8 11.3) has relaxed SIMD only behind the flag (run node with
- * it, as `npm run bench` does, to give the workers the fast kernels too); V8 11.4 and later ship
- * it by default and may drop the flag (unknown flags are fatal to node), so it goes only to V8
- * 11.0-11.3.
- */
-function relaxedSimdExecArgv(): string[] {
-  const [major, minor] = process.versions.v8.split('.').map((n) => Number.parseInt(n, 10));
-  if (process.versions.electron || major !== 11 || minor >= 4) return [];
-  const wasm = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
-  return wasm?.validate(Buffer.from(RELAXED_PROBE, 'hex')) ? [RELAXED_SIMD_FLAG] : [];
-}
-
 export function forkSpawner(workerPath: string = defaultWorkerPath(), opts: ForkOptions = {}): WorkerSpawner {
   return () => {
     const child = fork(workerPath, [], {
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: opts.env ?? process.env,
+      // Relaxed SIMD where this process has it (the CLI and `npm run bench` turn it on).
       execArgv: [...relaxedSimdExecArgv(), ...(opts.execArgv ?? [])],
     });
     let exited = false;

@@ -20,7 +20,16 @@ function fakeCurve(steps: number, seed: number): Float64Array {
 describe('probe results in SQLite', () => {
   it('writes a 1024-step probe in one fast transaction, never duplicates it, and loads 200 curves well under a second', async () => {
     const dbPath = join(tempDir(), 'lab.sqlite');
-    const check = checkSweepSpec({ name: 'big', archs: ['rnn', 'lstm'], T: [1024], forgetBias: [1], seeds: { count: 100 }, N: 2, D: 2, H: 2 });
+    const check = checkSweepSpec({
+      name: 'big',
+      archs: ['rnn', 'lstm'],
+      T: [1024],
+      forgetBias: [1],
+      seeds: { count: 100 },
+      N: 2,
+      D: 2,
+      H: 2,
+    });
     if (!check.ok) throw new Error('spec rejected');
     const db = openLabDatabase(dbPath);
     const store = new LabStore(db);
@@ -31,13 +40,20 @@ describe('probe results in SQLite', () => {
     for (const p of probes) {
       const c = (i: number) => fakeCurve(1024, p.id + i);
       store.storeResult(p.id, {
-        steps: 1024, seconds: 0.1, theory: { whSpectralNorm: 1.5, meanSlope: 0.5 },
+        steps: 1024,
+        seconds: 0.1,
+        theory: { whSpectralNorm: 1.5, meanSlope: 0.5 },
         norms: { dh: c(0), dWx: c(1), dWh: c(2), db: c(3), dc: p.arch === 'lstm' ? c(4) : null },
       });
     }
     const writeMs = (performance.now() - t0) / probes.length;
     // Storing again replaces: still one result per probe.
-    store.storeResult(probes[0].id, { steps: 1024, seconds: 0.1, theory: { whSpectralNorm: 1, meanSlope: 1 }, norms: { dh: fakeCurve(1024, 9), dWx: fakeCurve(1024, 9), dWh: fakeCurve(1024, 9), db: fakeCurve(1024, 9) } });
+    store.storeResult(probes[0].id, {
+      steps: 1024,
+      seconds: 0.1,
+      theory: { whSpectralNorm: 1, meanSlope: 1 },
+      norms: { dh: fakeCurve(1024, 9), dWx: fakeCurve(1024, 9), dWh: fakeCurve(1024, 9), db: fakeCurve(1024, 9) },
+    });
     expect((db.prepare('SELECT count(*) AS n FROM probe_results').get() as { n: number }).n).toBe(200);
     db.close();
     expect(writeMs).toBeLessThan(20);

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { findPackageRoot } from '../packageRoot';
+import { findPackageRoot } from './packageRoot';
 
 export interface Migration {
   version: number;

@@ -13,8 +13,10 @@ describe('opening a lab file', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(latestSchemaVersion());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['probe_results', 'probes', 'sweeps']);
+    const tables = (
+      db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
+    ).map((t) => t.name);
+    expect(tables).toEqual(['probe_results', 'probes', 'sweep_counts', 'sweep_queueing', 'sweeps']);
     db.close();
     // Reopening is a no-op migration.
     const again = openLabDatabase(path);
@@ -43,7 +45,10 @@ describe('opening a lab file', () => {
     db.pragma('journal_mode = DELETE'); // a single file, so "untouched" means exactly its bytes
     db.close();
     const before = readFileSync(path);
-    expect(() => openLabDatabase(path)).toThrow(/schema version 6, newer than the 1 this SeqLab knows/);
+    const known = latestSchemaVersion();
+    expect(() => openLabDatabase(path)).toThrow(
+      new RegExp(`schema version ${known + 5}, newer than the ${known} this SeqLab knows`),
+    );
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 

@@ -33,4 +33,11 @@ export interface ResultRow {
   dWx: Buffer;
   dWh: Buffer;
   db: Buffer;
+  /** Schema 4 (migrations/004_probe_rates.sql), decades per step; null or absent: not computed or not applicable. */
+  lyapunov_top?: number | null;
+  /** The spectrum's k values, as the curves are stored. */
+  lyapunov_spectrum?: Buffer | null;
+  mean_field?: number | null;
+  cell_path?: number | null;
+  pmb_bound?: number | null;
 }

@@ -1,16 +1,17 @@
 // What a spec costs before it is queued: probes, stored norms, disk, and rough wall time from
 // this machine's measured engine speed (two small probes timed by a worker, then scaled by
 // work, and refitted to the probes that have run).
-import { runProbe } from '../../engine/index';
+import {
+  CALIBRATION_PROBES,
+  probeCostTerms,
+  timeCalibrationProbes,
+  type CalibrationTimes,
+  type ProbeShape,
+} from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
 
-/** Work of one probe: T * N * (D + H) * G multiply-adds, roughly, for forward + backward. */
-export function probeWork(c: { arch: 'rnn' | 'lstm'; T: number; N: number; D: number; H: number }): number {
-  return c.T * c.N * (c.D + c.H) * (c.arch === 'lstm' ? 4 * c.H : c.H);
-}
-
-/** Seconds per unit of work (probeWork) and per time step (the per-step overhead of small probes). */
+/** Seconds per unit of work and per time step (the terms of src/engine/probeCost.ts). */
 export interface SpeedModel {
   perWork: number;
   perStep: number;
@@ -21,43 +22,12 @@ const PER_PROBE_SECONDS = 0.002;
 /** Starting the worker processes (measured ~0.15 s). */
 const STARTUP_SECONDS = 0.2;
 
-/**
- * The two probes the speed is measured on: one dominated by the matrix products (H = 64), one by
- * the elementwise work and per-step overhead (H = 4).
- */
-export const CALIBRATION_PROBES = {
-  big: { arch: 'lstm' as const, T: 48, N: 16, D: 16, H: 64, seed: 1 },
-  small: { arch: 'lstm' as const, T: 192, N: 4, D: 4, H: 4, seed: 1 },
-};
-
-/** Seconds the two calibration probes took. */
-export interface CalibrationTimes {
-  big: number;
-  small: number;
-}
-
-/**
- * Times the calibration probes, `runs` times each (the first run only warms up the JIT); the
- * fastest run counts. A sweep worker does this when the runner asks it to ('calibrate').
- */
-export function timeCalibrationProbes(runs: number): CalibrationTimes {
-  const time = (config: typeof CALIBRATION_PROBES.big | typeof CALIBRATION_PROBES.small): number => {
-    let seconds = Infinity;
-    for (let i = 0; i < Math.max(2, runs); i++) {
-      const t0 = performance.now();
-      runProbe(config, { fullGradients: false });
-      if (i > 0) seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-    }
-    return Math.max(seconds, 1e-6);
-  };
-  return { big: time(CALIBRATION_PROBES.big), small: time(CALIBRATION_PROBES.small) };
-}
-
 /** The speed model from the calibration probes' times. */
 export function speedModelFrom(times: CalibrationTimes): SpeedModel {
-  const { big, small } = CALIBRATION_PROBES;
-  // Solve tb = a*work(big) + b*T(big), ts = a*work(small) + b*T(small) for a, b >= 0.
-  const [w1, u1, w2, u2] = [probeWork(big), big.T, probeWork(small), small.T];
+  const big = probeCostTerms(CALIBRATION_PROBES.big);
+  const small = probeCostTerms(CALIBRATION_PROBES.small);
+  // Solve tb = a*work(big) + b*steps(big), ts = a*work(small) + b*steps(small) for a, b >= 0.
+  const [w1, u1, w2, u2] = [big.work, big.steps, small.work, small.steps];
   const det = w1 * u2 - w2 * u1;
   let a = (times.big * u2 - times.small * u1) / det;
   let b = (w1 * times.small - w2 * times.big) / det;
@@ -79,17 +49,17 @@ export class SpeedFit {
   private ws = 0;
   private ts = 0;
 
-  add(c: { arch: 'rnn' | 'lstm'; T: number; N: number; D: number; H: number }, seconds: number): void {
+  add(c: ProbeShape, seconds: number): void {
     if (!(seconds > 0) || !Number.isFinite(seconds)) return;
     // The worker's own time, as the model's: probeSeconds adds the per-probe costs around it.
-    const w = probeWork(c);
+    const { work: w, steps: t } = probeCostTerms(c);
     const s = seconds;
     this.n++;
     this.ww += w * w;
-    this.wt += w * c.T;
-    this.tt += c.T * c.T;
+    this.wt += w * t;
+    this.tt += t * t;
     this.ws += w * s;
-    this.ts += c.T * s;
+    this.ts += t * s;
   }
 
   /** The fitted model once there are enough probes to fit, else null. */
@@ -118,8 +88,9 @@ export function speedModelInProcess(): SpeedModel {
   return inProcessModel;
 }
 
-function probeSeconds(c: { arch: 'rnn' | 'lstm'; T: number; N: number; D: number; H: number }, m: SpeedModel): number {
-  return m.perWork * probeWork(c) + m.perStep * c.T + PER_PROBE_SECONDS;
+function probeSeconds(c: ProbeShape, m: SpeedModel): number {
+  const { work, steps } = probeCostTerms(c);
+  return m.perWork * work + m.perStep * steps + PER_PROBE_SECONDS;
 }
 
 /** Bytes per stored probe besides its blobs (row, config JSON, indexes), measured roughly. */

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { SWEEP_LIMITS } from '../../contract/sweepSpec';
 import { checkSweepSpec, expandSweep, rangeValues, specHash } from './expandSweep';
-import { CALIBRATION_PROBES, SpeedFit, estimateProbes, probeWork, speedModelFrom } from './estimateSweep';
+import { CALIBRATION_PROBES, probeWork } from '../../engine/probeCost';
+import { SpeedFit, estimateProbes, speedModelFrom } from './estimateSweep';
 
-const base = { name: 'grid', archs: ['rnn', 'lstm'] as ('rnn' | 'lstm')[], T: [16, 64], forgetBias: [-2, 0, 1], seeds: [1, 2], N: 4, D: 3, H: 8 };
+const base = {
+  name: 'grid',
+  archs: ['rnn', 'lstm'] as ('rnn' | 'lstm')[],
+  T: [16, 64],
+  forgetBias: [-2, 0, 1],
+  seeds: [1, 2],
+  N: 4,
+  D: 3,
+  H: 8,
+};
 
 function issuesOf(input: unknown) {
   const r = checkSweepSpec(input);
@@ -17,7 +27,14 @@ describe('expanding a sweep spec', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.issues));
     const keys = r.probes.map((p) => `${p.config.T}/${p.config.arch}/${p.forgetBias}/${p.config.seed}`);
     expect(keys.slice(0, 8)).toEqual([
-      '16/rnn/null/1', '16/rnn/null/2', '16/lstm/-2/1', '16/lstm/-2/2', '16/lstm/0/1', '16/lstm/0/2', '16/lstm/1/1', '16/lstm/1/2',
+      '16/rnn/null/1',
+      '16/rnn/null/2',
+      '16/lstm/-2/1',
+      '16/lstm/-2/2',
+      '16/lstm/0/1',
+      '16/lstm/0/2',
+      '16/lstm/1/1',
+      '16/lstm/1/2',
     ]);
     expect(r.probes).toHaveLength(2 * (2 + 3 * 2));
     expect(r.probes.map((p) => p.idx)).toEqual(r.probes.map((_, i) => i));
@@ -81,7 +98,11 @@ describe('expanding a sweep spec', () => {
 
 describe('rejecting an invalid spec, every problem named by field', () => {
   it('empty lists', () => {
-    expect(issuesOf({ ...base, T: [], seeds: [], archs: [] }).map((i) => i.path).sort()).toEqual(['T', 'archs', 'seeds']);
+    expect(
+      issuesOf({ ...base, T: [], seeds: [], archs: [] })
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['T', 'archs', 'seeds']);
   });
   it('T = 0 and T above the limit', () => {
     const issues = issuesOf({ ...base, T: [0, 16, SWEEP_LIMITS.T.max + 1] });
@@ -96,7 +117,10 @@ describe('rejecting an invalid spec, every problem named by field', () => {
     ]);
   });
   it('unknown arch', () => {
-    expect(issuesOf({ ...base, archs: ['rnn', 'gru'] })[0]).toMatchObject({ path: 'archs.1', message: expect.stringMatching(/"rnn" and "lstm"; got "gru"/) });
+    expect(issuesOf({ ...base, archs: ['rnn', 'gru'] })[0]).toMatchObject({
+      path: 'archs.1',
+      message: expect.stringMatching(/"rnn" and "lstm"; got "gru"/),
+    });
   });
   it('a probe too large for memory', () => {
     const issues = issuesOf({ ...base, H: 4096, T: [100_000] });
@@ -108,6 +132,8 @@ describe('rejecting an invalid spec, every problem named by field', () => {
     expect(issues[0].message).toMatch(/more than the 100000 allowed/);
   });
   it('a range that is not a range', () => {
-    expect(issuesOf({ ...base, T: { from: 0, to: 10, count: 3 } })).toEqual([{ path: 'T.from', message: 'T must be a number in [1, 100000]; got 0' }]);
+    expect(issuesOf({ ...base, T: { from: 0, to: 10, count: 3 } })).toEqual([
+      { path: 'T.from', message: 'T must be a number in [1, 100000]; got 0' },
+    ]);
   });
 });

@@ -4,7 +4,12 @@
 import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
 import {
-  DEFAULT_MAX_PROBE_BYTES, ProbeConfigError, formatBytes, probeBytes, validateProbeConfig, withDefaults,
+  DEFAULT_MAX_PROBE_BYTES,
+  ProbeConfigError,
+  formatBytes,
+  probeBytes,
+  validateProbeConfig,
+  withDefaults,
   type ProbeConfig,
 } from '../../engine/index';
 import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec } from '../../contract/sweepSpec';
@@ -19,6 +24,8 @@ export interface ExpandedProbe {
 }
 
 export type SpecCheck = { ok: true; spec: SweepSpec; probes: ExpandedProbe[] } | { ok: false; issues: FieldIssue[] };
+/** A spec checked without expanding it: its probes are counted, not built. */
+export type SpecValidation = { ok: true; spec: SweepSpec; probes: number } | { ok: false; issues: FieldIssue[] };
 
 type Range = { from: number; to: number; count: number; scale?: 'linear' | 'log' };
 
@@ -27,7 +34,9 @@ export function rangeValues(r: Range): number[] {
   const out: number[] = [];
   for (let i = 0; i < r.count; i++) {
     const f = i / (r.count - 1);
-    out.push(r.scale === 'log' ? Math.exp(Math.log(r.from) + f * (Math.log(r.to) - Math.log(r.from))) : r.from + f * (r.to - r.from));
+    out.push(
+      r.scale === 'log' ? Math.exp(Math.log(r.from) + f * (Math.log(r.to) - Math.log(r.from))) : r.from + f * (r.to - r.from),
+    );
   }
   // Pin the ends exactly.
   out[out.length - 1] = r.to;
@@ -55,22 +64,36 @@ export function countProbes(spec: SweepSpec): number {
 }
 
 export function expandSweep(spec: SweepSpec): ExpandedProbe[] {
-  const out: ExpandedProbe[] = [];
+  return [...iterateSweep(spec)];
+}
+
+/** The same probes in the same order, one at a time (a big sweep is queued in chunks as it expands). */
+export function* iterateSweep(spec: SweepSpec): Generator<ExpandedProbe> {
+  let idx = 0;
   for (const T of sweepTs(spec)) {
     for (const arch of dedupe(spec.archs)) {
       const biases: (number | null)[] = arch === 'lstm' ? sweepBiases(spec) : [null];
       for (const bias of biases) {
         for (const seed of sweepSeeds(spec)) {
           const config = withDefaults({
-            arch, T, N: spec.N, D: spec.D, H: spec.H, seed, rng: spec.rng, init: spec.init.scheme,
-            forgetBias: bias ?? 0, whGain: spec.init.whGain, h0Scale: spec.init.h0Scale, bScale: spec.init.bScale,
+            arch,
+            T,
+            N: spec.N,
+            D: spec.D,
+            H: spec.H,
+            seed,
+            rng: spec.rng,
+            init: spec.init.scheme,
+            forgetBias: bias ?? 0,
+            whGain: spec.init.whGain,
+            h0Scale: spec.init.h0Scale,
+            bScale: spec.init.bScale,
           });
-          out.push({ idx: out.length, config, forgetBias: bias });
+          yield { idx: idx++, config, forgetBias: bias };
         }
       }
     }
   }
-  return out;
 }
 
 /** The most one probe may allocate here: half the machine's memory, at most the engine default. */
@@ -84,6 +107,12 @@ function zodPath(path: readonly PropertyKey[]): string {
 
 /** Validates a spec and expands it; every problem is listed with its field path. */
 export function checkSweepSpec(input: unknown, maxBytes = maxProbeBytes()): SpecCheck {
+  const v = validateSweepSpec(input, maxBytes);
+  return v.ok ? { ok: true, spec: v.spec, probes: expandSweep(v.spec) } : v;
+}
+
+/** Everything checkSweepSpec checks, without building the probes (cheap for 100,000 of them). */
+export function validateSweepSpec(input: unknown, maxBytes = maxProbeBytes()): SpecValidation {
   const parsed = sweepSpecSchema.safeParse(input);
   if (!parsed.success) {
     const issues = flattenIssues(parsed.error.issues as ZodIssueLike[], []).map((i) => ({
@@ -96,7 +125,10 @@ export function checkSweepSpec(input: unknown, maxBytes = maxProbeBytes()): Spec
   const issues: FieldIssue[] = [];
   const n = countProbes(spec);
   if (n > SWEEP_LIMITS.probes.max) {
-    issues.push({ path: '(spec)', message: `the sweep expands to ${n} probes, more than the ${SWEEP_LIMITS.probes.max} allowed; narrow T, forgetBias, seeds or archs` });
+    issues.push({
+      path: '(spec)',
+      message: `the sweep expands to ${n} probes, more than the ${SWEEP_LIMITS.probes.max} allowed; narrow T, forgetBias, seeds or archs`,
+    });
     return { ok: false, issues };
   }
   // Memory grows with T: checking the longest probe of each arch covers the others.
@@ -108,14 +140,15 @@ export function checkSweepSpec(input: unknown, maxBytes = maxProbeBytes()): Spec
     } catch (err) {
       if (!(err instanceof ProbeConfigError)) throw err;
       const path = err.field === 'memory' ? 'H' : String(err.field);
-      const message = err.field === 'memory'
-        ? `${arch} probe with T=${maxT}, N=${spec.N}, D=${spec.D}, H=${spec.H} needs ${formatBytes(probeBytes(config))}, more than the ${formatBytes(maxBytes)} one probe may use here; reduce H (or T, N, D)`
-        : err.message;
+      const message =
+        err.field === 'memory'
+          ? `${arch} probe with T=${maxT}, N=${spec.N}, D=${spec.D}, H=${spec.H} needs ${formatBytes(probeBytes(config))}, more than the ${formatBytes(maxBytes)} one probe may use here; reduce H (or T, N, D)`
+          : err.message;
       if (!issues.some((i) => i.message === message)) issues.push({ path, message });
     }
   }
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, spec, probes: expandSweep(spec) };
+  return { ok: true, spec, probes: n };
 }
 
 interface ZodIssueLike {

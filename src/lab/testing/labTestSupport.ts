@@ -5,11 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll } from 'vitest';
-import { findPackageRoot } from '../packageRoot';
+import type { SweepSpecInput } from '../../contract/sweepSpec';
+import { findPackageRoot } from '../store/packageRoot';
+import { shippedBuild, testBuild } from './appBuilds';
+import type { LabStore } from '../store/labStore';
+import { checkSweepSpec, specHash } from '../sweep/expandSweep';
 
 export const ROOT = findPackageRoot();
-export const CLI = join(ROOT, 'out', 'main', 'cli.js');
-export const WORKER = join(ROOT, 'out', 'main', 'probeWorker.js');
+export const CLI = shippedBuild(ROOT).cli;
+export const WORKER = shippedBuild(ROOT).worker;
+/** The test build's CLI and worker: the same code plus the worker's SEQLAB_TEST_FAIL_FILE hook. */
+export const TEST_HOOKS_CLI = testBuild(ROOT).cli;
+export const TEST_HOOKS_WORKER = testBuild(ROOT).worker;
 
 const made: string[] = [];
 
@@ -82,4 +89,11 @@ export async function waitUntil(cond: () => boolean, timeoutMs = 20_000, what = 
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Adds the sweep a spec expands to, as queueSweep would, for tests that fill a store by hand. */
+export function addTestSweep(store: LabStore, spec: SweepSpecInput): number {
+  const check = checkSweepSpec(spec);
+  if (!check.ok) throw new Error(`test spec rejected: ${JSON.stringify(check.issues)}`);
+  return store.createSweep(check.spec, specHash(check.spec), check.probes, check.probes.length);
 }

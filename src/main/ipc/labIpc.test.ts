@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openLabService, type LabService } from '../../lab/labService';
 import { tempDir } from '../../lab/testing/labTestSupport';
 import { ipcChannel } from '../../contract/labCalls';
-import type { Result } from '../../contract/result';
+import { fail, type Result } from '../../contract/result';
 
 type Handler = (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>;
 const handlers = new Map<string, Handler>();
@@ -46,7 +46,21 @@ const call = (name: string, event: object, ...args: unknown[]) => handlers.get(i
 describe('the IPC manager', () => {
   it('registers one handler per call of the contract', () => {
     expect([...handlers.keys()].sort()).toEqual(
-      ['cancelSweep', 'estimateSweep', 'exportCsv', 'getSweep', 'listSweeps', 'loadCurves', 'pauseSweep', 'queueSweep', 'resumeSweep', 'retryFailed'].map((c) => `seqlab:${c}`),
+      [
+        'cancelSweep',
+        'checkSweep',
+        'estimateSweep',
+        'exportCsv',
+        'getLabInfo',
+        'getSweep',
+        'listSweeps',
+        'loadCurves',
+        'pauseSweep',
+        'queueSweep',
+        'resolveSweeps',
+        'resumeSweep',
+        'retryFailed',
+      ].map((c) => `seqlab:${c}`),
     );
   });
 
@@ -77,5 +91,57 @@ describe('the IPC manager', () => {
     expect(notAnId.ok).toBe(false);
     const extra = await call('getSweep', eventFrom(mainFrame), 1, 2);
     expect(extra.ok).toBe(false);
+  });
+
+  it('validates the arguments of checkSweep and resolveSweeps before the lab sees them', async () => {
+    const checked = await call('checkSweep', eventFrom(mainFrame), {
+      name: 'ipc',
+      T: [8, 16],
+      archs: ['lstm'],
+      forgetBias: [0, 1],
+    });
+    expect(checked).toMatchObject({ ok: true, value: { probes: 4, spec: { name: 'ipc', N: 16, init: { scheme: 'scaled' } } } });
+    const badSpec = await call('checkSweep', eventFrom(mainFrame), { name: 'ipc', T: [8], N: 5000, extra: 1 });
+    expect(badSpec.ok).toBe(false);
+    if (!badSpec.ok) {
+      expect(badSpec.error.code).toBe('invalid-argument');
+      expect(badSpec.error.issues).toEqual(expect.arrayContaining([{ path: 'N', message: 'N must be an integer in [1, 4096]' }]));
+    }
+    for (const bad of [undefined, 'name', [1], [''], ['x'.repeat(201)]]) {
+      const r = await call('resolveSweeps', eventFrom(mainFrame), bad);
+      expect(r.ok, JSON.stringify(bad)).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('invalid-argument');
+    }
+    expect(await call('resolveSweeps', eventFrom(mainFrame), [])).toEqual({ ok: true, value: [] });
+    const missing = await call('resolveSweeps', eventFrom(mainFrame), ['nothing here']);
+    expect(missing.ok || missing.error.code).toBe('not-found');
+    const refused = await call('resolveSweeps', eventFrom(mainFrame, 99), []);
+    expect(refused.ok || refused.error.code).toBe('forbidden');
+  });
+
+  it('answers unavailable while no lab is open, and hands the shell its typed overrides the validated argument', async () => {
+    const seen: unknown[] = [];
+    const remove = registerLabIpc({
+      getApi: () => null,
+      getWebContents: () => webContents as never,
+      isAppUrl: (url) => url.split('#')[0] === APP_URL,
+      overrides: { exportCsv: async (request) => (seen.push(request), fail('cancelled', 'export cancelled')) },
+    });
+    try {
+      const none = await call('listSweeps', eventFrom(mainFrame));
+      expect(none.ok || none.error.code).toBe('unavailable');
+      const cancelled = await call('exportCsv', eventFrom(mainFrame), { sweepIds: [2, 3] });
+      expect(cancelled.ok || cancelled.error.code).toBe('cancelled');
+      const bad = await call('exportCsv', eventFrom(mainFrame), { sweepIds: ['2'] });
+      expect(bad.ok || bad.error.code).toBe('invalid-argument');
+      expect(seen).toEqual([{ sweepIds: [2, 3] }]);
+    } finally {
+      remove();
+      registerLabIpc({
+        getApi: () => service,
+        getWebContents: () => webContents as never,
+        isAppUrl: (url) => url.split('#')[0] === APP_URL,
+      });
+    }
   });
 });

@@ -1,6 +1,15 @@
 // chart.js registration (tree-shaken) + the zoom plugin + a white background for PNG export.
 import {
-  Chart, Filler, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Title, Tooltip,
+  Chart,
+  Filler,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Title,
+  Tooltip,
   type Plugin,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
@@ -21,7 +30,19 @@ let done = false;
 export function setupCharts(): void {
   if (done) return;
   done = true;
-  Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Legend, Title, Tooltip, zoomPlugin, whiteBackground);
+  Chart.register(
+    LineController,
+    LineElement,
+    PointElement,
+    LinearScale,
+    LogarithmicScale,
+    Filler,
+    Legend,
+    Title,
+    Tooltip,
+    zoomPlugin,
+    whiteBackground,
+  );
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   Chart.defaults.color = '#333';
 }

@@ -33,8 +33,14 @@ export interface DecayChartData {
 }
 
 /** Range of the measured (non-theory) datasets, y padded by 4% (at least half a decade). */
-export function dataRanges(datasets: readonly LineDataset[], roles: readonly DatasetRole[]): Pick<DecayChartData, 'xRange' | 'yRange'> {
-  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+export function dataRanges(
+  datasets: readonly LineDataset[],
+  roles: readonly DatasetRole[],
+): Pick<DecayChartData, 'xRange' | 'yRange'> {
+  let xMin = Infinity,
+    xMax = -Infinity,
+    yMin = Infinity,
+    yMax = -Infinity;
   datasets.forEach((d, i) => {
     if (roles[i] !== 'rnn' && roles[i] !== 'lstm' && roles[i] !== 'band') return;
     for (const p of d.data) {
@@ -79,12 +85,28 @@ export function buildDecayChartData(series: readonly DecaySeries[], opts: DecayC
     const label = isRnn ? rnnLabel(s, opts.labelT) : lstmLabel(s, opts.labelT);
     if (s.seeds > 1) {
       push(
-        { label: `${label} min`, data: pts.map((p) => ({ x: p.x, y: p.min })), borderWidth: 0, pointRadius: 0, fill: false, borderColor: 'transparent', backgroundColor: 'transparent' },
+        {
+          label: `${label} min`,
+          data: pts.map((p) => ({ x: p.x, y: p.min })),
+          borderWidth: 0,
+          pointRadius: 0,
+          fill: false,
+          borderColor: 'transparent',
+          backgroundColor: 'transparent',
+        },
         'band',
         true,
       );
       push(
-        { label: `${label} max`, data: pts.map((p) => ({ x: p.x, y: p.max })), borderWidth: 0, pointRadius: 0, fill: '-1', borderColor: 'transparent', backgroundColor: withAlpha(color, 0.18) },
+        {
+          label: `${label} max`,
+          data: pts.map((p) => ({ x: p.x, y: p.max })),
+          borderWidth: 0,
+          pointRadius: 0,
+          fill: '-1',
+          borderColor: 'transparent',
+          backgroundColor: withAlpha(color, 0.18),
+        },
         'band',
         true,
       );
@@ -116,10 +138,29 @@ export function buildDecayChartData(series: readonly DecaySeries[], opts: DecayC
       for (let i = 0; i <= 48; i++) xs.push(a * Math.pow(b / a, i / 48));
     }
     const theory = (slope: number, lbl: string, col: string, dash: number[], role: DatasetRole, width = 1.2): void =>
-      push({ label: lbl, data: theoryLine(xs, y0, slope), borderColor: col, backgroundColor: col, borderDash: dash, borderWidth: width, pointRadius: 0, pointHoverRadius: 3, fill: false }, role);
+      push(
+        {
+          label: lbl,
+          data: theoryLine(xs, y0, slope),
+          borderColor: col,
+          backgroundColor: col,
+          borderDash: dash,
+          borderWidth: width,
+          pointRadius: 0,
+          pointHoverRadius: 3,
+          fill: false,
+        },
+        role,
+      );
     const tSuffix = opts.labelT ? `, T=${s.T}` : '';
     if (!isRnn && s.theory.forgetFactor !== null) {
-      theory(s.theory.forgetFactor, `σ(bf=${formatNum(s.forgetBias ?? 0)}) per step${tSuffix}`, withAlpha(color, 0.9), [6, 4], 'theory-lstm');
+      theory(
+        s.theory.forgetFactor,
+        `σ(bf=${formatNum(s.forgetBias ?? 0)}) per step${tSuffix}`,
+        withAlpha(color, 0.9),
+        [6, 4],
+        'theory-lstm',
+      );
     }
     if (isRnn && s.theory.rnnFactor !== null) {
       theory(s.theory.rnnFactor, `RNN g·√E[tanh′²] per step${tSuffix}`, '#ff7f0e', [6, 4], 'theory-rnn', 1.5);

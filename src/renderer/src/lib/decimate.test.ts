@@ -3,7 +3,10 @@ import { decimateMinMax } from './decimate';
 
 describe('decimateMinMax', () => {
   it('returns short series unchanged', () => {
-    const pts = [{ x: 0, y: 1 }, { x: 1, y: 2 }];
+    const pts = [
+      { x: 0, y: 1 },
+      { x: 1, y: 2 },
+    ];
     expect(decimateMinMax(pts, 100)).toEqual(pts);
   });
   it('keeps both ends, x order and extremes, within the budget', () => {

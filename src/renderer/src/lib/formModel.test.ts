@@ -47,3 +47,33 @@ describe('form model', () => {
     expect(fieldOf('')).toBe('form');
   });
 });
+
+describe('the form refuses what the CLI and the lab server refuse, with the same messages', () => {
+  it('a value listed twice, named by the field label', () => {
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    form.Tlist = '16, 64, 16';
+    form.bfList = '0, 1, 0';
+    form.seedsList = '3 3';
+    form.seedsMode = 'list';
+    const { errors, valid } = checkForm(form);
+    expect(valid).toBe(false);
+    expect(errors.T).toBe('Sequence lengths T list 16 more than once; give each value once');
+    expect(errors.forgetBias).toBe('Forget-gate biases list 0 more than once; give each value once');
+    expect(errors.seeds).toBe('Seeds list 3 more than once; give each value once');
+  });
+  it('control characters in the name', () => {
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    form.name = 'a\u0000b';
+    expect(checkForm(form).errors.name).toBe(
+      'name must not contain control characters (tabs, line breaks, NUL, text-direction overrides)',
+    );
+  });
+  it('numbers that are not decimal (as the CLI refuses --T 0x10), and exponents as the CLI reads them', () => {
+    expect(parseNumberList('0x10, 16abc, 0b1, Infinity, 1e1, -2.5')).toEqual([NaN, NaN, NaN, NaN, 10, -2.5]);
+    const form = formFromSpec(DEFAULT_SWEEP_SPEC);
+    form.Tlist = '0x10';
+    expect(checkForm(form).valid).toBe(false);
+    form.Tlist = '1e1, 32';
+    expect(checkForm(form).valid).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
 // shared zod schema's issues mapped to the form field they are about.
 import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec, type SweepSpecInput } from '../../../contract/sweepSpec';
 import type { FieldIssue } from '../../../contract/result';
+import { parseDecimal } from '../../../contract/decimalNumber';
 
 export type ListOrRange = 'list' | 'range';
 
@@ -35,7 +36,20 @@ export interface SweepForm {
 }
 
 /** Form fields that can carry an error message. */
-export type FormField = 'name' | 'archs' | 'T' | 'forgetBias' | 'seeds' | 'N' | 'D' | 'H' | 'init.scheme' | 'init.whGain' | 'init.h0Scale' | 'init.bScale' | 'form';
+export type FormField =
+  | 'name'
+  | 'archs'
+  | 'T'
+  | 'forgetBias'
+  | 'seeds'
+  | 'N'
+  | 'D'
+  | 'H'
+  | 'init.scheme'
+  | 'init.whGain'
+  | 'init.h0Scale'
+  | 'init.bScale'
+  | 'form';
 
 const listText = (xs: readonly number[]): string => xs.join(', ');
 
@@ -44,7 +58,10 @@ export function formFromSpec(spec: SweepSpec): SweepForm {
   const bf = spec.forgetBias;
   const seeds = spec.seeds;
   const range = (r: { from: number; to: number; count: number; scale: 'linear' | 'log' }): RangeText => ({
-    from: String(r.from), to: String(r.to), count: String(r.count), scale: r.scale,
+    from: String(r.from),
+    to: String(r.to),
+    count: String(r.count),
+    scale: r.scale,
   });
   return {
     name: spec.name,
@@ -74,13 +91,12 @@ export function parseNumberList(text: string): number[] {
   return text
     .split(/[\s,;]+/)
     .filter((t) => t !== '')
-    .map((t) => (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN));
+    .map(parseDecimal);
 }
 
 /** A number as typed; empty or unreadable -> NaN (the schema then names the field). */
 export function parseNumber(text: string): number {
-  const t = text.trim();
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
+  return parseDecimal(text);
 }
 
 function rangeOf(r: RangeText): { from: number; to: number; count: number; scale: 'linear' | 'log' } {
@@ -107,7 +123,7 @@ export function specFromForm(f: SweepForm): SweepSpecInput {
 /** The form field an issue path ("T.2", "init.whGain", "forgetBias.count") belongs to. */
 export function fieldOf(path: string): FormField {
   const [head, sub] = path.split('.');
-  if (head === 'init') return (`init.${sub ?? 'scheme'}` as FormField);
+  if (head === 'init') return `init.${sub ?? 'scheme'}` as FormField;
   if (['name', 'archs', 'T', 'forgetBias', 'seeds', 'N', 'D', 'H'].includes(head)) return head as FormField;
   return 'form';
 }

@@ -26,7 +26,14 @@ describe('http client helpers', () => {
 
 describe('table sorting and formatting', () => {
   const row = (key: string, T: number, rate: number | null): SummaryRow => ({
-    key, arch: 'lstm', T, forgetBias: 0, seeds: 1, ratePerStep: rate, factorPerStep: null, horizon: null,
+    key,
+    arch: 'lstm',
+    T,
+    forgetBias: 0,
+    seeds: 1,
+    ratePerStep: rate,
+    factorPerStep: null,
+    horizon: null,
   });
   it('sorts with nulls last both ways', () => {
     const rows = [row('a', 64, -0.1), row('b', 16, null), row('c', 32, -0.5)];

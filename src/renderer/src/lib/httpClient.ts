@@ -87,7 +87,7 @@ export function createHttpClient(loc: { origin: string; pathname: string } = win
 
   const api = {} as Record<LabCall, (arg?: unknown) => Promise<Result<unknown>>>;
   for (const name of LAB_CALLS) api[name] = (arg?: unknown) => call(name, arg);
-  api.exportCsv = (arg?: unknown) => exportCsv((arg ?? {}) as ExportRequest);
+  api.exportCsv = (arg?: unknown) => exportCsv(arg ?? {});
 
   return {
     ...(api as unknown as LabApi),

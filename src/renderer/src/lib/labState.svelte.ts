@@ -1,5 +1,5 @@
 // The app's shared live state: the sweep list, kept current by progress events.
-import type { LabClient, ProgressEvent, SweepSummary } from '../../../contract/labApi';
+import type { LabClient, LabInfo, ProgressEvent, SweepSummary } from '../../../contract/labApi';
 
 export type View = 'new' | 'queue' | 'curves' | 'summary' | 'export';
 
@@ -13,12 +13,19 @@ export class LabState {
   /** Bumped on every progress event, so views can reload what they show. */
   progressTick = $state(0);
   lastEvent = $state<ProgressEvent | null>(null);
+  /** The open lab file (null until known). */
+  info = $state<LabInfo | null>(null);
+  /** On read-only media: sweeps can be read and exported, not queued or changed. */
+  readOnly = $derived(this.info?.readOnly === true);
   private unsubscribe: (() => void) | null = null;
 
   constructor(readonly client: LabClient) {}
 
   start(): () => void {
     this.unsubscribe = this.client.onProgress((e) => this.onProgress(e));
+    void this.client.getLabInfo().then((r) => {
+      if (r.ok) this.info = r.value;
+    });
     void this.refresh();
     return () => this.unsubscribe?.();
   }

@@ -66,7 +66,12 @@ describe('summarize', () => {
 
 describe('chart data', () => {
   it('draws RNN and LSTM series with bands, theory overlays and fitted ranges', () => {
-    const data = buildDecayChartData(buildDecaySeries(curves, 16), { xScale: 'linear', theory: true, maxPoints: 500, labelT: false });
+    const data = buildDecayChartData(buildDecaySeries(curves, 16), {
+      xScale: 'linear',
+      theory: true,
+      maxPoints: 500,
+      labelT: false,
+    });
     expect(data.summary.map((s) => s.label)).toEqual(['RNN', 'LSTM bf=0', 'LSTM bf=2']);
     expect(data.summary.every((s) => s.points === 16)).toBe(true);
     expect(data.roles.filter((r) => r === 'band')).toHaveLength(2); // RNN has 3 seeds
@@ -82,7 +87,12 @@ describe('chart data', () => {
     expect(data.yRange!.max).toBeLessThan(1);
   });
   it('log x axis leaves distance 0 out and samples theory lines', () => {
-    const data = buildDecayChartData(buildDecaySeries(curves, 16), { xScale: 'log', theory: true, maxPoints: 500, labelT: false });
+    const data = buildDecayChartData(buildDecaySeries(curves, 16), {
+      xScale: 'log',
+      theory: true,
+      maxPoints: 500,
+      labelT: false,
+    });
     for (const d of data.datasets) expect(d.data.every((p) => p.x > 0)).toBe(true);
     expect(data.datasets[data.roles.indexOf('theory-lstm')].data.length).toBeGreaterThan(10);
   });

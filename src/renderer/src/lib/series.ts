@@ -2,8 +2,17 @@
 // (median with a min-max band), indexed by distance from the loss step (t - k).
 import type { Arch, Curve } from '../../../contract/labApi';
 import { decimateMinMax, type Pt } from './decimate';
-import { fitSlope, horizon, log10Sigmoid } from './fit';
+import { log10Sigmoid } from './fit';
 import { band, median } from './stats';
+import {
+  medianCurve,
+  spread,
+  summarizeCurve,
+  summarizePoints,
+  type DecayPoint,
+  type FitWindow,
+  type Spread,
+} from '../../../contract/decaySummary';
 
 export interface BandPoint {
   /** Distance from the loss step, t - k. */
@@ -19,8 +28,12 @@ export interface DecaySeries {
   T: number;
   forgetBias: number | null;
   seeds: number;
-  /** Sorted by distance; distances where every seed is exactly 0 are left out. */
+  /** Sorted by distance; distances where every seed is exactly 0 are left out (a log axis cannot draw them). */
   points: BandPoint[];
+  /** The median over seeds by distance with exact zeros kept as -Infinity: what the Summary fits. */
+  summaryPoints: DecayPoint[];
+  /** Per seed, its own full-range fitted rate (the Summary's spread). */
+  seedRates: (number | null)[];
   /** Per-step slopes in log10 units for the theory overlays (null when not applicable). */
   theory: {
     /** LSTM cell path: log10 sigma(bf). */
@@ -65,6 +78,8 @@ export function buildDecaySeries(curves: readonly Curve[], filterT?: number): De
       forgetBias: isRnn ? null : first.forgetBias,
       seeds: new Set(cs.map((c) => c.seed)).size,
       points,
+      summaryPoints: medianCurve(cs),
+      seedRates: cs.map((c) => summarizeCurve(c).full.rate),
       theory: {
         forgetFactor: !isRnn && first.forgetBias !== null ? log10Sigmoid(first.forgetBias) : null,
         rnnFactor: rnnFactor === null ? null : log10OrNull(rnnFactor),
@@ -88,18 +103,25 @@ export interface SummaryRow {
   T: number;
   forgetBias: number | null;
   seeds: number;
-  /** Fitted slope of log10 norm against distance: decades lost per step (negative = decay). */
+  /** Fitted slope of log10 norm against distance over the full range: decades per step (negative = decay; -Infinity: exactly 0 inside it). */
   ratePerStep: number | null;
+  /** The same over the tail after the transient (the second half of the distances). */
+  rateTail?: number | null;
+  fitWindows?: { full: FitWindow; tail: FitWindow };
+  /** Min and max over seeds of each seed's full-range rate. */
+  rateSpread?: Spread | null;
+  /** The longest distance: a null horizon means "> longest". */
+  longest?: number;
   /** 10^rate: the per-step factor. */
   factorPerStep: number | null;
-  /** Distance at which the norm has fallen 1e6 below the loss step's; null = never within T. */
+  /** Distance at which the norm has fallen 1e6 below the loss step's, or is exactly 0; null = never within T (censored). */
   horizon: number | null;
 }
 
 export function summarize(series: readonly DecaySeries[]): SummaryRow[] {
   return series.map((s) => {
-    const pts: Pt[] = s.points.map((p) => ({ x: p.x, y: p.median }));
-    const rate = fitSlope(pts);
+    const fit = summarizePoints(s.summaryPoints);
+    const rate = fit.full.rate;
     return {
       key: s.key,
       arch: s.arch,
@@ -107,8 +129,12 @@ export function summarize(series: readonly DecaySeries[]): SummaryRow[] {
       forgetBias: s.forgetBias,
       seeds: s.seeds,
       ratePerStep: rate,
+      rateTail: fit.tail.rate,
+      fitWindows: { full: fit.full.window, tail: fit.tail.window },
+      rateSpread: spread(s.seedRates),
+      longest: fit.longest,
       factorPerStep: rate === null ? null : Math.pow(10, rate),
-      horizon: horizon(pts),
+      horizon: fit.horizon,
     };
   });
 }

@@ -2,7 +2,17 @@
 // float64 norm would underflow to 0.
 
 const SUPERSCRIPT: Record<string, string> = {
-  '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
 };
 
 /** "10⁻³⁰⁸" for -308; non-integers fall back to formatLog10Value. */
@@ -11,7 +21,13 @@ export function powerOfTenLabel(log10: number): string {
   const k = Math.round(log10);
   if (Math.abs(log10 - k) > 1e-9) return formatLog10Value(log10);
   if (k === 0) return '1';
-  return '10' + String(k).split('').map((c) => SUPERSCRIPT[c] ?? c).join('');
+  return (
+    '10' +
+    String(k)
+      .split('')
+      .map((c) => SUPERSCRIPT[c] ?? c)
+      .join('')
+  );
 }
 
 /** The exact value 10^log10 as "m.mmme±x" (works for any exponent). */

@@ -1,3 +1,4 @@
+// Lives with the store, whose migrations/ folder defines the root; the runner finds the worker from it.
 // Finds the SeqLab package root (the folder holding package.json and migrations/) from a module
 // file, so the same code works from src/ (tests, tsx) and from the bundled out/main/*.js.
 import { existsSync } from 'node:fs';

@@ -1,0 +1,24 @@
+{
+  # The native float64 products (src/engine/native), built by node-gyp at `npm install`
+  # into build/Release/seqlab_kernels.node. Optional: when this fails, the engine runs its
+  # WebAssembly kernels instead (see src/engine/native/nativeKernels.ts).
+  "targets": [
+    {
+      "target_name": "seqlab_kernels",
+      "sources": [
+        "src/engine/native/binding.c",
+        "src/engine/native/gemm.c",
+        "src/engine/native/microkernels.c",
+        "src/engine/native/microkernel_generic.c",
+        "src/engine/native/microkernel_avx2.c",
+        "src/engine/native/microkernel_neon.c"
+      ],
+      # No -march=native: the AVX2 kernel is chosen at run time, so one build runs on any
+      # CPU of its architecture. No -ffast-math: the products must round as written.
+      "cflags": ["-O3", "-std=c11", "-Wall", "-Wextra"],
+      "xcode_settings": {
+        "OTHER_CFLAGS": ["-O3", "-std=c11", "-Wall", "-Wextra"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,236 @@
+/*
+ * The N-API face of the native products (plain C, node_api.h only: N-API is ABI-stable, so
+ * one build serves Node and Electron alike). Arguments follow the stdlib-js BLAS convention:
+ * sizes first, then each array with its strides and offset. Arrays are Float64Array views,
+ * read and written in place (no copies); every element a call can touch is checked to lie
+ * inside its view first, so a bad call throws a RangeError instead of touching other memory.
+ *
+ *   gemm(M, N, K, A, sa1, sa2, oa, B, sb1, sb2, ob, beta, C, sc1, sc2, oc)
+ *       C = beta*C + A*B, C M x N, A M x K, B K x N; beta is 0 or 1. Element (i, j) of A is
+ *       A[oa + i*sa1 + j*sa2]. With beta = 0, C is only written (NaNs in it do not survive).
+ *   gramUpper(M, K, A, sa1, sa2, oa, C, sc1, sc2, oc)
+ *       the entries on and above the diagonal of C = A A^T (M x M); the rest of C untouched.
+ *   isa()         "avx2-fma", "neon" or "generic": the micro-kernel in use.
+ *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
+ *
+ * Outputs must not overlap inputs. Each module instance (one per Node environment, so one per
+ * worker thread) has its own scratch, so threads never share packing buffers.
+ */
+#define _POSIX_C_SOURCE 200809L /* posix_memalign */
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "gemm.h"
+
+struct instance {
+  const struct seq_microkernel *kernel;
+  double *scratch;
+};
+
+struct view {
+  double *data;
+  size_t length;
+};
+
+/* Throws (unless a call already threw) and returns 0, so checks read `if (!check(...)) return NULL`. */
+static int fail(napi_env env, const char *fn, const char *what) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) {
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: %s", fn, what);
+    napi_throw_range_error(env, NULL, msg);
+  }
+  return 0;
+}
+
+/* 2^31: dimensions and strides stay below it, so every index sum fits in 64 bits. */
+#define INDEX_LIMIT 2147483648.0
+
+/* Reads an integer argument; `name` and `part` (e.g. "A", " stride 1") name it in the error. */
+static int get_integer(napi_env env, napi_value v, const char *fn, const char *name, const char *part, int nonnegative,
+                       long long *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d == floor(d)) || !(fabs(d) < INDEX_LIMIT) || (nonnegative && d < 0)) {
+    char what[96];
+    snprintf(what, sizeof what, nonnegative ? "%s%s must be an integer in [0, 2^31)" : "%s%s must be an integer of magnitude below 2^31",
+             name, part);
+    return fail(env, fn, what);
+  }
+  *out = (long long)d;
+  return 1;
+}
+
+static int get_offset(napi_env env, napi_value v, const char *fn, const char *name, long long *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d == floor(d)) || !(d >= 0) || !(d <= 9007199254740991.0)) {
+    char what[96];
+    snprintf(what, sizeof what, "%s offset must be a nonnegative integer", name);
+    return fail(env, fn, what);
+  }
+  *out = (long long)d;
+  return 1;
+}
+
+static int get_view(napi_env env, napi_value v, const char *fn, const char *name, struct view *out) {
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  /* napi_invalid_arg for anything but a typed array (checking first would cost another call). */
+  if (napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok || type != napi_float64_array) {
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a Float64Array", name);
+    return fail(env, fn, what);
+  }
+  out->data = data; /* already advanced by the view's byteOffset */
+  out->length = length;
+  return 1;
+}
+
+/* Every element (i, j), i < rows, j < cols, of `off + i*s1 + j*s2` lies in [0, length). */
+static int check_reach(napi_env env, const char *fn, const char *name, const struct view *v, long long off,
+                       long long rows, long long s1, long long cols, long long s2) {
+  if (rows == 0 || cols == 0) return 1;
+  const long long r = (rows - 1) * s1, c = (cols - 1) * s2;
+  const long long lo = off + (r < 0 ? r : 0) + (c < 0 ? c : 0);
+  const long long hi = off + (r > 0 ? r : 0) + (c > 0 ? c : 0);
+  if (lo >= 0 && (unsigned long long)hi < v->length) return 1;
+  char what[160];
+  snprintf(what, sizeof what, "%s's elements [%lld, %lld] are outside its view of %zu doubles", name, lo, hi, v->length);
+  return fail(env, fn, what);
+}
+
+struct matrix {
+  struct view view;
+  long long s1, s2, off;
+};
+
+/* Reads an array argument and its two strides and offset from args[0..3]. */
+static int get_matrix(napi_env env, napi_value *args, const char *fn, const char *name, struct matrix *m) {
+  return get_view(env, args[0], fn, name, &m->view) && get_integer(env, args[1], fn, name, " stride 1", 0, &m->s1) &&
+         get_integer(env, args[2], fn, name, " stride 2", 0, &m->s2) && get_offset(env, args[3], fn, name, &m->off);
+}
+
+static struct instance *instance_of(napi_env env) {
+  struct instance *inst = NULL;
+  napi_get_instance_data(env, (void **)&inst);
+  return inst;
+}
+
+static napi_value gemm(napi_env env, napi_callback_info info) {
+  static const char fn[] = "gemm";
+  size_t argc = 16;
+  napi_value args[16];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 16) {
+    fail(env, fn, "takes 16 arguments (M, N, K, A, sa1, sa2, oa, B, sb1, sb2, ob, beta, C, sc1, sc2, oc)");
+    return NULL;
+  }
+  long long M, N, K, beta;
+  struct matrix A, B, C;
+  if (!get_integer(env, args[0], fn, "M", "", 1, &M) || !get_integer(env, args[1], fn, "N", "", 1, &N) ||
+      !get_integer(env, args[2], fn, "K", "", 1, &K) || !get_matrix(env, args + 3, fn, "A", &A) ||
+      !get_matrix(env, args + 7, fn, "B", &B) || !get_integer(env, args[11], fn, "beta", "", 1, &beta) ||
+      !get_matrix(env, args + 12, fn, "C", &C)) {
+    return NULL;
+  }
+  if (beta != 0 && beta != 1) {
+    fail(env, fn, "beta must be 0 or 1");
+    return NULL;
+  }
+  if (M == 0 || N == 0) return NULL;
+  if (!check_reach(env, fn, "A", &A.view, A.off, M, A.s1, K, A.s2) ||
+      !check_reach(env, fn, "B", &B.view, B.off, K, B.s1, N, B.s2) ||
+      !check_reach(env, fn, "C", &C.view, C.off, M, C.s1, N, C.s2)) {
+    return NULL;
+  }
+  struct instance *inst = instance_of(env);
+  seq_gemm(inst->kernel, inst->scratch, (size_t)M, (size_t)N, (size_t)K,
+           A.view.data + A.off, A.s1, A.s2, B.view.data + B.off, B.s1, B.s2,
+           (int)beta, C.view.data + C.off, C.s1, C.s2, 0);
+  return NULL;
+}
+
+static napi_value gram_upper(napi_env env, napi_callback_info info) {
+  static const char fn[] = "gramUpper";
+  size_t argc = 10;
+  napi_value args[10];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 10) {
+    fail(env, fn, "takes 10 arguments (M, K, A, sa1, sa2, oa, C, sc1, sc2, oc)");
+    return NULL;
+  }
+  long long M, K;
+  struct matrix A, C;
+  if (!get_integer(env, args[0], fn, "M", "", 1, &M) || !get_integer(env, args[1], fn, "K", "", 1, &K) ||
+      !get_matrix(env, args + 2, fn, "A", &A) || !get_matrix(env, args + 6, fn, "C", &C)) {
+    return NULL;
+  }
+  if (M == 0) return NULL;
+  if (!check_reach(env, fn, "A", &A.view, A.off, M, A.s1, K, A.s2) ||
+      !check_reach(env, fn, "C", &C.view, C.off, M, C.s1, M, C.s2)) {
+    return NULL;
+  }
+  struct instance *inst = instance_of(env);
+  /* A A^T: B = A^T is A with its strides swapped. */
+  seq_gemm(inst->kernel, inst->scratch, (size_t)M, (size_t)M, (size_t)K,
+           A.view.data + A.off, A.s1, A.s2, A.view.data + A.off, A.s2, A.s1,
+           0, C.view.data + C.off, C.s1, C.s2, 1);
+  return NULL;
+}
+
+static napi_value isa(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_string_utf8(env, instance_of(env)->kernel->isa, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+static napi_value use_isa(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg;
+  char name[32] = "";
+  size_t len;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  if (argc != 1 || napi_get_value_string_utf8(env, arg, name, sizeof name, &len) != napi_ok) {
+    fail(env, "useIsa", "takes one string");
+    return NULL;
+  }
+  const struct seq_microkernel *k = seq_microkernel_named(name);
+  if (k != NULL) instance_of(env)->kernel = k;
+  napi_value out;
+  napi_get_boolean(env, k != NULL, &out);
+  return out;
+}
+
+static void free_instance(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  struct instance *inst = data;
+  free(inst->scratch);
+  free(inst);
+}
+
+NAPI_MODULE_INIT() {
+  struct instance *inst = calloc(1, sizeof *inst);
+  void *scratch = NULL;
+  if (inst == NULL || posix_memalign(&scratch, 64, SEQ_SCRATCH_DOUBLES * sizeof(double)) != 0) {
+    free(inst);
+    napi_throw_error(env, NULL, "seqlab native kernels: out of memory");
+    return NULL;
+  }
+  inst->scratch = scratch;
+  inst->kernel = seq_best_microkernel();
+  if (napi_set_instance_data(env, inst, free_instance, NULL) != napi_ok) {
+    free_instance(env, inst, NULL);
+    return NULL;
+  }
+  const napi_property_descriptor props[] = {
+    {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
+    {"gramUpper", NULL, gram_upper, NULL, NULL, NULL, napi_default, NULL},
+    {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
+    {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

@@ -1,0 +1,159 @@
+/*
+ * The blocked product around the micro-kernel. Loop order (outer to inner): K in KC-deep
+ * blocks; M in MC-row blocks, each packed into MR-row micro-panels; N in NR-column slivers,
+ * each packed; MR-row micro-panels of the A block. One packed B sliver is reused by every
+ * micro-panel of the A block while it sits in L1.
+ *
+ * B is packed one sliver at a time rather than in one large block because the engine's B is a
+ * weight matrix of up to 4H columns (8 MiB at H = 512), read once per product by a batch of as
+ * few as 16 rows: copying it whole into a second buffer would double the traffic that bounds
+ * those products. Packing is still needed: rows of a power-of-two width lie a multiple of 4 KiB
+ * apart and would all fall into the same few cache sets.
+ */
+#include <string.h>
+#include "gemm.h"
+
+#ifndef PREFETCH_SLIVERS
+#define PREFETCH_SLIVERS 4
+#endif
+
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* The mc x kc block of A at `a` into MR-row micro-panels (a[k*MR + i]), rows past mc zeroed. */
+static void pack_a(double *dst, const double *a, ptrdiff_t s1, ptrdiff_t s2, size_t mc, size_t kc) {
+  for (size_t ir = 0; ir < mc; ir += SEQ_MR) {
+    const size_t mr = min_size(SEQ_MR, mc - ir);
+    const double *src = a + (ptrdiff_t)ir * s1;
+    if (mr == SEQ_MR) {
+      for (size_t k = 0; k < kc; k++) {
+        const double *col = src + (ptrdiff_t)k * s2;
+        for (size_t i = 0; i < SEQ_MR; i++) dst[k * SEQ_MR + i] = col[(ptrdiff_t)i * s1];
+      }
+    } else {
+      for (size_t k = 0; k < kc; k++) {
+        const double *col = src + (ptrdiff_t)k * s2;
+        for (size_t i = 0; i < SEQ_MR; i++) dst[k * SEQ_MR + i] = i < mr ? col[(ptrdiff_t)i * s1] : 0.0;
+      }
+    }
+    dst += SEQ_MR * kc;
+  }
+}
+
+/*
+ * The kc x nc block of B at `b` into ceil(nc / NR) slivers, sliver q at dst + q*kc*NR holding
+ * dst[k*NR + j] = B(k, q*NR + j), columns past nc zeroed. With unit column stride each row's
+ * nc doubles are read in one contiguous run, and the same rows of the next block are
+ * prefetched: kc rows at a large stride are too many streams for the hardware prefetchers, and
+ * for a batch of 16 rows the loads of B are what the product waits for.
+ */
+static void pack_b(double *dst, const double *b, ptrdiff_t s1, ptrdiff_t s2, size_t kc, size_t nc) {
+  const size_t whole = nc / SEQ_NR;
+  const size_t sliver = kc * SEQ_NR;
+  if (s2 == 1) {
+    for (size_t k = 0; k < kc; k++) {
+      const double *row = b + (ptrdiff_t)k * s1;
+      for (size_t q = 0; q < SEQ_NB; q++) __builtin_prefetch(row + (SEQ_NB + q) * SEQ_NR);
+      for (size_t q = 0; q < whole; q++) memcpy(dst + q * sliver + k * SEQ_NR, row + q * SEQ_NR, SEQ_NR * sizeof(double));
+    }
+  } else {
+    for (size_t q = 0; q < whole; q++) {
+      for (size_t k = 0; k < kc; k++) {
+        const double *row = b + (ptrdiff_t)k * s1 + (ptrdiff_t)(q * SEQ_NR) * s2;
+        for (size_t j = 0; j < SEQ_NR; j++) dst[q * sliver + k * SEQ_NR + j] = row[(ptrdiff_t)j * s2];
+      }
+    }
+  }
+  const size_t rest = nc - whole * SEQ_NR;
+  if (rest > 0) {
+    double *d = dst + whole * sliver;
+    for (size_t k = 0; k < kc; k++) {
+      const double *row = b + (ptrdiff_t)k * s1 + (ptrdiff_t)(whole * SEQ_NR) * s2;
+      for (size_t j = 0; j < SEQ_NR; j++) d[k * SEQ_NR + j] = j < rest ? row[(ptrdiff_t)j * s2] : 0.0;
+    }
+  }
+}
+
+/*
+ * Writes the mr x nr corner of a computed tile t[MR x NR] into C at c (its element (row0,
+ * col0)); with `upper`, only entries with col >= row.
+ */
+static void store_tile(double *c, ptrdiff_t sc1, ptrdiff_t sc2, const double *t, size_t mr, size_t nr,
+                       int accumulate, int upper, size_t row0, size_t col0) {
+  for (size_t i = 0; i < mr; i++) {
+    for (size_t j = 0; j < nr; j++) {
+      if (upper && col0 + j < row0 + i) continue;
+      double *d = c + (ptrdiff_t)i * sc1 + (ptrdiff_t)j * sc2;
+      *d = accumulate ? *d + t[i * SEQ_NR + j] : t[i * SEQ_NR + j];
+    }
+  }
+}
+
+static void zero_output(size_t M, size_t N, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  for (size_t i = 0; i < M; i++) {
+    for (size_t j = upper ? i : 0; j < N; j++) C[(ptrdiff_t)i * sc1 + (ptrdiff_t)j * sc2] = 0.0;
+  }
+}
+
+/* The part of C a packed A block (rows i0.., mc of them) and a packed B block (columns jb.., nc
+ * of them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile. */
+static void multiply_blocks(const struct seq_microkernel *kernel, const double *packed_a, const double *packed_b,
+                            size_t i0, size_t mc, size_t jb, size_t nc, size_t kc,
+                            int add, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  double tile[SEQ_MR * SEQ_NR] __attribute__((aligned(32)));
+  for (size_t j0 = jb; j0 < jb + nc; j0 += SEQ_NR) {
+    const size_t nr = min_size(SEQ_NR, jb + nc - j0);
+    const double *b_sliver = packed_b + ((j0 - jb) / SEQ_NR) * kc * SEQ_NR;
+    for (size_t ir = 0; ir < mc; ir += SEQ_MR) {
+      const size_t mr = min_size(SEQ_MR, mc - ir);
+      const size_t row = i0 + ir;
+      if (upper && j0 + nr <= row) break; /* this tile and the rest of the column lie below the diagonal */
+      const double *a_panel = packed_a + ir * kc;
+      double *c = C + (ptrdiff_t)row * sc1 + (ptrdiff_t)j0 * sc2;
+      if (mr == SEQ_MR && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + SEQ_MR)) {
+        kernel->run(kc, a_panel, b_sliver, c, sc1, add);
+      } else {
+        kernel->run(kc, a_panel, b_sliver, tile, SEQ_NR, 0);
+        store_tile(c, sc1, sc2, tile, mr, nr, add, upper, row, j0);
+      }
+    }
+  }
+}
+
+void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
+              size_t M, size_t N, size_t K,
+              const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+              const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
+              int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (!accumulate) zero_output(M, N, C, sc1, sc2, upper);
+    return;
+  }
+  /* Few rows or a short inner size: row by row, unpacked (rows.h). */
+  if ((M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
+    kernel->rows(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
+    return;
+  }
+  double *packed_a = scratch;
+  double *packed_b = scratch + SEQ_MC * SEQ_KC;
+  /* MC-row blocks of near-equal height (in whole micro-panels), so that no block is a sliver. */
+  const size_t blocks = (M + SEQ_MC - 1) / SEQ_MC;
+  const size_t panels = (M + SEQ_MR - 1) / SEQ_MR;
+  const size_t mc_step = ((panels + blocks - 1) / blocks) * SEQ_MR;
+
+  for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) {
+    const size_t kc = min_size(SEQ_KC, K - p0);
+    /* The first K slice stores (or adds to C, with accumulate); the later ones add. */
+    const int add = accumulate || p0 > 0;
+    for (size_t i0 = 0; i0 < M; i0 += mc_step) {
+      const size_t mc = min_size(mc_step, M - i0);
+      pack_a(packed_a, A + (ptrdiff_t)i0 * sa1 + (ptrdiff_t)p0 * sa2, sa1, sa2, mc, kc);
+      /* Upper: the columns left of this block's first row hold no entry to write. */
+      for (size_t jb = upper ? (i0 / SEQ_NR) * SEQ_NR : 0; jb < N; jb += SEQ_NB * SEQ_NR) {
+        const size_t nc = min_size(SEQ_NB * SEQ_NR, N - jb);
+        pack_b(packed_b, B + (ptrdiff_t)p0 * sb1 + (ptrdiff_t)jb * sb2, sb1, sb2, kc, nc);
+        multiply_blocks(kernel, packed_a, packed_b, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/*
+ * The native dense products: one blocked, packed float64 matrix product (BLIS style) around a
+ * small register-blocked micro-kernel, chosen at run time for the CPU (see microkernels.c).
+ *
+ * Matrices are given the stdlib-js BLAS way: sizes first, then each array as a pointer to its
+ * first element with a stride per dimension (element (i, j) of A is A[i*sa1 + j*sa2]), so a
+ * transpose is only a swap of strides and no product ever copies its operands out of place.
+ */
+#ifndef SEQLAB_GEMM_H
+#define SEQLAB_GEMM_H
+
+#include <stddef.h>
+
+/* The micro-tile: SEQ_MR rows of A times SEQ_NR columns of B, held in registers. 6 x 8 doubles
+ * is twelve 256-bit accumulators: enough independent FMA chains to cover two FMA units of
+ * latency 4 (Zen 3, Skylake), and the tile BLIS uses for dgemm on these cores. */
+#define SEQ_MR 6
+#define SEQ_NR 8
+/* Cache blocks: a KC-deep sliver of packed B (KC x NR, 16 KiB) stays in L1 while the MC x KC
+ * block of packed A (288 KiB) streams from L2, micro-panel by micro-panel. B is packed NB
+ * slivers at a time (64 KiB, in L2), so that each row of B is read in runs of NB*NR doubles. */
+#define SEQ_KC 256
+#define SEQ_MC 144
+#define SEQ_NB 4
+
+/* Doubles of scratch seq_gemm needs (packed A block and one packed B sliver). */
+#define SEQ_SCRATCH_DOUBLES (SEQ_MC * SEQ_KC + SEQ_NB * SEQ_KC * SEQ_NR)
+
+/*
+ * c[MR x NR] (row stride ldc, column stride 1) = (accumulate ? c : 0) + a * b, over kc steps of
+ * a packed A micro-panel (a[k*MR + i]) and a packed B sliver (b[k*NR + j]); b is 32-byte aligned.
+ */
+typedef void (*seq_microkernel_fn)(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate);
+
+/*
+ * C[M x N] (+)= A[M x K] B[K x N] with unit column strides in B and C, row by row (rows.h): for
+ * products of at most SEQ_ROWS_MAX_M rows or inner size SEQ_ROWS_MAX_K.
+ */
+typedef void (*seq_rows_fn)(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+                            const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);
+#define SEQ_ROWS_MAX_M 4
+#define SEQ_ROWS_MAX_K 8
+
+struct seq_microkernel {
+  /* "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
+  const char *isa;
+  seq_microkernel_fn run;
+  seq_rows_fn rows;
+};
+
+/* The fastest micro-kernel this CPU runs. */
+const struct seq_microkernel *seq_best_microkernel(void);
+/* The micro-kernel called `isa` if this CPU runs it, else NULL (tests pin the generic one). */
+const struct seq_microkernel *seq_microkernel_named(const char *isa);
+
+/*
+ * C[M x N] = (accumulate ? C : 0) + A[M x K] * B[K x N]. With `upper`, C is square (M == N)
+ * and only its entries on and above the diagonal (column >= row) are written; the rest of C is
+ * neither read nor written. C must not overlap A or B. `scratch` holds SEQ_SCRATCH_DOUBLES
+ * doubles, 64-byte aligned.
+ */
+void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
+              size_t M, size_t N, size_t K,
+              const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+              const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
+              int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper);
+
+/* The kernels of each instruction set (each file compiles to nothing on other architectures). */
+#define SEQ_DECLARE_KERNELS(isa)                                                                       \
+  void seq_microkernel_##isa(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate); \
+  void seq_rows_##isa(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,       \
+                      const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);
+SEQ_DECLARE_KERNELS(generic)
+#if defined(__x86_64__) || defined(__i386__)
+SEQ_DECLARE_KERNELS(avx2)
+#endif
+#if defined(__aarch64__)
+SEQ_DECLARE_KERNELS(neon)
+#endif
+
+#endif

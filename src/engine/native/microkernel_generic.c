@@ -1,0 +1,23 @@
+/* The portable micro-kernel: plain C that the compiler vectorizes for the baseline ISA (SSE2 on
+ * x86-64). For CPUs without AVX2+FMA, and as a second reference in the tests. */
+#include "gemm.h"
+#include "rows.h"
+
+void seq_microkernel_generic(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate) {
+  double acc[SEQ_MR][SEQ_NR] = {{0}};
+  for (size_t k = 0; k < kc; k++) {
+    for (size_t i = 0; i < SEQ_MR; i++) {
+      const double ai = a[k * SEQ_MR + i];
+      for (size_t j = 0; j < SEQ_NR; j++) acc[i][j] += ai * b[k * SEQ_NR + j];
+    }
+  }
+  for (size_t i = 0; i < SEQ_MR; i++) {
+    double *row = c + (ptrdiff_t)i * ldc;
+    for (size_t j = 0; j < SEQ_NR; j++) row[j] = accumulate ? row[j] + acc[i][j] : acc[i][j];
+  }
+}
+
+void seq_rows_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+                 const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1) {
+  seq_rows_template(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
+}

@@ -1,0 +1,368 @@
+// The native products against a plain triple loop (every micro-kernel this CPU runs, random
+// shapes with odd sizes and edge tails, strides and offsets in the stdlib-js convention), the
+// Kernels built on them against the WebAssembly and JS kernels, and whole probes on every kernel
+// path. The engine's own tests run on the native and the WebAssembly path by vitest's projects
+// (vitest.config.ts); this file is where the paths meet.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsKernels, type Kernels } from '../linalg';
+import { createWasmArena, wasmSimdAvailable } from '../wasm/wasmKernels';
+import { mulberry32 } from '../testing/mulberry32';
+import { runProbe, type ProbeResult } from '../probe';
+import { kernelsInUse, setKernelPreference, type KernelPreference } from '../workspace';
+import { loadNativeBinding, nativeBinding, requestedKernelPath, withNativeProducts, type NativeBinding } from './nativeKernels';
+
+const native = nativeBinding();
+const EPS = 2 ** -52;
+
+/** Uniform in [-1, 1). */
+function rng(seed: number): () => number {
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
+}
+
+function filled(n: number, next: () => number): Float64Array {
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) v[i] = next();
+  return v;
+}
+
+/** A strided M x N matrix view: element (i, j) at data[off + i*s1 + j*s2]. */
+interface Strided {
+  data: Float64Array;
+  s1: number;
+  s2: number;
+  off: number;
+}
+
+/**
+ * Lays out an rows x cols matrix in one of four ways (row-major, column-major, row-major with
+ * padded rows, or with a negative row stride), at a nonzero offset, inside a larger array.
+ */
+function layout(rows: number, cols: number, kind: number, next: () => number): Strided {
+  const pad = 3;
+  const span = (rows + 2) * (cols + pad) + 7;
+  const data = filled(span, next);
+  switch (kind % 4) {
+    case 0:
+      return { data, s1: cols, s2: 1, off: 5 };
+    case 1:
+      return { data, s1: 1, s2: rows, off: 2 };
+    case 2:
+      return { data, s1: cols + pad, s2: 1, off: 1 };
+    default:
+      return { data, s1: -(cols + pad), s2: 1, off: 1 + Math.max(0, rows - 1) * (cols + pad) };
+  }
+}
+
+const at = (m: Strided, i: number, j: number) => m.data[m.off + i * m.s1 + j * m.s2];
+
+/**
+ * Checks C against the triple loop: C_new(i, j) = beta*C_old(i, j) + sum_k A(i,k) B(k,j) within
+ * the rigorous bound (K + 1) eps sum |terms|; every element of C's array outside the matrix is
+ * unchanged (and, with `upper`, every element below the diagonal).
+ */
+function expectProduct(
+  M: number,
+  N: number,
+  K: number,
+  A: Strided,
+  B: Strided,
+  beta: number,
+  before: Float64Array,
+  C: Strided,
+  upper: boolean,
+  what: string,
+): void {
+  const touched = new Set<number>();
+  for (let i = 0; i < M; i++) {
+    for (let j = upper ? i : 0; j < N; j++) {
+      const idx = C.off + i * C.s1 + j * C.s2;
+      touched.add(idx);
+      let s = beta ? before[idx] : 0;
+      let scale = Math.abs(s);
+      for (let k = 0; k < K; k++) {
+        const t = at(A, i, k) * at(B, k, j);
+        s += t;
+        scale += Math.abs(t);
+      }
+      const err = Math.abs(C.data[idx] - s);
+      if (!(err <= (K + 1) * EPS * scale)) {
+        throw new Error(`${what}: C(${i}, ${j}) is ${C.data[idx]}, want ${s} (error ${err}, scale ${scale})`);
+      }
+    }
+  }
+  for (let idx = 0; idx < C.data.length; idx++) {
+    if (!touched.has(idx) && !Object.is(C.data[idx], before[idx]))
+      throw new Error(`${what}: element ${idx} outside C was written`);
+  }
+}
+
+/** Shapes around the micro-tile (6 x 8), the K block (256) and the M block (144). */
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 8, 1],
+  [6, 8, 1],
+  [5, 7, 3],
+  [7, 9, 2],
+  [6, 8, 256],
+  [6, 8, 257],
+  [13, 17, 19],
+  [12, 16, 255],
+  [2, 33, 64],
+  [31, 3, 40],
+  [16, 64, 64],
+  [145, 9, 5],
+  [150, 40, 300],
+  [3, 100, 513],
+  [64, 40, 1],
+];
+
+describe.skipIf(native === null)('native products', () => {
+  const n = native as NativeBinding;
+  const best = native?.isa() ?? '';
+  afterEach(() => {
+    n.useIsa(best);
+  });
+
+  it(`runs its best micro-kernel (${best}), and can be pinned to the generic one`, () => {
+    expect(['avx2-fma', 'neon', 'generic']).toContain(best);
+    expect(n.useIsa('generic')).toBe(true);
+    expect(n.isa()).toBe('generic');
+    expect(n.useIsa('no-such-isa')).toBe(false);
+    expect(n.isa()).toBe('generic');
+  });
+
+  for (const isa of [...new Set([best, 'generic'])]) {
+    it(`${isa}: gemm matches the triple loop on many shapes and layouts, with beta 0 and 1`, () => {
+      n.useIsa(isa);
+      const next = rng(11);
+      let kind = 0;
+      for (const [M, N, K] of SHAPES) {
+        for (const beta of [0, 1]) {
+          const A = layout(M, K, kind++, next),
+            B = layout(K, N, kind++, next),
+            C = layout(M, N, kind++, next);
+          if (beta === 0) C.data.fill(NaN); // only written: NaNs must not survive
+          const before = C.data.slice();
+          n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, C.data, C.s1, C.s2, C.off);
+          expectProduct(M, N, K, A, B, beta, before, C, false, `${isa} gemm ${M}x${N}x${K} beta ${beta}`);
+        }
+      }
+    });
+
+    it(`${isa}: gramUpper writes the upper triangle of A A^T and leaves the rest alone`, () => {
+      n.useIsa(isa);
+      const next = rng(12);
+      let kind = 0;
+      for (const [M, K] of [
+        [1, 1],
+        [2, 3],
+        [6, 8],
+        [7, 300],
+        [9, 16],
+        [16, 64],
+        [37, 5],
+        [150, 20],
+      ]) {
+        const A = layout(M, K, kind++, next),
+          C = layout(M, M, kind++, next);
+        const before = C.data.slice();
+        n.gramUpper(M, K, A.data, A.s1, A.s2, A.off, C.data, C.s1, C.s2, C.off);
+        const At: Strided = { data: A.data, s1: A.s2, s2: A.s1, off: A.off };
+        expectProduct(M, M, K, A, At, 0, before, C, true, `${isa} gramUpper ${M}x${K}`);
+      }
+    });
+
+    it(`${isa}: a product with an 8 MiB B (the LSTM's Wh at H = 512, past L2) matches the triple loop`, () => {
+      n.useIsa(isa);
+      const next = rng(13);
+      const [M, N, K] = [16, 2048, 512];
+      const A = layout(M, K, 0, next),
+        B = layout(K, N, 0, next),
+        C = layout(M, N, 0, next);
+      const before = C.data.slice();
+      n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, 1, C.data, C.s1, C.s2, C.off);
+      expectProduct(M, N, K, A, B, 1, before, C, false, `${isa} 16x2048x512`);
+    });
+  }
+
+  it('the loaded library is newer than its sources (if not: npm run build:native)', () => {
+    const root = resolve(import.meta.dirname, '..', '..', '..');
+    const built = statSync(join(root, 'build', 'Release', 'seqlab_kernels.node')).mtimeMs;
+    const sources = readdirSync(import.meta.dirname)
+      .filter((f) => /\.[ch]$/.test(f))
+      .map((f) => join(import.meta.dirname, f));
+    for (const source of [...sources, join(root, 'binding.gyp')]) {
+      expect(
+        statSync(source).mtimeMs,
+        `${source} changed after the last native build: run npm run build:native`,
+      ).toBeLessThanOrEqual(built);
+    }
+  });
+
+  it('with K = 0, gemm with beta 0 zeroes C and with beta 1 leaves it', () => {
+    const C = new Float64Array(12).fill(7);
+    n.gemm(3, 4, 0, new Float64Array(0), 0, 1, 0, new Float64Array(0), 4, 1, 0, 1, C, 4, 1, 0);
+    expect(Array.from(C)).toEqual(new Array(12).fill(7));
+    n.gemm(3, 4, 0, new Float64Array(0), 0, 1, 0, new Float64Array(0), 4, 1, 0, 0, C, 4, 1, 0);
+    expect(Array.from(C)).toEqual(new Array(12).fill(0));
+  });
+
+  it('refuses ranges past a view, arrays that are not Float64Arrays and bad numbers, with a RangeError naming the argument', () => {
+    const v = new Float64Array(16);
+    const gemm =
+      (...a: unknown[]) =>
+      () =>
+        (n.gemm as (...x: unknown[]) => void)(...a);
+    expect(gemm(4, 4, 4, v, 4, 1, 1, v, 4, 1, 0, 0, new Float64Array(16), 4, 1, 0)).toThrow(
+      /A's elements \[1, 16\] are outside its view of 16/,
+    );
+    expect(gemm(4, 4, 4, v.subarray(1), 4, 1, 0, v, 4, 1, 0, 0, new Float64Array(16), 4, 1, 0)).toThrow(RangeError);
+    expect(gemm(4, 4, 4, v, 4, 1, 0, v, 4, 1, 0, 0, new Float64Array(15), 4, 1, 0)).toThrow(/C's elements/);
+    expect(gemm(2, 2, 2, v, -2, 1, 0, v, 2, 1, 0, 0, new Float64Array(4), 2, 1, 0)).toThrow(/A's elements \[-2, 1\]/);
+    expect(gemm(2, 2, 2, [1, 2, 3, 4], 2, 1, 0, v, 2, 1, 0, 0, v, 2, 1, 0)).toThrow(/A must be a Float64Array/);
+    expect(gemm(2, 2, 2, new Float32Array(4), 2, 1, 0, v, 2, 1, 0, 0, v, 2, 1, 0)).toThrow(/A must be a Float64Array/);
+    expect(gemm(2, 1.5, 2, v, 2, 1, 0, v, 2, 1, 0, 0, v, 2, 1, 0)).toThrow(/N must be an integer in \[0, 2\^31\)/);
+    expect(gemm(-1, 2, 2, v, 2, 1, 0, v, 2, 1, 0, 0, v, 2, 1, 0)).toThrow(/M must be an integer/);
+    expect(gemm(2, 2, 2, v, 2, 1, 0, v, 2, 1, -1, 0, v, 2, 1, 0)).toThrow(/B offset must be a nonnegative integer/);
+    expect(gemm(2, 2, 2, v, 2, 1, 0, v, 2, 1, 0, 2, v.subarray(8), 2, 1, 0)).toThrow(/beta must be 0 or 1/);
+    expect(gemm(2, 2, 2, v, 2, 1, 0)).toThrow(/takes 16 arguments/);
+    expect(() => n.gramUpper(3, 2, v, 2, 1, 0, new Float64Array(8), 3, 1, 0)).toThrow(/gramUpper: C's elements/);
+  });
+
+  describe.skipIf(!wasmSimdAvailable())("as the engine's Kernels, on the WebAssembly arena", () => {
+    it('gemm, gemmAcc, transposeTimesAcc and gramUpper agree with the wasm and JS kernels to 1e-13 on random shapes at odd offsets', () => {
+      const next = rng(14);
+      const dim = (max: number) => 1 + Math.floor(((next() + 1) / 2) * max);
+      const arena = createWasmArena(1 << 18)!;
+      const viaNative = withNativeProducts(arena.kernels, n, true);
+      /** Runs `call` on the JS kernels (on a copy), the wasm ones and the native ones, from the same arena contents. */
+      function compare(what: string, scale: number, call: (k: Kernels, mem: Float64Array) => void): void {
+        const start = arena.mem.slice();
+        const js = start.slice();
+        call(jsKernels, js);
+        for (const [name, k] of [
+          ['wasm', arena.kernels],
+          ['native', viaNative],
+        ] as const) {
+          arena.mem.set(start);
+          call(k, arena.mem);
+          for (let i = 0; i < js.length; i++) {
+            const err = Math.abs(arena.mem[i] - js[i]);
+            if (!(err <= 1e-13 * scale)) throw new Error(`${what}: ${name} element ${i} is ${arena.mem[i]}, JS ${js[i]}`);
+          }
+        }
+        arena.mem.set(start);
+      }
+      for (let trial = 0; trial < 25; trial++) {
+        for (let i = 0; i < arena.mem.length; i++) arena.mem[i] = next();
+        const [M, K, P] = [dim(40), dim(300), dim(70)];
+        const aOff = dim(9),
+          bOff = 20_000 + dim(9),
+          oOff = 100_000 + dim(9);
+        // Entries lie in [-1, 1): the terms of an output entry add up to at most its inner size (+1 for the old value).
+        compare(`gemm ${M}x${K}x${P}`, K, (k, mem) => k.gemm(mem, oOff, mem, aOff, mem, bOff, M, K, P));
+        compare(`gemmAcc ${M}x${K}x${P}`, K + 1, (k, mem) => k.gemmAcc(mem, oOff, mem, aOff, mem, bOff, M, K, P));
+        // transposeTimesAcc reads da and writes out from their views' index 0.
+        compare(`transposeTimesAcc K=${K} N=${M} G=${P}`, M + 1, (k, mem) =>
+          k.transposeTimesAcc(mem, aOff, K, mem.subarray(bOff), M, P, mem.subarray(oOff)),
+        );
+        compare(`gramUpper ${M}x${K}`, K, (k, mem) => k.gramUpper(mem.subarray(oOff), mem, aOff, M, K));
+      }
+    });
+  });
+});
+
+describe('loading the native module', () => {
+  it('finds nothing where no build/Release/seqlab_kernels.node exists, and says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqlab-native-'));
+    try {
+      const got = loadNativeBinding(dir);
+      expect(got.binding).toBeNull();
+      expect(got.reason).toMatch(/build\/Release\/seqlab_kernels\.node is not built/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SEQLAB_KERNELS chooses the path, and a bad value names the variable and the allowed values', () => {
+    const saved = process.env.SEQLAB_KERNELS;
+    try {
+      for (const v of ['native', 'wasm', 'js'] as const) {
+        process.env.SEQLAB_KERNELS = v;
+        expect(requestedKernelPath()).toBe(v);
+      }
+      process.env.SEQLAB_KERNELS = '';
+      expect(requestedKernelPath()).toBe('auto');
+      process.env.SEQLAB_KERNELS = 'avx';
+      expect(() => requestedKernelPath()).toThrow('SEQLAB_KERNELS must be one of auto, native, wasm, js (got "avx")');
+    } finally {
+      if (saved === undefined) delete process.env.SEQLAB_KERNELS;
+      else process.env.SEQLAB_KERNELS = saved;
+    }
+  });
+});
+
+describe('whole probes on every kernel path', () => {
+  const paths: KernelPreference[] = [
+    'js',
+    ...(wasmSimdAvailable() ? (['wasm'] as const) : []),
+    ...(native ? (['native', 'auto'] as const) : []),
+  ];
+  // Small batches and wide ones, so that 'auto' sends some products to each side. (No chaotic
+  // RNN: there any two summation orders part ways after a few steps, whatever the kernels.)
+  const configs = [
+    { arch: 'lstm' as const, T: 40, N: 16, D: 16, H: 64, seed: 1, forgetBias: 1, fullGradients: true },
+    { arch: 'lstm' as const, T: 30, N: 2, D: 3, H: 40, seed: 2, forgetBias: 4, whGain: 3, bScale: 2, fullGradients: true },
+    { arch: 'lstm' as const, T: 12, N: 40, D: 5, H: 24, seed: 3, h0Scale: 1 },
+    { arch: 'rnn' as const, T: 200, N: 9, D: 4, H: 70, seed: 4, whGain: 1.5, fullGradients: true },
+    { arch: 'rnn' as const, T: 50, N: 64, D: 3, H: 33, seed: 5, whGain: 0.9, bScale: 3 },
+  ];
+  afterEach(() => setKernelPreference('auto'));
+
+  function probeOn(p: KernelPreference, config: (typeof configs)[number]): ProbeResult {
+    setKernelPreference(p);
+    const { fullGradients, ...c } = config;
+    return runProbe(c, { fullGradients });
+  }
+
+  it(`the paths run are named by kernelsInUse (${paths.join(', ')})`, () => {
+    setKernelPreference('js');
+    expect(kernelsInUse()).toBe('js');
+    if (native) {
+      setKernelPreference('native');
+      expect(kernelsInUse()).toMatch(new RegExp(`^native ${native.isa()} \\(every product\\) \\+ wasm`));
+    }
+  });
+
+  for (const config of configs) {
+    it(`agree to 1e-12: ${JSON.stringify(config)}`, () => {
+      const js = probeOn('js', config);
+      for (const p of paths.slice(1)) {
+        const got = probeOn(p, config);
+        for (const key of ['dh', 'dWx', 'dWh', 'db', 'dc'] as const) {
+          const want = js.lossStepNorms[key];
+          if (!want) continue;
+          const have = got.lossStepNorms[key]!;
+          for (let k = 0; k < want.length; k++) {
+            // log10 values: 1e-12 relative in the norm is about 4.3e-13 absolute in log10.
+            if (!(Math.abs(have[k] - want[k]) <= 5e-13 || have[k] === want[k])) {
+              throw new Error(`${p}: ${key}[${k}] is ${have[k]}, JS ${want[k]}`);
+            }
+          }
+        }
+        expect(Math.abs(got.forward.hFro - js.forward.hFro)).toBeLessThanOrEqual(1e-13 * js.forward.hFro);
+        if (config.fullGradients) {
+          for (const key of ['dWx', 'dWh', 'db', 'dh0', 'dx'] as const) {
+            expect(Math.abs(got.fullGradNorms![key] - js.fullGradNorms![key]), `${p} fullGradNorms ${key}`).toBeLessThanOrEqual(
+              1e-12 * js.fullGradNorms![key],
+            );
+          }
+        }
+      }
+    });
+  }
+});
