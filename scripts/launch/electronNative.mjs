@@ -162,3 +162,38 @@ export function ensureElectronSqliteBinding(log = (msg) => console.error(msg)) {
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * What `npm start` and `npm run dev` both need before Electron can run: the binary and the
+ * Electron-ABI better-sqlite3 build. Exits with one line (and where to go instead) if either
+ * cannot be had; otherwise returns the binary and the environment the app runs with.
+ * @param {string} instead what to run where there is no Electron binary
+ * @returns {{ binary: string, env: NodeJS.ProcessEnv }}
+ */
+export function prepareElectronOrExit(instead) {
+  const electron = ensureElectronBinary(Number(process.env.SEQLAB_ELECTRON_INSTALL_TIMEOUT_MS ?? 60_000));
+  if ('error' in electron) {
+    console.error(`SeqLab: the Electron binary is not installed and cannot be downloaded here (${electron.error}). ${instead}`);
+    process.exit(1);
+  }
+  let binding;
+  try {
+    binding = ensureElectronSqliteBinding();
+  } catch (err) {
+    console.error(`SeqLab: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, SEQLAB_SQLITE_BINDING: binding };
+  delete env.ELECTRON_RUN_AS_NODE;
+  return { binary: electron.path, env };
+}
+
+/**
+ * Runs a child with the terminal's signals passed on, and exits with its status.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+export function exitWithChild(child) {
+  for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

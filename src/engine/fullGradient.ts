@@ -203,16 +203,6 @@ export class FullGradientBackward {
   }
 }
 
-/** Runs the full-gradient pass over the whole trace (loading each step). */
-export function fullGradientNorms(f: ForwardTrace, ws: Workspace): FullGradNorms {
-  const pass = new FullGradientBackward(f, ws);
-  for (let k = f.T - 1; k >= 0; k--) {
-    f.load(k);
-    pass.step(k);
-  }
-  return pass.norms();
-}
-
 /** The norm of the concatenation of a and b (both at 2^e) as a NormValue. */
 function normOfTwo(a: Float64Array, b: Float64Array, e: number): NormValue {
   const both = new Float64Array(a.length + b.length);

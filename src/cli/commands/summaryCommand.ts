@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { NORM_NAMES, type NormName } from '../../contract/labApi';
 import type { ProbeRatesRow } from '../../contract/probeRates';
+import { PROBE_CONFIG_COLUMNS } from '../../contract/probeColumns';
 import { CliError } from './cliError';
 import { openReader, resolveSweepFlag } from './labFlags';
 
@@ -50,22 +51,7 @@ async function summary(flags: SummaryFlags): Promise<void> {
   else process.stdout.write(toTable(rows));
 }
 
-export const CONFIG_COLUMNS = [
-  'sweep_id',
-  'probe_id',
-  'arch',
-  'T',
-  'forget_bias',
-  'seed',
-  'N',
-  'D',
-  'H',
-  'init',
-  'wh_gain',
-  'h0_scale',
-  'b_scale',
-  'loss_step',
-] as const;
+const CONFIG_COLUMNS = ['sweep_id', ...PROBE_CONFIG_COLUMNS] as const;
 
 /** The norms any row has, in the usual order. */
 function normsOf(rows: readonly ProbeRatesRow[]): NormName[] {

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import { PROBE_CONFIG_COLUMNS } from '../../contract/probeColumns';
 import { fromLog10 } from '../../engine/index';
 import type { LabStore } from '../store/labStore';
 import type { OpenOptions } from '../store/openDatabase';
@@ -17,19 +18,7 @@ import { writeFileWhole } from './wholeFile';
 
 export const CSV_COLUMNS = [
   'sweep',
-  'probe_id',
-  'arch',
-  'T',
-  'forget_bias',
-  'seed',
-  'N',
-  'D',
-  'H',
-  'init',
-  'wh_gain',
-  'h0_scale',
-  'b_scale',
-  'loss_step',
+  ...PROBE_CONFIG_COLUMNS,
   'k',
   'distance',
   'dh',

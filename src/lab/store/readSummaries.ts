@@ -10,15 +10,6 @@ export function openReadonlyStore(path: string, opts: OpenOptions = {}): LabStor
   return new LabStore(openLabDatabase(path, { ...opts, readonly: true }));
 }
 
-export function withReadonlyStore<T>(path: string, opts: OpenOptions, body: (store: LabStore) => T): T {
-  const store = openReadonlyStore(path, opts);
-  try {
-    return body(store);
-  } finally {
-    store.close();
-  }
-}
-
 const seconds = (from: string | null, to: string | null): number =>
   from ? Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000) : 0;
 
