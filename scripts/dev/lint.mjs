@@ -45,7 +45,7 @@ async function prettierCheck() {
   return { ok: false, detail: `${files.length} file${files.length === 1 ? '' : 's'} not formatted` };
 }
 
-// A relative path into ../shared, as one string or as path segments ('..', 'shared').
+// A relative path into ../shared, as one string or as path segments (the two names quoted apart).
 const SHARED_READ = new RegExp(String.raw`\.\.[\\/]shared\b|['"]\.\.['"]\s*,\s*['"]shared['"]`);
 
 /** @returns {Promise<CheckResult>} */
