@@ -3,10 +3,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProgressEvent, SweepSummary } from '../contract/labApi';
+import type { SweepSummary } from '../contract/labApi';
 import { ERROR_CODES, type Result } from '../contract/result';
 import { HTTP_STATUS } from './httpStatus';
 import { startLabServer, type LabServer } from './index';
+import { readEvents } from './testing/rawHttp';
 
 let dir: string;
 let server: LabServer;
@@ -147,31 +148,8 @@ describe('lab server', () => {
   });
 
   it('queues a sweep, streams progress over SSE, and exports its CSV', async () => {
-    const ac = new AbortController();
-    const events: ProgressEvent[] = [];
-    const sse = await fetch(api('events'), { signal: ac.signal });
-    expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
-    const reader = sse.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const pump = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
-          let i;
-          while ((i = buffer.indexOf('\n\n')) >= 0) {
-            const frame = buffer.slice(0, i);
-            buffer = buffer.slice(i + 2);
-            const data = frame.split('\n').find((l) => l.startsWith('data: '));
-            if (data) events.push(JSON.parse(data.slice(6)) as ProgressEvent);
-          }
-        }
-      } catch {
-        /* aborted */
-      }
-    })();
+    const stream = await readEvents(api('events')); // refuses anything but text/event-stream
+    const events = stream.events;
 
     const spec = { name: 'server test', T: [8, 16], forgetBias: [0, 2], H: 4, N: 2, D: 3 };
     const est = await post<{ probes: number }>('estimateSweep', spec);
@@ -190,8 +168,7 @@ describe('lab server', () => {
     }
     expect(status).toBe('done');
     await new Promise((r) => setTimeout(r, 200));
-    ac.abort();
-    await pump;
+    await stream.close();
     expect(events.length).toBeGreaterThan(0);
     expect(events.some((e) => e.sweep.id === id && e.sweep.probes.done === 6)).toBe(true);
 

@@ -84,6 +84,8 @@ export async function readEvents(url: string): Promise<{ events: ProgressEvent[]
   const ac = new AbortController();
   const res = await fetch(url, { signal: ac.signal });
   if (res.status !== 200) throw new Error(`event stream answered ${res.status}`);
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.startsWith('text/event-stream')) throw new Error(`event stream answered as ${type || 'no content type'}`);
   const events: ProgressEvent[] = [];
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
