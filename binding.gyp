@@ -11,13 +11,15 @@
         "src/engine/native/microkernels.c",
         "src/engine/native/microkernel_generic.c",
         "src/engine/native/microkernel_avx2.c",
-        "src/engine/native/microkernel_neon.c"
+        "src/engine/native/microkernel_neon.c",
+        "src/engine/native/glibcLog.c"
       ],
       # No -march=native: the AVX2 kernel is chosen at run time, so one build runs on any
-      # CPU of its architecture. No -ffast-math: the products must round as written.
-      "cflags": ["-O3", "-std=c11", "-Wall", "-Wextra"],
+      # CPU of its architecture. No -ffast-math, and no contraction of a*b + c into an fma:
+      # the products and glibc's log (glibcLog.c) must round as written.
+      "cflags": ["-O3", "-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"],
       "xcode_settings": {
-        "OTHER_CFLAGS": ["-O3", "-std=c11", "-Wall", "-Wextra"]
+        "OTHER_CFLAGS": ["-O3", "-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"]
       }
     }
   ]

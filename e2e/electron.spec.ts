@@ -3,7 +3,7 @@
 // their charts draw (see src/lab/testing/appBuilds.ts). Runs wherever the Electron binary is
 // installed; elsewhere it is skipped and says why. It never triggers Electron's lazy download (it
 // does not call require('electron'), and passes the executable path to Playwright explicitly).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
@@ -73,8 +73,30 @@ test('Electron app: queue a small sweep, see it finish and the chart draw', asyn
       )
       .toEqual(['RNN', 'LSTM bf=0', 'LSTM bf=2']);
     await page.screenshot({ path: join(import.meta.dirname, 'screenshots', 'electron-curves.png') });
+
+    // The native menu: File with the usual items and shortcuts, the open lab in Open Recent.
+    const file = await app.evaluate(({ Menu }) => {
+      const menu = Menu.getApplicationMenu()!.items.find((i) => i.label === 'File')!.submenu!;
+      return menu.items.map((i) => ({
+        label: i.label,
+        accelerator: i.accelerator ?? null,
+        sub: i.submenu?.items.map((s) => s.label) ?? null,
+      }));
+    });
+    expect(file.find((i) => i.label === 'Open Lab…')?.accelerator).toBe('CmdOrCtrl+O');
+    expect(file.find((i) => i.label === 'Export CSV…')?.accelerator).toBe('CmdOrCtrl+E');
+    expect(file.find((i) => i.label === 'Open Recent')?.sub?.[0]).toBe('lab.sqlite');
+    expect(file.some((i) => i.label === 'Close Window')).toBe(true);
   } finally {
     await app.close();
+  }
+  try {
+    // Closing the window saved where it was, and the lab is in the recent list.
+    const userData = join(dir, 'userData');
+    const state = JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8')) as { bounds: { width: number } };
+    expect(state.bounds.width).toBeGreaterThanOrEqual(1024);
+    expect(JSON.parse(readFileSync(join(userData, 'recent-labs.json'), 'utf8'))).toEqual([join(dir, 'lab.sqlite')]);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

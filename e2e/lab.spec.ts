@@ -65,7 +65,7 @@ test('queue a sweep, watch it run, read its curves, export, and find it again af
   await page.getByTestId('bf-list').fill('0, 2');
   await page.getByLabel('Hidden H').fill('0');
   // Inline validation names the field and its range; Queue is disabled.
-  await expect(page.getByText('H must be an integer in [1, 4096]')).toBeVisible();
+  await expect(page.getByText('Hidden H: 0 is out of range; use an integer in [1, 65,536]')).toBeVisible();
   await expect(page.getByTestId('queue-button')).toBeDisabled();
   await page.screenshot({ path: join(SHOTS, 'new-sweep-invalid.png') });
   await page.getByLabel('Hidden H').fill('8');
@@ -93,8 +93,9 @@ test('queue a sweep, watch it run, read its curves, export, and find it again af
   expect(info.T).toBe(64);
   expect(info.series.map((s) => s.points)).toEqual([64, 64, 64]);
   expect(info.series.map((s) => s.role)).toEqual(['rnn', 'lstm', 'lstm']);
-  expect(info.labels).toContain('PMB bound σmax(Wh)');
-  expect(info.labels.some((l) => l.startsWith('σ(bf=2)'))).toBe(true);
+  // Theory lines (e2e/theory.spec.ts checks their slopes): the PMB bound and the LSTM's cell path.
+  expect(info.labels.some((l) => l.startsWith('RNN — PMB upper bound σmax(Wh)'))).toBe(true);
+  expect(info.labels.some((l) => l.startsWith('LSTM bf=2 — cell path only'))).toBe(true);
   await expect(page.getByTestId('chart-decay').locator('canvas')).toBeVisible();
   await page.screenshot({ path: join(SHOTS, 'curves.png') });
 
@@ -135,7 +136,7 @@ test('queue a sweep, watch it run, read its curves, export, and find it again af
     .trim()
     .split('\n');
   expect(csv[0]).toBe(
-    'sweep,probe_id,arch,T,forget_bias,seed,N,D,H,init,wh_gain,h0_scale,b_scale,loss_step,k,distance,dh,log10_dh,dc,log10_dc,dWx,log10_dWx,dWh,log10_dWh,db,log10_db',
+    'sweep,sweep_id,probe_id,arch,T,forget_bias,seed,N,D,H,init,wh_gain,h0_scale,b_scale,loss_step,k,distance,dh,log10_dh,dc,log10_dc,dWx,log10_dWx,dWh,log10_dWh,db,log10_db',
   );
   // One row per probe and step: (RNN + 2 LSTM biases) x (16 + 64 steps).
   expect(csv.length - 1).toBe(3 * (16 + 64));

@@ -2,7 +2,7 @@
 // through the full runner, each next to numpy by hand (scripts/bench/numpy_baseline.py, the same
 // probes) measured in the same command. Prints a human summary, or one JSON line per workload
 // with --json. Without python3 or numpy the comparison is skipped, said in one line, and the
-// engine's figures are still printed (exit 0).
+// engine's figures are still printed (exit 0). With --grid, the size grid (./gridBench.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src/engine/index';
@@ -148,4 +148,10 @@ function round(v: number, digits = 4): number {
 
 // Before the first probe compiles the kernels; forked workers then get the flag too.
 enableRelaxedSimd();
-await main();
+// --grid (--grid-quick, --only arch:H:N,...): the size grid instead (scripts/bench/gridBench.ts).
+if (['--grid', '--grid-quick', '--only'].some((f) => process.argv.includes(f))) {
+  const { gridBench } = await import('./gridBench');
+  await gridBench(process.argv.slice(2));
+} else {
+  await main();
+}

@@ -13,6 +13,16 @@ REPS passes over the sweep (default 3).
 
     python3 scripts/bench/numpy_baseline.py [REPS]     # prints one JSON line
 
+The size grid (`npm run bench -- --grid`, scripts/bench/gridBench.ts) runs one probe per point
+the same way, through the same dh-norm functions:
+
+    python3 scripts/bench/numpy_baseline.py --grid-point ARCH N D H (--T T | --target S --max-T M [--prefer-T P])
+    python3 scripts/bench/numpy_baseline.py --peak      # float64 dgemm n=2048, GFLOP/s
+
+With --target, T is chosen so the probe takes about S seconds here (timed on short runs first),
+at most M (the memory the trace may take decides M), or P where that takes at most 2 S; each
+prints one JSON line.
+
 Compare ratios measured in one run on one machine, never absolute times across machines.
 """
 import os
@@ -31,6 +41,7 @@ try:
 except ImportError:
     sys.exit(f'numpy is not installed for {sys.executable} (pip install numpy)')
 
+# The standard sweep's sizes; the grid mode sets them per point (see set_sizes).
 N, D, H = 16, 16, 64
 SEQUENCE_LENGTHS = (16, 64, 256, 1024)
 FORGET_BIASES = (-2.0, 0.0, 1.0, 2.0, 4.0)
@@ -40,10 +51,10 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def draw_probe(arch, T, forget_bias):
+def draw_probe(arch, T, forget_bias, seed=None):
     """The inputs of SeqLab's probe with this arch, T and bias (seed as in bench.ts)."""
     G = 4 * H if arch == 'lstm' else H
-    np.random.seed((1000 if arch == 'lstm' else 0) + T)
+    np.random.seed((1000 if arch == 'lstm' else 0) + T if seed is None else seed)
     x = np.random.randn(N, T, D)
     h0 = np.random.randn(N, H) * 0.0
     Wx = np.random.randn(D, G) / np.sqrt(D)
@@ -107,7 +118,64 @@ def lstm_dh_norms(x, h0, Wx, Wh, b, dout_last):
 DH_NORMS = {'rnn': rnn_dh_norms, 'lstm': lstm_dh_norms}
 
 
+def set_sizes(n, d, h):
+    global N, D, H
+    N, D, H = n, d, h
+
+
+def time_point(arch, T):
+    """Seconds of one probe at this T (inputs drawn before timing, as in the sweep)."""
+    inputs = draw_probe(arch, T, 1.0, seed=1)
+    t0 = time.perf_counter()
+    DH_NORMS[arch](**inputs)
+    return time.perf_counter() - t0
+
+
+def grid_point(args):
+    """One grid point: --grid-point ARCH N D H, then --T T or --target SECONDS --max-T M."""
+    arch, n, d, h = args[0], int(args[1]), int(args[2]), int(args[3])
+    flags = dict(zip(args[4::2], args[5::2]))
+    set_sizes(n, d, h)
+    time_point(arch, 2)  # warm-up
+    if '--T' in flags:
+        T = int(flags['--T'])
+    else:
+        target, max_T = float(flags['--target']), int(flags['--max-T'])
+        # Double a short run until it takes a tenth of the target, then scale to the target.
+        T, seconds = 4, time_point(arch, 4)
+        while seconds < target / 10 and T < max_T:
+            T = min(2 * T, max_T)
+            seconds = time_point(arch, T)
+        per_step = max(seconds, 1e-9) / T
+        T = max(1, min(max_T, int(target / per_step)))
+        # A preferred T (16384 for H <= 64) when numpy does it within twice the target.
+        prefer = int(flags.get('--prefer-T', 0))
+        if 0 < prefer <= max_T and prefer * per_step <= 2 * target:
+            T = prefer
+    seconds = time_point(arch, T)
+    print(json.dumps({'impl': 'numpy-by-hand', 'numpy': np.__version__, 'arch': arch, 'N': N, 'D': D, 'H': H, 'T': T,
+                      'seconds': round(seconds, 4)}))
+
+
+def peak():
+    """This machine's float64 matrix-product rate on one thread: dgemm n=2048, best of 3."""
+    n = 2048
+    a, b = np.random.rand(n, n), np.random.rand(n, n)
+    a @ b  # warm-up
+    best = math.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    print(json.dumps({'impl': 'numpy-dgemm', 'numpy': np.__version__, 'n': n, 'seconds': round(best, 4),
+                      'gflops': round(2 * n ** 3 / best / 1e9, 2)}))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == '--grid-point':
+        return grid_point(sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] == '--peak':
+        return peak()
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     probes = [(arch, draw_probe(arch, T, bf))
               for T in SEQUENCE_LENGTHS for bf in FORGET_BIASES for arch in ('rnn', 'lstm')]

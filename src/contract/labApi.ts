@@ -2,9 +2,11 @@
 // Implemented once in src/lab/labService.ts (over the sweep runner and store) and carried by thin
 // adapters: Electron IPC (src/main + src/preload) and the local lab server (src/server).
 import type { Result } from './result';
-import type { SweepSpec, SweepSpecInput } from './sweepSpec';
+import type { SweepSpec, SweepSpecRequest } from './sweepSpec';
+import type { ProbeRatesRequest, ProbeRatesRow } from './probeRates';
+import type { ConnectivityAnswer, ConnectivityRequest } from './connectivity';
 
-export type Arch = 'rnn' | 'lstm';
+export type Arch = 'rnn' | 'lstm' | 'gru';
 export type NormName = 'dh' | 'dc' | 'dWx' | 'dWh' | 'db';
 export const NORM_NAMES: readonly NormName[] = ['dh', 'dc', 'dWx', 'dWh', 'db'];
 
@@ -25,6 +27,8 @@ export interface SweepEstimate {
 export interface SweepCheck {
   spec: SweepSpec;
   probes: number;
+  /** The weights / inputs files the spec names, as read (arch, sizes, SHA-256). */
+  model?: SweepModelFiles;
 }
 
 export interface SweepSummary {
@@ -60,6 +64,94 @@ export interface SweepDetail {
   summary: SweepSummary;
   spec: SweepSpec;
   probes: ProbeSummary[];
+  /** The files a sweep with `weights` / `inputs` was queued with (absent: random init, Gaussian inputs). */
+  model?: SweepModelFiles;
+  /** Bytes its probes and results take in the lab file (about what deleting it frees). */
+  sizeBytes: number;
+}
+
+/** queueSweep's answer: the sweep, and whether it was one already in the file with the same spec (resumed, nothing recomputed). */
+export type QueuedSweep = SweepSummary & { resumed: boolean };
+
+export interface RenameRequest {
+  sweepId: number;
+  /** The same rules as a spec's name. */
+  name: string;
+}
+
+export interface DeletedSweep {
+  sweepId: number;
+  /** What its probes and results took in the file (SweepDetail.sizeBytes): given back to the disk. */
+  bytesFreed: number;
+  /** The lab file's size afterwards (with its WAL): compacted, it may have shrunk by more. */
+  fileBytes: number;
+}
+
+/** One worker process and what it runs. */
+export interface WorkerActivity {
+  /** 1-based, in the order the workers were started. */
+  slot: number;
+  pid: number | null;
+  state: 'starting' | 'idle' | 'running' | 'stopping';
+  /** The probe it runs now (or runs next, between two of its batch). */
+  probe: (ProbeSummary & { sweepId: number }) | null;
+  /** Probes handed to it and not yet reported, the running one included. */
+  batch: number;
+}
+
+export interface RunSettings {
+  /** Worker processes the lab runs probes in. */
+  workers: number;
+  /** What it starts with: every core (os.availableParallelism()). */
+  defaultWorkers: number;
+  cores: number;
+  /** The most it may be set to. */
+  maxWorkers: number;
+  /** Live: what each worker does now (empty on read-only media, and when no worker is up). */
+  activity: WorkerActivity[];
+}
+
+export interface RunSettingsChange {
+  workers: number;
+}
+
+/** A trained layer's file: a PyTorch state_dict (.safetensors or .npz) of nn.RNN, nn.LSTM or nn.GRU. */
+export interface ModelFileInfo {
+  /** What goes into a spec's `weights`: `lab:<sha256>.<ext>` (imported), `example:<file>` (shipped) or a path. */
+  ref: string;
+  /** The file's name as the user knows it (the upload's name, the example's file name). */
+  fileName: string;
+  sha256: string;
+  arch: Arch;
+  D: number;
+  H: number;
+  layer: number;
+  /** Of the layer: weight_ih, weight_hh, bias_ih and bias_hh. */
+  parameters: number;
+  /** One of the trained models shipped in examples/. */
+  example: boolean;
+}
+
+/** Sequences x of shape (N, T, D), a .npy file. */
+export interface InputsFileInfo {
+  ref: string;
+  fileName: string;
+  sha256: string;
+  N: number;
+  T: number;
+  D: number;
+}
+
+/** Stored with a sweep when it is queued, so it stays reproducible (a changed file is refused on resume). */
+export interface SweepModelFiles {
+  weights?: ModelFileInfo;
+  inputs?: InputsFileInfo;
+}
+
+export interface ImportModelRequest {
+  /** The name of the file chosen (its extension says its format: .safetensors or .npz). */
+  fileName: string;
+  bytesBase64: string;
 }
 
 /** One probe's curve: log10 of the chosen norm at each step k = 0..lossStep (null = exact 0). */
@@ -82,6 +174,18 @@ export interface ProbeTheory {
   whSpectralNorm: number;
   /** RNN: sqrt(E[tanh'(a)^2]) over every unit and step of the run. LSTM: mean forget gate. */
   meanSlope: number;
+  /**
+   * The rates stored with the probe (src/engine/theory.ts, src/engine/lyapunov.ts), decades per
+   * step; null where not computed (Lyapunov: the sweep's lyapunovVectors is 0 or absent) or not
+   * applicable. The top finite-time Lyapunov exponent: the exact asymptotic rate.
+   */
+  lyapunovTop: number | null;
+  /** RNN: log10(g_eff sqrt(E[tanh'(a)^2])), g_eff = ||Wh||_F / sqrt(H): a large-H approximation. */
+  meanField: number | null;
+  /** LSTM: the time-mean log10 f of the slowest-forgetting unit: the cell path only. */
+  cellPath: number | null;
+  /** RNN: log10 sigma_max(Wh), the Pascanu-Mikolov-Bengio upper bound (gamma = 1). */
+  pmbBound: number | null;
 }
 
 export interface CurveQuery {
@@ -129,9 +233,10 @@ export interface LabInfo {
 export interface LabApi {
   getLabInfo(): Promise<Result<LabInfo>>;
   /** Validates a spec (every field, and the memory one probe needs here) without queueing it. */
-  checkSweep(spec: SweepSpecInput): Promise<Result<SweepCheck>>;
-  estimateSweep(spec: SweepSpecInput): Promise<Result<SweepEstimate>>;
-  queueSweep(spec: SweepSpecInput): Promise<Result<SweepSummary>>;
+  checkSweep(spec: SweepSpecRequest): Promise<Result<SweepCheck>>;
+  estimateSweep(spec: SweepSpecRequest): Promise<Result<SweepEstimate>>;
+  /** Queues the sweep; a spec identical to a sweep in the file (not cancelled) resumes that one instead (`resumed`), as `seqlab sweep` does. */
+  queueSweep(spec: SweepSpecRequest): Promise<Result<QueuedSweep>>;
   listSweeps(): Promise<Result<SweepSummary[]>>;
   getSweep(sweepId: number): Promise<Result<SweepDetail>>;
   /**
@@ -142,10 +247,25 @@ export interface LabApi {
   resolveSweeps(refs: string[]): Promise<Result<number[]>>;
   cancelSweep(sweepId: number): Promise<Result<SweepSummary>>;
   pauseSweep(sweepId: number): Promise<Result<SweepSummary>>;
+  /** A paused sweep runs again; a cancelled one too: its cancelled probes are queued again, its finished ones kept. */
   resumeSweep(sweepId: number): Promise<Result<SweepSummary>>;
+  renameSweep(request: RenameRequest): Promise<Result<SweepSummary>>;
+  /** Deletes a sweep with its probes and results (not while it runs: cancel or pause it first). */
+  deleteSweep(sweepId: number): Promise<Result<DeletedSweep>>;
+  getRunSettings(): Promise<Result<RunSettings>>;
+  /** Sets the worker count of the running lab: the pool grows or shrinks now. */
+  setRunSettings(change: RunSettingsChange): Promise<Result<RunSettings>>;
   retryFailed(sweepId: number): Promise<Result<SweepSummary>>;
   loadCurves(query: CurveQuery): Promise<Result<CurveSet>>;
   exportCsv(request: ExportRequest): Promise<Result<ExportDone>>;
+  /** Finished probes' rates and horizons per norm, Lyapunov exponents and theory: `seqlab summary`'s rows (src/lab/probeRates.ts). */
+  loadProbeRates(request: ProbeRatesRequest): Promise<Result<ProbeRatesRow[]>>;
+  /** A finished probe's connectivity table for one norm: stored, or computed on demand in a worker (poll while 'computing'). */
+  loadConnectivity(request: ConnectivityRequest): Promise<Result<ConnectivityAnswer>>;
+  /** The trained layers this lab can probe: the files imported into it, then the shipped examples. */
+  listModels(): Promise<Result<ModelFileInfo[]>>;
+  /** Checks a state_dict and stores it beside the lab file by its SHA-256; its ref goes into a spec's `weights`. */
+  importModel(request: ImportModelRequest): Promise<Result<ModelFileInfo>>;
 }
 
 export type LabCall = keyof LabApi;
@@ -153,4 +273,10 @@ export type LabCall = keyof LabApi;
 /** The renderer's view: the calls plus a progress subscription (returns an unsubscribe). */
 export interface LabClient extends LabApi {
   onProgress(listener: (event: ProgressEvent) => void): () => void;
+  /**
+   * Each time the progress stream (re)connects (returns an unsubscribe): events sent while it was
+   * not connected are lost, so the listener reloads what it shows. Absent where no event can be
+   * missed (Electron's IPC).
+   */
+  onConnected?(listener: () => void): () => void;
 }

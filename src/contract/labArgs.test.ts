@@ -20,14 +20,14 @@ describe('lab call arguments', () => {
     expect(validateLabArg('exportCsv', {})).toEqual(ok({}));
   });
   it('rejects bad arguments with the field and the range', () => {
-    const r = validateLabArg('queueSweep', { name: 'x', T: [0], N: 5000 });
+    const r = validateLabArg('queueSweep', { name: 'x', T: [0], N: 70_000 });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('invalid-argument');
       expect(r.error.issues).toEqual(
         expect.arrayContaining([
-          { path: 'T.0', message: 'T must be an integer in [1, 100000]' },
-          { path: 'N', message: 'N must be an integer in [1, 4096]' },
+          { path: 'T.0', message: 'T must be an integer in [1, 1000000]' },
+          { path: 'N', message: 'N must be an integer in [1, 65536]' },
         ]),
       );
     }
@@ -44,7 +44,7 @@ describe('lab call arguments', () => {
       expect(r.ok || r.error.code, JSON.stringify(bad)).toBe('invalid-argument');
     }
     const r = validateLabArg('checkSweep', { name: 'x', T: [16], N: 0 });
-    expect(r.ok || r.error.issues).toEqual([{ path: 'N', message: 'N must be an integer in [1, 4096]' }]);
+    expect(r.ok || r.error.issues).toEqual([{ path: 'N', message: 'N must be an integer in [1, 65536]' }]);
   });
   it('invokes the method with or without its argument', async () => {
     const seen: unknown[][] = [];

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { NORM_NAMES, type LabApi, type LabCall } from './labApi';
 import { NO_ARG_CALLS } from './labCalls';
 import { fail, ok, type FieldIssue, type Result } from './result';
-import { SWEEP_LIMITS, sweepSpecSchema } from './sweepSpec';
+import { SWEEP_LIMITS, sweepNameSchema, sweepSpecSchema, type SweepSpecRequest } from './sweepSpec';
+import { MODEL_FILE_MAX_BYTES, namesModelFiles } from './modelFiles';
+import { connectivityRequestSchema } from './connectivity';
 
 export const sweepIdSchema = z
   .number({ error: 'sweepId must be a number' })
@@ -39,11 +41,56 @@ export const sweepRefsSchema = z
   .array(sweepRefSchema, { error: 'refs must be a list of sweep names or ids' })
   .max(MAX_SWEEPS_PER_CALL, { error: `at most ${MAX_SWEEPS_PER_CALL} sweeps at once` });
 
+/**
+ * A sweep spec as an adapter checks it. One that names a weights or inputs file goes to the
+ * service as written: the files fix T, N, D, H and the arch, so the defaults the schema would fill
+ * in could disagree with them; the service reads the files and then checks every field.
+ */
+export const sweepSpecArgSchema = z.unknown().transform((spec, ctx) => {
+  if (namesModelFiles(spec)) return spec as SweepSpecRequest;
+  const parsed = sweepSpecSchema.safeParse(spec);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
+
+export const importModelRequestSchema = z
+  .object({
+    fileName: z
+      .string({ error: "fileName must be the chosen file's name" })
+      .min(1, { error: 'fileName must not be empty' })
+      .max(255, { error: 'fileName must be at most 255 characters' }),
+    bytesBase64: z
+      .string({ error: "bytesBase64 must be the file's bytes in base64" })
+      .max(Math.ceil(MODEL_FILE_MAX_BYTES / 3) * 4, {
+        error: `the model file must be at most ${MODEL_FILE_MAX_BYTES / 1024 / 1024} MiB`,
+      }),
+  })
+  .strict();
+
+export const renameRequestSchema = z.object({ sweepId: sweepIdSchema, name: sweepNameSchema }).strict();
+
+/** The run settings a user may choose. */
+export const RUN_LIMITS = { workers: { min: 1, max: 256 } } as const;
+
+const workersMessage = `Workers must be an integer in [${RUN_LIMITS.workers.min}, ${RUN_LIMITS.workers.max}]`;
+export const runSettingsChangeSchema = z
+  .object({
+    workers: z
+      .number({ error: workersMessage })
+      .int({ error: workersMessage })
+      .min(RUN_LIMITS.workers.min, { error: workersMessage })
+      .max(RUN_LIMITS.workers.max, { error: workersMessage }),
+  })
+  .strict();
+
 export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
   getLabInfo: null,
-  checkSweep: sweepSpecSchema,
-  estimateSweep: sweepSpecSchema,
-  queueSweep: sweepSpecSchema,
+  checkSweep: sweepSpecArgSchema,
+  estimateSweep: sweepSpecArgSchema,
+  queueSweep: sweepSpecArgSchema,
+  listModels: null,
+  importModel: importModelRequestSchema,
   listSweeps: null,
   getSweep: sweepIdSchema,
   resolveSweeps: sweepRefsSchema,
@@ -51,8 +98,14 @@ export const LAB_ARG_SCHEMAS: Record<LabCall, z.ZodType | null> = {
   pauseSweep: sweepIdSchema,
   resumeSweep: sweepIdSchema,
   retryFailed: sweepIdSchema,
+  renameSweep: renameRequestSchema,
+  deleteSweep: sweepIdSchema,
+  getRunSettings: null,
+  setRunSettings: runSettingsChangeSchema,
   loadCurves: curveQuerySchema,
   exportCsv: exportRequestSchema,
+  loadProbeRates: exportRequestSchema,
+  loadConnectivity: connectivityRequestSchema,
 };
 
 /** The argument type of a call (undefined for calls without one). */

@@ -14,8 +14,16 @@ export const LAB_CALLS = [
   'pauseSweep',
   'resumeSweep',
   'retryFailed',
+  'renameSweep',
+  'deleteSweep',
+  'getRunSettings',
+  'setRunSettings',
   'loadCurves',
   'exportCsv',
+  'loadProbeRates',
+  'loadConnectivity',
+  'listModels',
+  'importModel',
 ] as const satisfies readonly LabCall[];
 
 // Compile-time check that every call of LabApi is listed (and nothing else).
@@ -24,7 +32,7 @@ const _allListed: Missing extends never ? true : Missing = true;
 void _allListed;
 
 /** Calls that take no argument. */
-export const NO_ARG_CALLS: ReadonlySet<LabCall> = new Set<LabCall>(['getLabInfo', 'listSweeps']);
+export const NO_ARG_CALLS: ReadonlySet<LabCall> = new Set<LabCall>(['getLabInfo', 'listSweeps', 'getRunSettings', 'listModels']);
 
 export const isLabCall = (name: string): name is LabCall => (LAB_CALLS as readonly string[]).includes(name);
 

@@ -15,3 +15,6 @@ export const PROBE_CONFIG_COLUMNS = [
   'b_scale',
   'loss_step',
 ] as const;
+
+/** A probe's row in either file: the sweep it belongs to (its id: two sweeps may share a name), then the probe. */
+export const PROBE_KEY_COLUMNS = ['sweep_id', ...PROBE_CONFIG_COLUMNS] as const;

@@ -2,17 +2,18 @@
 // validates it everywhere (CLI, Electron main, lab server, renderer form).
 import { z } from 'zod';
 import { LIMITS as PROBE_LIMITS } from '../engine/probeLimits';
+import { NORM_NAMES, type NormName } from './labApi';
 
-type Limit = { readonly min: number; readonly max: number };
-
-/** The engine's range, with a lower ceiling: a sweep runs many probes, each must stay modest. */
-const capped = (limit: Limit, max: number): Limit => ({ min: limit.min, max: Math.min(limit.max, max) });
-
+/**
+ * One table of limits: the engine's (src/engine/probeLimits.ts), which the CLI's probe, the sweep
+ * spec and the app's form all use, with the memory check (the engine's, against each worker's
+ * share of the budget) deciding what fits; plus what only a sweep has.
+ */
 export const SWEEP_LIMITS = {
-  T: capped(PROBE_LIMITS.T, 100_000),
-  N: capped(PROBE_LIMITS.N, 4096),
-  D: capped(PROBE_LIMITS.D, 4096),
-  H: capped(PROBE_LIMITS.H, 4096),
+  T: PROBE_LIMITS.T,
+  N: PROBE_LIMITS.N,
+  D: PROBE_LIMITS.D,
+  H: PROBE_LIMITS.H,
   forgetBias: PROBE_LIMITS.forgetBias,
   seed: PROBE_LIMITS.seed,
   whGain: PROBE_LIMITS.whGain,
@@ -56,12 +57,28 @@ const rangeOf = (value: z.ZodNumber, name: string) =>
       error: `${name}: a log range needs from > 0 and to > 0`,
     });
 
-/** The list fields as the app's form labels them: a repeated value is named by its label. */
+/**
+ * The spec's fields as the app's form labels them, by issue path ("init.whGain"): a message
+ * about a field names it by its label (see labelledIssue.ts), in the form and the CLI alike.
+ */
 export const SWEEP_FIELD_LABELS = {
+  name: 'Name',
+  N: 'Batch N',
+  D: 'Input D',
+  H: 'Hidden H',
+  'init.scheme': 'Init scheme',
+  'init.whGain': 'Wh gain g',
+  'init.h0Scale': 'h0 scale',
+  'init.bScale': 'b scale',
+  lossStep: 'Loss step',
+  weights: 'Model',
+  inputs: 'Input sequences',
+  lyapunovVectors: 'Lyapunov vectors',
   archs: 'Architectures',
   T: 'Sequence lengths T',
   forgetBias: 'Forget-gate biases',
   seeds: 'Seeds',
+  norms: 'Norms',
 } as const;
 
 /**
@@ -91,6 +108,13 @@ const listOf = (value: z.ZodNumber, name: keyof typeof SWEEP_FIELD_LABELS) =>
     .max(SWEEP_LIMITS.listLength.max, { error: `${name} may list at most ${SWEEP_LIMITS.listLength.max} values` })
     .superRefine(eachOnce(name));
 
+const modelRef = (name: string) =>
+  z
+    .string({ error: `${name} must be a file's path or ref` })
+    .min(1, { error: `${name} must not be empty` })
+    .max(4096, { error: `${name} must be at most 4096 characters` })
+    .refine((ref) => !ref.includes('\u0000'), { error: `${name} must not contain NUL` });
+
 /**
  * Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional
  * overrides that make text display in another order than it is stored: none belongs in a name
@@ -98,19 +122,55 @@ const listOf = (value: z.ZodNumber, name: keyof typeof SWEEP_FIELD_LABELS) =>
  */
 const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
+/** A sweep's name, in a spec and when a sweep is renamed. */
+export const sweepNameSchema = z
+  .string({ error: 'name must be text' })
+  .trim()
+  .min(1, { error: 'name must not be empty' })
+  .max(SWEEP_LIMITS.name.max, { error: `name must be at most ${SWEEP_LIMITS.name.max} characters` })
+  .refine((name) => !CONTROL_CHARACTERS.test(name), {
+    error: 'name must not contain control characters (tabs, line breaks, NUL, text-direction overrides)',
+  });
+
+/**
+ * The step whose loss is differentiated, as the user counts steps (t = 1..T): the last (the
+ * default), a fixed step (at most the shortest T of the sweep, checked with the spec), or a
+ * fraction of each probe's T (rounded, at least step 1). lossStepOf turns it into a probe's.
+ */
+export const lossStepSchema = z.union(
+  [
+    z.literal('last'),
+    z
+      .number({ error: 'lossStep must be "last", a step in [1, T] or { "fraction": f }' })
+      .int({ error: `lossStep must be an integer step in [1, ${SWEEP_LIMITS.T.max}]` })
+      .min(1, { error: `lossStep must be an integer step in [1, ${SWEEP_LIMITS.T.max}]` })
+      .max(SWEEP_LIMITS.T.max, { error: `lossStep must be an integer step in [1, ${SWEEP_LIMITS.T.max}]` }),
+    z
+      .object({
+        fraction: z
+          .number({ error: 'lossStep.fraction must be a number in [0, 1]' })
+          .min(0, { error: 'lossStep.fraction must be a number in [0, 1]' })
+          .max(1, { error: 'lossStep.fraction must be a number in [0, 1]' }),
+      })
+      .strict(),
+  ],
+  { error: 'lossStep must be "last", a step in [1, T] or { "fraction": f }' },
+);
+export type LossStep = z.output<typeof lossStepSchema>;
+
+/** The engine's 0-based loss step of a probe of length T (ProbeConfig.lossStep: t - 1). */
+export function lossStepOf(lossStep: LossStep, T: number): number {
+  if (lossStep === 'last') return T - 1;
+  const step = typeof lossStep === 'number' ? lossStep : Math.round(lossStep.fraction * T);
+  return Math.min(T, Math.max(1, step)) - 1;
+}
+
 export const sweepSpecSchema = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'name must not be empty' })
-      .max(SWEEP_LIMITS.name.max, { error: `name must be at most ${SWEEP_LIMITS.name.max} characters` })
-      .refine((name) => !CONTROL_CHARACTERS.test(name), {
-        error: 'name must not contain control characters (tabs, line breaks, NUL, text-direction overrides)',
-      }),
+    name: sweepNameSchema,
     archs: z
-      .array(z.enum(['rnn', 'lstm'], { error: 'archs may contain only "rnn" and "lstm"' }))
-      .min(1, { error: 'archs must list at least one of "rnn", "lstm"' })
+      .array(z.enum(['rnn', 'lstm', 'gru'], { error: 'archs may contain only "rnn", "lstm" and "gru"' }))
+      .min(1, { error: 'archs must list at least one of "rnn", "lstm", "gru"' })
       .superRefine(eachOnce('archs'))
       .default(['rnn', 'lstm']),
     T: z.union([listOf(intIn('T', SWEEP_LIMITS.T), 'T'), rangeOf(realIn('T', SWEEP_LIMITS.T), 'T')]),
@@ -139,16 +199,50 @@ export const sweepSpecSchema = z
       .strict()
       .default({ scheme: 'scaled', whGain: 1, h0Scale: 0, bScale: 0 }),
     rng: z.literal('numpy', { error: 'rng must be "numpy"' }).default('numpy'),
-    lossStep: z.literal('last', { error: 'lossStep must be "last"' }).default('last'),
+    lossStep: lossStepSchema.default('last'),
     // Lyapunov vectors per sequence (the top-k finite-time exponents). Optional, with no default
     // filled in, so that a spec written before it existed keeps its hash (and resumes); left out
     // or 0, no exponents are computed: k vectors cost about k times the backward state update.
     lyapunovVectors: intIn('lyapunovVectors', { min: 0, max: 16 }).optional(),
+    // A trained layer and/or the user's own sequences (issue 14), as refs (see ModelFileInfo.ref):
+    // the service reads the files, which fix the arch, D and H (weights) and T, N and D (inputs),
+    // and stores the spec with those filled in. With weights, forgetBias is an offset added to the
+    // trained forget (LSTM) or update (GRU) gate bias. Optional, no default: old specs keep their hash.
+    weights: modelRef('weights').optional(),
+    layer: intIn('layer', { min: 0, max: 1000 }).optional(),
+    inputs: modelRef('inputs').optional(),
+    // The norms each probe computes (see computedNorms). Optional with no default, like
+    // lyapunovVectors, so a spec written without it keeps its hash; kept in one canonical order,
+    // and left out when it lists all five, so the same choice always hashes the same.
+    norms: z
+      .array(z.enum(NORM_NAMES, { error: `norms may contain only ${NORM_NAMES.map((n) => `"${n}"`).join(', ')}` }))
+      .min(1, { error: `norms must list at least one of ${NORM_NAMES.join(', ')}` })
+      .superRefine(eachOnce('norms'))
+      .transform((names) => (names.length === NORM_NAMES.length ? undefined : canonicalNorms(names)))
+      .optional(),
   })
   .strict();
 
+/** The names in NORM_NAMES' order. */
+export function canonicalNorms(names: readonly NormName[]): NormName[] {
+  return NORM_NAMES.filter((n) => names.includes(n));
+}
+
+/**
+ * The norms a sweep's probes compute: the spec's `norms`, or all five when it does not say. (dc
+ * exists only for the LSTM; an RNN probe of a sweep asking for it has no dc curve.)
+ */
+export function computedNorms(spec: Pick<SweepSpec, 'norms'>): NormName[] {
+  return spec.norms ? canonicalNorms(spec.norms) : [...NORM_NAMES];
+}
+
 /** What a user writes (defaults may be left out). */
 export type SweepSpecInput = z.input<typeof sweepSpecSchema>;
+/**
+ * What the lab's calls take: a spec whose T may be left out, for a spec with an `inputs` file
+ * (which fixes T; the service refuses T there, and requires it everywhere else).
+ */
+export type SweepSpecRequest = Omit<SweepSpecInput, 'T'> & Partial<Pick<SweepSpecInput, 'T'>>;
 /** A validated spec with every default filled in. */
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
 

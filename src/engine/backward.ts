@@ -9,6 +9,13 @@ import type { ForwardTrace, Dims } from './forward';
 import type { Kernels } from './linalg';
 import type { Workspace } from './workspace';
 
+/** The per-step norms a backward pass can report. */
+export type StepNormName = 'dh' | 'dc' | 'dWx' | 'dWh' | 'db';
+export const STEP_NORM_NAMES: readonly StepNormName[] = ['dh', 'dc', 'dWx', 'dWh', 'db'];
+
+/** The norms a pass computed when it was asked for some: each present only if asked (dc: LSTM only). */
+export type ChosenStepNorms = Partial<Record<StepNormName, Float64Array>>;
+
 /** Per-step log10 norms for k = 0..t; -Infinity marks an exact zero. */
 export interface StepNormsLog {
   dh: Float64Array;
@@ -36,8 +43,10 @@ export function backwardDoubles(d: Dims): number {
   // dh, dcFuture, dct; da, and a scaled copy of A's rows for the gram route; three gram matrices;
   // the direct product; column sums. The GRU: da of the recurrent part, its gram matrix and its
   // column sums.
-  const gru = d.arch === 'gru' ? N * G + N * N + G : 0;
-  return 3 * N * H + N * G + N * Math.max(D, H) + 3 * N * N + G * Math.max(D, H) + G + gru;
+  // The gram matrices only on the gram route: at large N they would be the largest buffers.
+  const grams = prefersGram(d) ? (d.arch === 'gru' ? 4 : 3) * N * N : 0;
+  const gru = d.arch === 'gru' ? N * G + G : 0;
+  return 3 * N * H + N * G + N * Math.max(D, H) + grams + G * Math.max(D, H) + G + gru;
 }
 
 /**
@@ -56,7 +65,9 @@ export function prefersGram(d: Dims): boolean {
  * segments with other passes.
  */
 export class LossStepBackward {
-  readonly norms: StepNormsLog;
+  /** Every asked norm's array (all five, dc for the LSTM only, unless constructed with `norms`). */
+  readonly norms: ChosenStepNorms;
+  private readonly wants: Record<StepNormName, boolean>;
   private readonly dh: Float64Array;
   private readonly dcFuture: Float64Array;
   private readonly dct: Float64Array;
@@ -82,37 +93,36 @@ export class LossStepBackward {
     readonly t: number,
     ws: Workspace,
     private readonly options: BackwardOptions = {},
+    norms: readonly StepNormName[] = STEP_NORM_NAMES,
   ) {
     const { N, D, H, G } = f;
     const NH = N * H;
     const lstm = f.arch === 'lstm';
-    this.norms = {
-      dh: new Float64Array(t + 1),
-      dWx: new Float64Array(t + 1),
-      dWh: new Float64Array(t + 1),
-      db: new Float64Array(t + 1),
-      dc: lstm ? new Float64Array(t + 1) : undefined,
-    };
+    const wants = (name: StepNormName) => norms.includes(name) && (name !== 'dc' || lstm);
+    this.wants = { dh: wants('dh'), dc: wants('dc'), dWx: wants('dWx'), dWh: wants('dWh'), db: wants('db') };
+    this.norms = {};
+    for (const name of STEP_NORM_NAMES) if (this.wants[name]) this.norms[name] = new Float64Array(t + 1);
     this.dh = ws.take(NH);
     this.dcFuture = ws.take(NH);
     this.dct = ws.take(NH);
     this.da = ws.take(N * G);
     this.daH = f.arch === 'gru' ? ws.take(N * G) : this.da;
     this.rows = ws.take(N * Math.max(D, H));
-    this.gDa = ws.take(N * N);
-    this.gDaH = f.arch === 'gru' ? ws.take(N * N) : this.gDa;
-    this.gX = ws.take(N * N);
-    this.gH = ws.take(N * N);
+    this.useGram = prefersGram(f);
+    const gram = this.useGram ? N * N : 0;
+    this.gDa = ws.take(gram);
+    this.gDaH = f.arch === 'gru' ? ws.take(gram) : this.gDa;
+    this.gX = ws.take(gram);
+    this.gH = ws.take(gram);
     this.product = ws.take(G * Math.max(D, H));
     this.colSum = ws.take(f.arch === 'gru' ? 2 * G : G);
-    this.useGram = prefersGram(f);
     const dOff = f.doutOffset(t);
     this.dh.set(f.dout.subarray(dOff, dOff + NH));
     this.dcFuture.fill(0);
   }
 
   step(k: number): void {
-    const { f, dh, dcFuture, dct, da, daH, product, norms: out, cell } = this;
+    const { f, dh, dcFuture, dct, da, daH, product, norms: out, cell, wants } = this;
     const { N, D, H, G, kernels } = f;
     const NH = N * H;
     const lstm = f.arch === 'lstm';
@@ -121,30 +131,40 @@ export class LossStepBackward {
     const j = k - w.first;
     const hPrev = j === 0 ? w.hBefore : w.Hs;
     const hPrevOff = j === 0 ? 0 : (j - 1) * NH;
-    out.dh[k] = log10Norm(dh, 0, NH, this.eh, kernels);
+    if (wants.dh) out.dh![k] = log10Norm(dh, 0, NH, this.eh, kernels);
 
     cellBackward(f, k, dh, this.eh, dcFuture, this.ec, dct, da, cell, daH);
-    if (lstm) out.dc![k] = log10Norm(dct, 0, NH, cell.ect, kernels);
+    if (wants.dc) out.dc![k] = log10Norm(dct, 0, NH, cell.ect, kernels);
 
     // da may be far smaller than the state (saturated units): give it its own exponent. (The
     // GRU's two da come normalized together.)
     const ea = gru ? cell.ea : cell.ea + normalize(da, 0, N * G, kernels);
 
-    kernels.columnSums(da, N, G, this.colSum);
-    if (gru) kernels.columnSums(daH, N, G, this.colSum.subarray(G));
-    out.db[k] = log10Norm(this.colSum, 0, gru ? 2 * G : G, ea, kernels);
+    // The weight-gradient norms are most of a step's work at large N: only the asked ones run.
+    // (Each is computed by the same route whichever others are asked, so its values do not
+    // depend on the choice.)
+    if (wants.db) {
+      kernels.columnSums(da, N, G, this.colSum);
+      if (gru) kernels.columnSums(daH, N, G, this.colSum.subarray(G));
+      out.db![k] = log10Norm(this.colSum, 0, gru ? 2 * G : G, ea, kernels);
+    }
 
     if (this.useGram) {
-      kernels.gramUpper(this.gDa, da, 0, N, G);
-      if (gru) kernels.gramUpper(this.gDaH, daH, 0, N, G);
-      const px = this.gramOfRows(f.X, k * N * D, D, this.gX);
-      const ph = this.gramOfRows(hPrev, hPrevOff, H, this.gH);
-      out.dWx[k] = gramNormLog(this.gX, this.gDa, N, ea + px) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
-      out.dWh[k] =
-        gramNormLog(this.gH, this.gDaH, N, ea + ph) ?? directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
+      if (wants.dWx || (wants.dWh && !gru)) kernels.gramUpper(this.gDa, da, 0, N, G);
+      if (wants.dWx) {
+        const px = this.gramOfRows(f.X, k * N * D, D, this.gX);
+        out.dWx![k] =
+          gramNormLog(this.gX, this.gDa, N, ea + px) ?? directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      }
+      if (wants.dWh) {
+        if (gru) kernels.gramUpper(this.gDaH, daH, 0, N, G);
+        const ph = this.gramOfRows(hPrev, hPrevOff, H, this.gH);
+        out.dWh![k] =
+          gramNormLog(this.gH, this.gDaH, N, ea + ph) ?? directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
+      }
     } else {
-      out.dWx[k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
-      out.dWh[k] = directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
+      if (wants.dWx) out.dWx![k] = directNormLog(f.X, k * N * D, D, da, N, G, product, ea, kernels);
+      if (wants.dWh) out.dWh![k] = directNormLog(hPrev, hPrevOff, H, daH, N, G, product, ea, kernels);
     }
     if (this.options.onStepWeightGradient) {
       transposeTimes(f.X, k * N * D, D, da, N, G, product);
@@ -198,7 +218,7 @@ export function backwardFromLossStep(f: ForwardTrace, t: number, ws: Workspace, 
     f.load(k);
     pass.step(k);
   }
-  return pass.norms;
+  return pass.norms as StepNormsLog;
 }
 
 /**

@@ -2,7 +2,15 @@
 // backprop through time for the loss at one step, reporting every step's gradient norms.
 import type { ModelInputs } from './inputs';
 import { dimsOf, runForward, summarizeForward, type ForwardHooks, type ForwardSummary } from './forward';
-import { LossStepBackward, backwardDoubles, backwardFromLossStep, type BackwardOptions, type StepNormsLog } from './backward';
+import {
+  LossStepBackward,
+  backwardDoubles,
+  backwardFromLossStep,
+  type BackwardOptions,
+  type ChosenStepNorms,
+  type StepNormName,
+  type StepNormsLog,
+} from './backward';
 import { FullGradientBackward, type FullGradNorms } from './fullGradient';
 import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeConfig';
 import { DEFAULT_MAX_PROBE_BYTES, validateProbeConfig } from './probeLimits';
@@ -24,6 +32,10 @@ export interface ProbeOptions extends BackwardOptions {
   totalLoss?: boolean;
   /** Compute the whole (loss step t, step k) table: O(T^2) work, O(T^2) memory. */
   lossTable?: boolean;
+  /** With lossTable: only these loss steps' rows, in this order (lossTable[i] is step lossTableSteps[i]). */
+  lossTableSteps?: readonly number[];
+  /** With lossTable: called after each row (the table is the slow part: progress for it). */
+  onLossTableRow?: (done: number, total: number) => void;
   /** The memory this probe may take (default DEFAULT_MAX_PROBE_BYTES); it checkpoints its trace to fit. */
   maxBytes?: number;
   /** Checkpoint the trace in segments of this many steps, whatever the memory (tests, measurements). */
@@ -36,14 +48,22 @@ export interface ProbeOptions extends BackwardOptions {
   forwardHooks?: ForwardHooks;
 }
 
-export interface ProbeResult {
+export interface NormChoice {
+  /**
+   * The loss step's norms to compute: the others are skipped, and with them the weight-gradient
+   * work when none of dWx, dWh, db is asked. Each asked norm comes out as it does when all are.
+   */
+  norms: readonly StepNormName[];
+}
+
+export interface ProbeResult<LossStepNorms extends ChosenStepNorms = StepNormsLog> {
   config: ProbeConfig;
   forward: ForwardSummary;
   theory: ProbeTheory;
-  /** Norms for the loss at config.lossStep, indexed by step k = 0..lossStep, as log10. */
-  lossStepNorms: StepNormsLog;
+  /** Norms for the loss at config.lossStep, indexed by step k = 0..lossStep, as log10 (only the asked ones). */
+  lossStepNorms: LossStepNorms;
   fullGradNorms?: FullGradNorms;
-  /** lossTable[t] = the norms for the loss at step t (only with options.lossTable). */
+  /** lossTable[t] = the norms for the loss at step t (only with options.lossTable; see lossTableSteps). */
   lossTable?: StepNormsLog[];
   /** Only with options.lyapunov. */
   lyapunov?: LyapunovExponents;
@@ -51,7 +71,14 @@ export interface ProbeResult {
   checkpointed: boolean;
 }
 
-export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): ProbeResult {
+/** With `norms`, only the norms asked; without, every one. */
+export function runProbe(input: ProbeConfigInput, options: ProbeOptions & NormChoice): ProbeResult<ChosenStepNorms>;
+export function runProbe(input: ProbeConfigInput, options?: ProbeOptions): ProbeResult;
+export function runProbe(input: ProbeConfigInput, options: ProbeOptions & Partial<NormChoice>): ProbeResult<ChosenStepNorms>;
+export function runProbe(
+  input: ProbeConfigInput,
+  options: ProbeOptions & Partial<NormChoice> = {},
+): ProbeResult<ChosenStepNorms> {
   const config = withDefaults(input);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
   // The total loss and the extra passes read every step's dout; a single-loss probe reads one.
@@ -70,7 +97,7 @@ export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): P
   const scratch = ws.take(backwardDoubles(d));
   // One walk back over the trace serves both passes, so a checkpointed trace recomputes each
   // segment once for them.
-  const lossPass = new LossStepBackward(trace, config.lossStep, Workspace.within(ws, scratch), options);
+  const lossPass = new LossStepBackward(trace, config.lossStep, Workspace.within(ws, scratch), options, options.norms);
   const fullPass = options.fullGradients ? new FullGradientBackward(trace, ws) : null;
   const lyapunovPass = options.lyapunov ? new LyapunovBackward(trace, config.lossStep, ws, options.lyapunov) : null;
   for (let k = fullPass ? config.T - 1 : config.lossStep; k >= 0; k--) {
@@ -81,7 +108,7 @@ export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): P
       lyapunovPass?.step(k);
     }
   }
-  const result: ProbeResult = {
+  const result: ProbeResult<ChosenStepNorms> = {
     config,
     forward: summarizeForward(sums),
     theory,
@@ -92,8 +119,12 @@ export function runProbe(input: ProbeConfigInput, options: ProbeOptions = {}): P
   if (lyapunovPass) result.lyapunov = lyapunovPass.result();
   if (options.lossTable) {
     result.lossTable = [];
-    for (let t = 0; t < config.T; t++) {
+    const steps = options.lossTableSteps ?? Array.from({ length: config.T }, (_, t) => t);
+    for (const t of steps) {
+      if (!Number.isInteger(t) || t < 0 || t >= config.T)
+        throw new RangeError(`loss table step ${t} is not in [0, ${config.T - 1}]`);
       result.lossTable.push(backwardFromLossStep(trace, t, Workspace.within(ws, scratch)));
+      options.onLossTableRow?.(result.lossTable.length, steps.length);
     }
   }
   return result;

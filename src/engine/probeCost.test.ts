@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { CALIBRATION_PROBES, probeCostTerms, probeWork, timeCalibrationProbes } from './probeCost';
+import { CALIBRATION_PROBES, normsShare, probeCostTerms, probeWork, timeCalibrationProbes } from './probeCost';
 import { gateWidth } from './probeConfig';
 
 describe('the probe cost model', () => {
   it('counts work as T * N * (D + H) * gate width, and steps as T', () => {
-    expect(probeCostTerms({ arch: 'rnn', T: 3, N: 2, D: 5, H: 7 })).toEqual({ work: 3 * 2 * 12 * 7, steps: 3 });
-    expect(probeCostTerms({ arch: 'lstm', T: 3, N: 2, D: 5, H: 7 })).toEqual({ work: 3 * 2 * 12 * 28, steps: 3 });
+    // once: sigma_max(Wh), the H x H gram of Wh (H^2 G / 2) and at most 300 products with it.
+    expect(probeCostTerms({ arch: 'rnn', T: 3, N: 2, D: 5, H: 7 })).toEqual({
+      work: 3 * 2 * 12 * 7,
+      once: 49 * (7 / 2 + 300),
+      steps: 3,
+    });
+    expect(probeCostTerms({ arch: 'lstm', T: 3, N: 2, D: 5, H: 7 })).toEqual({
+      work: 3 * 2 * 12 * 28,
+      once: 49 * (28 / 2 + 300),
+      steps: 3,
+    });
     const shape = { arch: 'lstm' as const, T: 100, N: 16, D: 16, H: 64 };
     expect(probeWork(shape)).toBe(probeCostTerms(shape).work);
     expect(probeWork(shape)).toBe(4 * probeWork({ ...shape, arch: 'rnn' }));
@@ -27,5 +36,58 @@ describe('the probe cost model', () => {
         expect(s).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('the cost of a probe computing some of its norms', () => {
+  const shapes = [
+    { arch: 'lstm' as const, T: 100, N: 128, D: 16, H: 64 }, // the direct route
+    { arch: 'lstm' as const, T: 100, N: 2, D: 16, H: 64 }, // the gram route
+    { arch: 'gru' as const, T: 100, N: 4, D: 8, H: 32 },
+    { arch: 'rnn' as const, T: 100, N: 16, D: 16, H: 64 },
+  ];
+  it('all five cost what the calibrated model says; fewer weight-gradient norms cost less, dh and dc alone least', () => {
+    for (const c of shapes) {
+      expect(probeCostTerms(c, { norms: ['dh', 'dc', 'dWx', 'dWh', 'db'] })).toEqual(probeCostTerms(c));
+      expect(normsShare(c, ['db', 'dWh', 'dWx', 'dc', 'dh'])).toBe(1);
+      const dhOnly = normsShare(c, ['dh']);
+      expect(normsShare(c, ['dh', 'dc', 'db'])).toBe(dhOnly);
+      expect(dhOnly).toBeGreaterThan(0);
+      expect(normsShare(c, ['dWx'])).toBeGreaterThan(dhOnly);
+      expect(normsShare(c, ['dWh'])).toBeGreaterThan(normsShare(c, ['dWx'])); // H > D in every shape here
+      expect(normsShare(c, ['dWh'])).toBeLessThan(1);
+      expect(probeCostTerms(c, { norms: ['dh'] }).work / (probeCostTerms(c).work * dhOnly)).toBeCloseTo(1, 14);
+      expect(probeCostTerms(c, { norms: ['dh'] }).steps).toBe(c.T);
+      expect(probeCostTerms(c, { norms: ['dh'] }).once).toBe(probeCostTerms(c).once);
+    }
+  });
+  it('at large N the weight gradients are as much work as the forward and backward products (direct route)', () => {
+    // Forward (D + H) G, carry H G, dWx + dWh (D + H) G: dh alone leaves (D + 2H) / (2D + 3H).
+    const c = shapes[0];
+    expect(normsShare(c, ['dh'])).toBeCloseTo((16 + 128) / (32 + 192), 14);
+  });
+});
+
+describe('the once-per-probe and Lyapunov terms', () => {
+  it("counts sigma_max(Wh)'s gram matrix: at H = 4096 it outweighs a short probe's steps", () => {
+    // The issue's case: T=4, N=1, D=1, H=4096 was estimated 0.24 s and took 17.1 s.
+    const c = { arch: 'lstm' as const, T: 4, N: 1, D: 1, H: 4096 };
+    const t = probeCostTerms(c);
+    expect(t.once).toBe(4096 * 4096 * (8192 + 300));
+    expect(t.once).toBeGreaterThan(500 * t.work);
+  });
+  it('k Lyapunov vectors add about k backward carries per step (none for the GRU, which has no pass)', () => {
+    const lstm = { arch: 'lstm' as const, T: 1024, N: 16, D: 16, H: 64 };
+    const rnn = { ...lstm, arch: 'rnn' as const };
+    for (const c of [lstm, rnn]) {
+      const plain = probeCostTerms(c).work;
+      const k4 = probeCostTerms(c, { lyapunovVectors: 4 }).work;
+      // Measured 2.8x (LSTM) and 4x (RNN) the plain probe's time; the model says 4.2x for both.
+      expect(k4 / plain).toBeGreaterThan(3);
+      expect(k4 / plain).toBeLessThan(5.5);
+      expect(probeCostTerms(c, { lyapunovVectors: 0 }).work).toBe(plain);
+    }
+    const gru = { ...lstm, arch: 'gru' as const };
+    expect(probeCostTerms(gru, { lyapunovVectors: 4 }).work).toBe(probeCostTerms(gru).work);
   });
 });

@@ -1,9 +1,11 @@
 // What a probe costs, in the engine's own terms: the cost model every estimate, the runner's
 // batching and the queue's biggest-first order use, and the calibration probes a machine's
 // speed per term is measured on (timed in a sweep worker, which may import only the engine).
-import { runProbe, type ProbeOptions } from './probe';
+import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch } from './probeConfig';
+import { SPECTRAL_ITERATIONS } from './theory';
+import { STEP_NORM_NAMES, prefersGram, type StepNormName } from './backward';
 
 /**
  * What a sweep's probe computes: the loss step's norms and, when the sweep asks for k > 0
@@ -11,8 +13,16 @@ import { gateWidth, type Arch } from './probeConfig';
  * k vectors cost about k times the backward state update (measured: k=4 makes an LSTM probe at
  * T=1024, N=16, H=64 2.8x slower, an RNN one 4x). The calibration probes time the plain probe.
  */
-export function sweepProbeOptions(arch: Arch, lyapunovVectors = 0): ProbeOptions {
-  return { fullGradients: false, lyapunov: lyapunovVectors > 0 && hasLyapunovPass(arch) ? { k: lyapunovVectors } : undefined };
+export function sweepProbeOptions(
+  arch: Arch,
+  lyapunovVectors = 0,
+  norms: readonly StepNormName[] = STEP_NORM_NAMES,
+): ProbeOptions & NormChoice {
+  return {
+    fullGradients: false,
+    lyapunov: lyapunovVectors > 0 && hasLyapunovPass(arch) ? { k: lyapunovVectors } : undefined,
+    norms,
+  };
 }
 
 /** The parts of a probe's config its cost depends on. */
@@ -24,21 +34,76 @@ export interface ProbeShape {
   H: number;
 }
 
-/** The terms a probe's running time is linear in (seconds = perWork * work + perStep * steps). */
+/**
+ * The terms a probe's running time is linear in: seconds = perWork * work + perOnce * once +
+ * perStep * steps (see src/lab/sweep/estimateSweep.ts).
+ */
 export interface ProbeCostTerms {
-  /** Multiply-adds of the forward and backward passes, roughly: T * N * (D + H) * G, G = gate width. */
+  /**
+   * Multiply-adds of the time steps, roughly T * N * (D + H) * G (G = gate width) for all five
+   * norms, scaled to the norms asked (normsShare), plus the Lyapunov vectors' pass when asked.
+   */
   work: number;
+  /**
+   * Multiply-adds done once per probe: sigma_max(Wh) for the theory (theory.ts), an H x H gram
+   * matrix of Wh (H^2 G / 2) and its power iteration (at most SPECTRAL_ITERATIONS products with
+   * it, H^2 each). At H = 4096 (LSTM) the gram alone is 1.4e11, seconds whatever T is.
+   */
+  once: number;
   /** Time steps: the per-step overhead that dominates small probes. */
   steps: number;
 }
 
-export function probeCostTerms(c: ProbeShape): ProbeCostTerms {
-  return { work: c.T * c.N * (c.D + c.H) * gateWidth(c.arch, c.H), steps: c.T };
+/** What a probe computes besides its shape (the sweep's spec says; default: all five norms, no Lyapunov vectors). */
+export interface ProbeCostNeeds {
+  norms?: readonly StepNormName[];
+  lyapunovVectors?: number;
 }
 
-/** A probe's work term alone (what batches are filled by and the queue is ordered by). */
+/**
+ * The terms of a probe computing `needs` (default all five norms, as the calibration probes do,
+ * so the model's speeds stay those measured: fewer norms scale the per-step work by the share of
+ * a step's multiply-adds they leave).
+ */
+export function probeCostTerms(c: ProbeShape, needs: ProbeCostNeeds = {}): ProbeCostTerms {
+  const G = gateWidth(c.arch, c.H);
+  const perStep = c.N * (c.D + c.H) * G;
+  const work = c.T * (needs.norms ? perStep * normsShare(c, needs.norms) : perStep) + lyapunovWork(c, needs.lyapunovVectors ?? 0);
+  return { work, once: c.H * c.H * (G / 2 + SPECTRAL_ITERATIONS), steps: c.T };
+}
+
+/**
+ * The Lyapunov pass with k vectors per sequence: k times the backward state's carry (the
+ * da Wh^T product over N k rows, H G each) and a QR of k vectors of the state (twice modified
+ * Gram-Schmidt, 2 k S each, S = H or the LSTM's 2H) per sequence and step. (Measured: k = 4
+ * makes an LSTM probe at T=1024, N=16, H=64 2.8x slower, an RNN one 4x; this counts 4.2x for both.)
+ */
+function lyapunovWork(c: ProbeShape, k: number): number {
+  if (!(k > 0) || !hasLyapunovPass(c.arch)) return 0;
+  const S = c.arch === 'lstm' ? 2 * c.H : c.H;
+  const vectors = Math.min(k, S);
+  return c.T * c.N * vectors * (c.H * gateWidth(c.arch, c.H) + 2 * vectors * S);
+}
+
+/** A probe's per-step work term alone (what batches are filled by and the queue is ordered by). */
 export function probeWork(c: ProbeShape): number {
-  return probeCostTerms(c).work;
+  return c.T * c.N * (c.D + c.H) * gateWidth(c.arch, c.H);
+}
+
+/**
+ * A step's multiply-adds per sequence with only `norms` over those with all five: the forward
+ * products and the backward carry always run; dWx and dWh by the route the backward pass takes
+ * (N x N gram matrices, or the products themselves, see prefersGram); db and the norms of dh
+ * and dc are elementwise and not counted.
+ */
+export function normsShare(c: ProbeShape, norms: readonly StepNormName[]): number {
+  const G = gateWidth(c.arch, c.H);
+  const always = (c.D + 2 * c.H) * G;
+  const gram = prefersGram({ ...c, G });
+  const daGrams = c.arch === 'gru' ? 2 * G : G;
+  const weights = (x: boolean, h: boolean): number =>
+    gram ? (x || h ? ((c.N + 1) / 2) * (daGrams + (x ? c.D : 0) + (h ? c.H : 0)) : 0) : G * ((x ? c.D : 0) + (h ? c.H : 0));
+  return (always + weights(norms.includes('dWx'), norms.includes('dWh'))) / (always + weights(true, true));
 }
 
 /**
@@ -48,12 +113,20 @@ export function probeWork(c: ProbeShape): number {
 export const CALIBRATION_PROBES = {
   big: { arch: 'lstm' as const, T: 48, N: 16, D: 16, H: 64, seed: 1 },
   small: { arch: 'lstm' as const, T: 192, N: 4, D: 4, H: 4, seed: 1 },
+  /**
+   * Dominated by the once-per-probe work (sigma_max(Wh)'s gram matrix, 2.7e8 multiply-adds): one
+   * large product runs many times faster per multiply-add than the small ones of the time steps.
+   * (At H = 256 the probe's fixed costs and the power iteration still weigh, and it overprices
+   * H = 1024 by 3x.) Timed twice only: the second run counts.
+   */
+  once: { arch: 'lstm' as const, T: 2, N: 1, D: 1, H: 512, seed: 1 },
 };
 
-/** Seconds the two calibration probes took. */
+/** Seconds the calibration probes took (once: absent from a worker of an older build). */
 export interface CalibrationTimes {
   big: number;
   small: number;
+  once?: number;
 }
 
 /**
@@ -61,14 +134,24 @@ export interface CalibrationTimes {
  * fastest run counts. A sweep worker does this when the runner asks it to ('calibrate').
  */
 export function timeCalibrationProbes(runs: number): CalibrationTimes {
-  const time = (config: typeof CALIBRATION_PROBES.big | typeof CALIBRATION_PROBES.small): number => {
+  const time = (config: (typeof CALIBRATION_PROBES)[keyof typeof CALIBRATION_PROBES], most = runs): number => {
     let seconds = Infinity;
-    for (let i = 0; i < Math.max(2, runs); i++) {
+    for (let i = 0; i < Math.max(2, Math.min(runs, most)); i++) {
       const t0 = performance.now();
       runProbe(config, sweepProbeOptions(config.arch));
       if (i > 0) seconds = Math.min(seconds, (performance.now() - t0) / 1000);
     }
     return Math.max(seconds, 1e-6);
   };
-  return { big: time(CALIBRATION_PROBES.big), small: time(CALIBRATION_PROBES.small) };
+  return { big: time(CALIBRATION_PROBES.big), small: time(CALIBRATION_PROBES.small), once: time(CALIBRATION_PROBES.once, 2) };
+}
+
+/**
+ * What the loss table's rows at these loss steps cost (probe.ts, lossTable): each row t is a
+ * backward pass over steps t..0, so t + 1 steps of a probe's per-step work, O(T^2) for every t.
+ */
+export function lossTableCostTerms(c: ProbeShape, lossSteps: readonly number[]): ProbeCostTerms {
+  let steps = 0;
+  for (const t of lossSteps) steps += t + 1;
+  return { work: steps * c.N * (c.D + c.H) * gateWidth(c.arch, c.H), once: 0, steps };
 }

@@ -64,12 +64,15 @@ function slowestForgetting(logForget: Float64Array, T: number): number {
   return (max / T) * Math.log10(2);
 }
 
+/** The power iteration's most products with the gram matrix (what the cost model, probeCost.ts, counts). */
+export const SPECTRAL_ITERATIONS = 300;
+
 /** sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)): power iteration on the small H x H gram matrix. */
 function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Array): number {
   const { H, G } = f;
   f.kernels.gramUpper(gram, f.Wh, 0, H, G);
   for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
-  return Math.sqrt(largestEigenvalue(gram, H, 300, f.kernels, vectors));
+  return Math.sqrt(largestEigenvalue(gram, H, SPECTRAL_ITERATIONS, f.kernels, vectors));
 }
 
 /**

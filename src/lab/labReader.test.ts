@@ -53,14 +53,14 @@ describe('checkSweep', () => {
     const checked = unwrap(await service.checkSweep(SPEC));
     expect(checked.probes).toBe(2 * (1 + 2));
     expect(checked.spec).toMatchObject({ name: 'reads', rng: 'numpy', lossStep: 'last', init: { scheme: 'scaled', whGain: 1 } });
-    const bad = await service.checkSweep({ ...SPEC, T: [0, 8], H: 4097 });
+    const bad = await service.checkSweep({ ...SPEC, T: [0, 8], H: 65_537 });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.error.code).toBe('invalid-argument');
       expect(bad.error.issues).toEqual(
         expect.arrayContaining([
-          { path: 'T.0', message: 'T must be an integer in [1, 100000]; got 0' },
-          { path: 'H', message: 'H must be an integer in [1, 4096]; got 4097' },
+          { path: 'T.0', message: 'T must be an integer in [1, 1000000]; got 0' },
+          { path: 'H', message: 'H must be an integer in [1, 65536]; got 65537' },
         ]),
       );
     }

@@ -4,14 +4,13 @@
 // whichever way it is asked for.
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { ExportDone, ExportRequest, LabApi } from '../contract/labApi';
+import type { ExportDone, ExportRequest, LabApi, SweepSummary } from '../contract/labApi';
 import { exportRequestSchema, sweepRefsSchema } from '../contract/labArgs';
 import { fail, ok, type Result } from '../contract/result';
-import type { ProbeRatesRequest, ProbeRatesRow } from '../contract/probeRates';
 import { readProbeRates } from './probeRates';
 import { writeCsv, writeCsvFile } from './export/csvExport';
 import type { LabStore } from './store/labStore';
-import { openReadonlyStore, readSweepSummaries } from './store/readSummaries';
+import { openReadonlyStore, readSweepSummaries, toSweepSummary } from './store/readSummaries';
 import { guard, invalid } from './serviceResult';
 
 /** Where an export's rows are written from. */
@@ -20,15 +19,15 @@ export interface CsvWriter {
   toFile(sweepIds: number[], path: string): Promise<number>;
 }
 
-export interface LabReadCalls extends Pick<LabApi, 'resolveSweeps'> {
+export interface LabReadCalls extends Pick<LabApi, 'resolveSweeps' | 'loadProbeRates'> {
   exportCsvToStream(request: ExportRequest, writable: Writable): Promise<Result<ExportDone>>;
   exportCsvToFile(request: ExportRequest, path: string): Promise<Result<ExportDone>>;
-  /** Finished probes of these sweeps (every sweep if none) with their rates, as `seqlab summary` prints them. */
-  probeRates(request: ProbeRatesRequest): Promise<Result<ProbeRatesRow[]>>;
 }
 
 export interface LabReader extends LabReadCalls, Pick<LabApi, 'listSweeps'> {
   readonly dbPath: string;
+  /** Every sweep a ref as a user types it may mean: the sweep of that id (if it is a number) and every sweep of that name, by id. */
+  sweepMatches(ref: string): Result<SweepSummary[]>;
   close(): void;
 }
 
@@ -80,7 +79,9 @@ export function labReadCalls(store: LabStore, csv: CsvWriter, isClosed: () => bo
         return ok<ExportDone>({ rows: await csv.toFile(ids.value, path), location: resolve(path) });
       }),
 
-    probeRates: (request) =>
+    // Finished probes of these sweeps (every sweep if none) with their rates: `seqlab summary`'s
+    // rows, and the Summary view's.
+    loadProbeRates: (request) =>
       guard(() => {
         if (isClosed()) return closedLab();
         const ids = exportSweepIds(store, request);
@@ -112,6 +113,14 @@ export function openLabReader(opts: LabReaderOptions): LabReader {
     dbPath,
     ...labReadCalls(store, csv, () => closed),
     listSweeps: () => guard(() => (closed ? fail('unavailable', 'the lab is closed') : ok(readSweepSummaries(store)))),
+    sweepMatches: (ref) => {
+      if (closed) return fail('unavailable', 'the lab is closed');
+      const byId = /^\d+$/.test(ref.trim()) ? store.getSweep(Number(ref.trim())) : undefined;
+      const rows = [...(byId ? [byId] : []), ...store.sweepsByName(ref.trim()).filter((s) => s.id !== byId?.id)];
+      return ok(
+        rows.sort((a, b) => a.id - b.id).map((s) => toSweepSummary(s, store.counts(s.id), null, store.queueingTarget(s.id))),
+      );
+    },
     close() {
       if (closed) return;
       closed = true;

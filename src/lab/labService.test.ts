@@ -67,9 +67,9 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(estimate.probes).toBe(12);
     // The engine's speed is timed by a worker started for it: the host never runs the engine.
     expect(service.workerPids().length).toBeGreaterThan(0);
-    expect(estimate.seconds).toBeGreaterThan(0);
-    // A sanity bound on the estimate's value, not a timing: a degenerate refit once said 53,181 s.
-    expect(estimate.seconds).toBeLessThan(60);
+    // Its value comes from this machine's calibration; the refit's degenerate cases are tested
+    // with fabricated timings beside the cost model.
+    expect(Number.isFinite(estimate.seconds) && estimate.seconds > 0).toBe(true);
     const queued = unwrap(await service.queueSweep(SPEC));
     const done = unwrap(await service.waitForSweep(queued.id));
     expect(done.status).toBe('done');
@@ -86,7 +86,14 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
       for (const c of set.curves) {
         const direct = runProbe({ arch: c.arch, T: c.T, N: 3, D: 2, H: 4, seed: c.seed, forgetBias: c.forgetBias ?? 0 });
         expect(c.log10).toEqual(log10OrNull(direct.lossStepNorms[norm]));
-        expect(c.theory).toEqual({ whGain: 1, whSpectralNorm: direct.theory.whSpectralNorm, meanSlope: direct.theory.meanSlope });
+        expect(c.theory).toEqual({
+          whGain: 1,
+          whSpectralNorm: direct.theory.whSpectralNorm,
+          meanSlope: direct.theory.meanSlope,
+          // SPEC asks for no Lyapunov vectors: no exponent is stored.
+          lyapunovTop: null,
+          ...direct.theory.rates,
+        });
       }
     }
     expect(unwrap(await service.loadCurves({ sweepId: queued.id, norm: 'dh', T: 32 })).curves).toHaveLength(6);
@@ -98,10 +105,19 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(exported.rows).toBe(6 * 16 + 6 * 32);
     expect(lines).toHaveLength(exported.rows + 1);
     // Spot-check one LSTM row against the engine.
+    const at = (r: string[], name: string) => r[CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number])];
     const row = lines
       .map((l) => l.split(','))
-      .find((r) => r[2] === 'lstm' && r[3] === '32' && r[4] === '2' && r[5] === '2' && r[14] === '7')!;
-    const col = (name: string) => row[CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number])];
+      .find(
+        (r) =>
+          at(r, 'arch') === 'lstm' &&
+          at(r, 'T') === '32' &&
+          at(r, 'forget_bias') === '2' &&
+          at(r, 'seed') === '2' &&
+          at(r, 'k') === '7',
+      )!;
+    const col = (name: string) => at(row, name);
+    expect(col('sweep_id')).toBe(String(queued.id));
     const direct = runProbe({ arch: 'lstm', T: 32, N: 3, D: 2, H: 4, seed: 2, forgetBias: 2 }).lossStepNorms;
     expect(col('distance')).toBe('24');
     expect(Number(col('log10_dc'))).toBe(direct.dc![7]);
@@ -184,10 +200,11 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     const bad: [unknown, string][] = [
       [{ ...SPEC, T: [] }, 'T'],
       [{ ...SPEC, T: [0] }, 'T.0'],
-      [{ ...SPEC, T: [100_001] }, 'T.0'],
+      [{ ...SPEC, T: [1_000_001] }, 'T.0'],
       [{ ...SPEC, forgetBias: [NaN] }, 'forgetBias.0'],
-      [{ ...SPEC, archs: ['gru'] }, 'archs.0'],
-      [{ ...SPEC, H: 4096, T: [100_000] }, 'H'],
+      [{ ...SPEC, archs: ['transformer'] }, 'archs.0'],
+      // Within the limits, too big for the memory even checkpointed (Wh alone is 128 GiB).
+      [{ ...SPEC, H: 65_536, T: [16] }, 'H'],
     ];
     for (const [spec, path] of bad) {
       for (const r of [await service.queueSweep(spec as SweepSpecInput), await service.estimateSweep(spec as SweepSpecInput)]) {

@@ -8,26 +8,34 @@ import { z } from 'zod';
 import type { ExportDone, ExportRequest, LabApi, ProgressEvent, SweepEstimate, SweepSummary } from '../contract/labApi';
 import { sweepIdSchema } from '../contract/labArgs';
 import { fail, ok, type Result } from '../contract/result';
-import type { SweepSpec, SweepSpecInput } from '../contract/sweepSpec';
+import type { SweepSpec, SweepSpecRequest } from '../contract/sweepSpec';
 import { exportCsvToFile, exportCsvToStream } from './export/csvExport';
 import { SweepRunner } from './runner/sweepRunner';
 import { forkSpawner, type WorkerSpawner } from './runner/workerTransport';
 import { LabStore } from './store/labStore';
+import { ConnectivityStore } from './store/connectivityStore';
+import { ConnectivityService } from './connectivity';
 import { allows } from './store/sweepStatus';
 import { LabFileError, isOnReadOnlyMedia, openLabDatabase, refuseReadOnlyMedia } from './store/openDatabase';
 import { acquireLabLock } from './store/labLock';
 import { countProbes, iterateSweep, specHash } from './sweep/expandSweep';
 import { queueInChunks, shardProbes, shardSize, type Shard } from './sweep/queueInChunks';
 import { estimateProbes, speedModelInProcess, type SpeedModel } from './sweep/estimateSweep';
+import { sweepProbeSettings } from './sweep/sweepProbeSettings';
 import { labReadCalls } from './labReader';
 import { openReadOnlyLab } from './readOnlyLab';
 import { readCurveSet, readSweepDetail } from './sweepReads';
 import { guard, internal, invalid } from './serviceResult';
-import { checkSweep, expandSweepSpec, validSweepSpec } from './sweepCheck';
+import { checkSweep, expandSweepSpec, validSweepSpec, type SpecPlace } from './sweepCheck';
+import { perWorkerProbeBytes } from './sweep/memoryBudget';
+import { modelCalls } from './modelCalls';
+import { changedModelFiles, loadSweepModel } from './modelFile/modelSpec';
+import { readSweepModelFiles } from './store/sweepModelFiles';
+import { sweepManagementCalls } from './sweepManagement';
 
 export interface LabServiceOptions {
   dbPath: string;
-  /** Worker processes; default max(1, cores - 1). */
+  /** Worker processes; default every core (the run settings change it while the lab runs). */
   workers?: number;
   /** How to start a worker; default child_process.fork of out/main/probeWorker.js. */
   spawnWorker?: WorkerSpawner;
@@ -55,7 +63,7 @@ export interface LabService extends LabApi {
   exportCsvToStream(request: ExportRequest, writable: Writable): Promise<Result<ExportDone>>;
   exportCsvToFile(request: ExportRequest, path: string): Promise<Result<ExportDone>>;
   /** queueSweep with sharding and resume-by-spec (the CLI's `seqlab sweep`). */
-  queueOrResumeSweep(spec: SweepSpecInput, options: QueueOptions): Promise<Result<SweepSummary & { resumed: boolean }>>;
+  queueOrResumeSweep(spec: SweepSpecRequest, options: QueueOptions): Promise<Result<SweepSummary & { resumed: boolean }>>;
   /** Resolves when the sweep is done, failed or cancelled. */
   waitForSweep(sweepId: number): Promise<Result<SweepSummary>>;
   /** Worker process ids (tests, diagnostics). */
@@ -101,13 +109,22 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     throw err;
   }
   const store = new LabStore(db);
+  const spawnWorker = opts.spawnWorker ?? forkSpawner();
   const runner = new SweepRunner(store, {
-    spawn: opts.spawnWorker ?? forkSpawner(),
+    spawn: spawnWorker,
     workers: opts.workers,
     idleMs: opts.workerIdleMs,
+    modelOf: (sweepId) => {
+      const row = store.getSweep(sweepId);
+      return row ? loadSweepModel(JSON.parse(row.spec_json) as SweepSpec, readSweepModelFiles(db, sweepId), dbPath) : undefined;
+    },
   });
   runner.start(opts.resumeUnfinished ?? true);
   let closed = false;
+
+  // A spec is checked against the memory one worker's probe may take: the probes of every worker
+  // running at once stay within the lab's budget together.
+  const specPlace = (): SpecPlace => ({ dbPath, maxProbeBytes: perWorkerProbeBytes(runner.workers) });
 
   // Measured by a worker; in this process only if no worker can start (the estimate still works).
   const engineSpeed = (): Promise<SpeedModel> => runner.speedModel().catch(() => speedModelInProcess());
@@ -130,7 +147,7 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     if (closed) return fail('unavailable', 'the lab is closed');
     if (runner.haltedBy) return fail('internal', `${runner.haltedBy.message}; reopen the lab to run sweeps`);
     // Checked without expanding: the probes are built as they are inserted, a chunk at a time.
-    const check = validSweepSpec(input);
+    const check = validSweepSpec(input, specPlace());
     if (!check.ok) return check;
     let shard: Shard | undefined;
     if (options.shard) {
@@ -143,6 +160,8 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     if (options.resume) {
       const existing = store.findSweepBySpec(hash, shard);
       if (existing) {
+        const changed = changedModelFiles(readSweepModelFiles(db, existing.id), check.value.model);
+        if (changed) return fail('conflict', `sweep ${existing.id} (${existing.name}): ${changed.message}`, [changed]);
         store.applySweepEvent(existing.id, 'resume'); // a paused one runs again
         runner.activate(existing.id);
         return ok({ ...runner.summary(existing.id)!, resumed: true });
@@ -153,7 +172,15 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     let announced = false;
     const { sweepId: id, outcome } = await queueInChunks(
       store,
-      { spec, hash, probes: shardProbes(iterateSweep(spec), shard), count: shardSize(total, shard), totalProbes: total, shard },
+      {
+        spec,
+        hash,
+        probes: shardProbes(iterateSweep(spec), shard),
+        count: shardSize(total, shard),
+        totalProbes: total,
+        shard,
+        modelFiles: check.value.model,
+      },
       {
         abandon: () => closed,
         onChunk: (sweepId, queued, of) => {
@@ -181,28 +208,35 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     () => closed,
   );
 
+  // Connectivity tables are computed in one-off workers of the same kind as the runner's.
+  const connectivity = new ConnectivityService({
+    store,
+    tables: new ConnectivityStore(db),
+    spawn: spawnWorker,
+    speed: engineSpeed,
+  });
+
   const service: LabService = {
     dbPath,
     ...readCalls,
 
     getLabInfo: () => guard(() => ok({ fileName: basename(dbPath), readOnly: false })),
 
-    checkSweep: (spec) => guard(() => checkSweep(spec)),
+    ...modelCalls(dbPath, false),
+
+    checkSweep: (spec) => guard(() => checkSweep(spec, specPlace())),
 
     estimateSweep: (spec) =>
       guard(async () => {
-        const check = expandSweepSpec(spec);
+        const check = expandSweepSpec(spec, specPlace());
         if (!check.ok) return check;
-        return ok<SweepEstimate>(estimateProbes(check.value.probes, runner.workers, await engineSpeed()));
+        return ok<SweepEstimate>(
+          estimateProbes(check.value.probes, runner.workers, await engineSpeed(), sweepProbeSettings(check.value.spec)),
+        );
       }),
 
-    queueSweep: (spec) =>
-      guard(async () => {
-        const r = await queue(spec, {});
-        if (!r.ok) return r;
-        const { resumed: _resumed, ...summary } = r.value;
-        return ok<SweepSummary>(summary);
-      }),
+    // An identical spec resumes its sweep, as `seqlab sweep` does; the answer says so.
+    queueSweep: (spec) => guard(() => queue(spec, { resume: true })),
 
     queueOrResumeSweep: (spec, options) => guard(() => queue(spec, options ?? {})),
 
@@ -227,13 +261,7 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
         return summaryOf(id);
       }),
 
-    resumeSweep: (sweepId) =>
-      withSweep(sweepId, (id) => {
-        const status = store.getSweep(id)!.status;
-        if (!allows(status, 'resume')) return fail('conflict', `sweep ${id} is ${status}; only a paused sweep can be resumed`);
-        runner.resume(id);
-        return summaryOf(id);
-      }),
+    ...sweepManagementCalls(store, runner, withSweep, () => closed),
 
     retryFailed: (sweepId) =>
       withSweep(sweepId, (id) => {
@@ -243,6 +271,8 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
       }),
 
     loadCurves: (query) => guard(() => (closed ? fail('unavailable', 'the lab is closed') : readCurveSet(store, query))),
+
+    loadConnectivity: (request) => guard(() => connectivity.load(request)),
 
     exportCsv: (request) => guard(() => service.exportCsvToFile(request, defaultExportPath(dbPath))),
 
@@ -264,6 +294,7 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     async close() {
       if (closed) return;
       closed = true;
+      connectivity.close();
       try {
         await runner.stop();
         db.close();

@@ -8,6 +8,7 @@ import { LabStore, type FinishedProbeCopy, type SweepRow } from './store/labStor
 import { LabFileError, openLabDatabase, type OpenOptions } from './store/openDatabase';
 import { acquireLabLock } from './store/labLock';
 import { openReadonlyStore } from './store/readSummaries';
+import { readSweepModelFiles, saveSweepModelFiles } from './store/sweepModelFiles';
 
 export interface MergeReport {
   sweepId: number;
@@ -59,6 +60,9 @@ export function mergeLabs(sources: string[], into: string, opts: OpenOptions = {
         .find((s) => s.spec_hash === first!.sweep.spec_hash && s.shard_count === null && s.status !== 'cancelled');
       const sweepId =
         existing?.id ?? target.createSweep(check.spec, first!.sweep.spec_hash, check.probes, countProbes(check.spec));
+      // The files a model sweep was queued with go with it (the same in every shard: the same spec).
+      const modelFiles = readSweepModelFiles(opened[0].store.db, first!.sweep.id);
+      if (modelFiles && !readSweepModelFiles(target.db, sweepId)) saveSweepModelFiles(target.db, sweepId, modelFiles);
       const byIdx = new Map(target.listProbes(sweepId).map((p) => [p.idx, p]));
       let copied = 0;
       let alreadyDone = 0;

@@ -33,7 +33,7 @@ describe('probe rates through the read-only service', () => {
       await service.close();
     }
     const reader = openLabReader({ dbPath });
-    const read = await reader.probeRates({});
+    const read = await reader.loadProbeRates({});
     reader.close();
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value).toHaveLength(4);

@@ -16,7 +16,7 @@ import {
   type ProbeConfig,
   type ProbeConfigInput,
   type ProbeResult,
-  type StepNormsLog,
+  type ChosenStepNorms,
 } from '../engine/index';
 import { TensorFileError, importWeights, readInputs, readStateDict } from './modelFile/importedModel';
 import { maxProbeBytes } from './sweep/expandSweep';
@@ -51,6 +51,8 @@ export interface ProbeReport {
 export interface ProbeReportOptions {
   /** Also every loss step t: the whole (t, k) table, O(T^2) work. */
   lossTable?: boolean;
+  /** The loss step's norms to compute (default all five); the full gradients and the loss table are reported whole. */
+  norms?: readonly NormName[];
 }
 
 /**
@@ -74,7 +76,7 @@ export function runProbeReport(input: ProbeConfigInput, options: ProbeReportOpti
   const config = checkProbe(input);
   if (!config.ok) return config;
   try {
-    return ok(toReport(runProbe(config.value, { fullGradients: true, lossTable: options.lossTable })));
+    return ok(toReport(runProbe(config.value, { fullGradients: true, lossTable: options.lossTable, norms: options.norms })));
   } catch (err) {
     return internal(err);
   }
@@ -140,7 +142,9 @@ export function runModelProbeReport(input: ModelProbeInput, options: ProbeReport
   if (!config.ok) return config;
   try {
     const given = modelInputs(config.value, { weights, x: x?.x });
-    const report = toReport(runProbe(config.value, { fullGradients: true, lossTable: options.lossTable, inputs: given }));
+    const report = toReport(
+      runProbe(config.value, { fullGradients: true, lossTable: options.lossTable, inputs: given, norms: options.norms }),
+    );
     if (weights && input.weights !== undefined)
       report.weights = { file: input.weights, layer, arch: weights.arch, D: weights.D, H: weights.H };
     if (x && input.inputs !== undefined) report.inputs = { file: input.inputs, N: x.N, T: x.T, D: x.D };
@@ -151,7 +155,7 @@ export function runModelProbeReport(input: ModelProbeInput, options: ProbeReport
   }
 }
 
-function stepArrays(s: StepNormsLog): { plain: StepValues; log10: StepLog10 } {
+function stepArrays(s: ChosenStepNorms): { plain: StepValues; log10: StepLog10 } {
   const plain: StepValues = {};
   const log10: StepLog10 = {};
   for (const name of ['dh', 'dWx', 'dWh', 'db', 'dc'] as const) {
@@ -163,7 +167,7 @@ function stepArrays(s: StepNormsLog): { plain: StepValues; log10: StepLog10 } {
   return { plain, log10 };
 }
 
-function toReport(r: ProbeResult): ProbeReport {
+function toReport(r: ProbeResult<ChosenStepNorms>): ProbeReport {
   const { plain, log10 } = stepArrays(r.lossStepNorms);
   return {
     config: r.config,

@@ -14,7 +14,12 @@ import { openReadonlyStore, readSweepSummaries, toSweepSummary } from './store/r
 import { isTerminal } from './store/sweepStatus';
 import { guard, invalid } from './serviceResult';
 import { checkSweep } from './sweepCheck';
+import { modelCalls } from './modelCalls';
+import { runSettingsOf } from './sweepManagement';
 import { readCurveSet, readSweepDetail } from './sweepReads';
+import { ConnectivityService } from './connectivity';
+import { ConnectivityStore } from './store/connectivityStore';
+import { speedModelInProcess } from './sweep/estimateSweep';
 
 export function openReadOnlyLab(opts: Pick<LabServiceOptions, 'dbPath' | 'nativeBinding'>): LabService {
   const dbPath = resolve(opts.dbPath);
@@ -55,11 +60,20 @@ export function openReadOnlyLab(opts: Pick<LabServiceOptions, 'dbPath' | 'native
     () => closed,
   );
 
+  const connectivity = new ConnectivityService({
+    store,
+    tables: new ConnectivityStore(store.db),
+    spawn: null,
+    refuseCompute: () => refuse('no connectivity table can be computed and stored in it'),
+    speed: async () => speedModelInProcess(),
+  });
+
   return {
     dbPath,
     ...readCalls,
     getLabInfo: () => guard(() => (closed ? unavailable() : ok({ fileName, readOnly: true }))),
-    checkSweep: (spec) => guard(() => checkSweep(spec)),
+    checkSweep: (spec) => guard(() => checkSweep(spec, { dbPath })),
+    ...modelCalls(dbPath, true),
     listSweeps: () => guard(() => (closed ? unavailable() : ok(readSweepSummaries(store)))),
     getSweep: (sweepId) =>
       guard(() => {
@@ -67,6 +81,8 @@ export function openReadOnlyLab(opts: Pick<LabServiceOptions, 'dbPath' | 'native
         return id.ok ? ok(readSweepDetail(store, id.value, summaryOf(id.value)!)) : id;
       }),
     loadCurves: (query) => guard(() => (closed ? unavailable() : readCurveSet(store, query))),
+    // Tables computed before are read; a new one cannot be stored here.
+    loadConnectivity: (request) => guard(() => (closed ? unavailable() : connectivity.load(request))),
     waitForSweep: (sweepId) =>
       guard(() => {
         const id = existing(sweepId);
@@ -82,6 +98,11 @@ export function openReadOnlyLab(opts: Pick<LabServiceOptions, 'dbPath' | 'native
     pauseSweep: refuseWrite('its sweeps cannot be paused'),
     resumeSweep: refuseWrite('its sweeps cannot be resumed'),
     retryFailed: refuseWrite('its failed probes cannot be retried'),
+    renameSweep: refuseWrite('its sweeps cannot be renamed'),
+    deleteSweep: refuseWrite('its sweeps cannot be deleted'),
+    setRunSettings: refuseWrite('no worker runs on it'),
+    // Nothing runs here: no worker, whatever the setting would be.
+    getRunSettings: () => guard(() => (closed ? unavailable() : ok(runSettingsOf(0, [])))),
     exportCsv: refuseWrite(
       "no CSV can be written beside it; export to another folder (seqlab export --out FILE, or the app's download)",
     ),

@@ -1,6 +1,7 @@
 // The Electron shell (thin): one locked-down window, the IPC manager over the lab service,
 // probe workers as utility processes, and a menu to open another database.
-import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, screen, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openLab, type LabService } from '../lab/labService';
@@ -9,6 +10,11 @@ import { exportFileName } from '../contract/exportFileName';
 import { fail, type Result } from '../contract/result';
 import { registerLabIpc, sendProgress } from './ipc/labIpc';
 import { utilitySpawner } from './utilityWorkers';
+import { menuTemplate } from './shell/menuTemplate';
+import { placeWindow, readWindowState, writeWindowState, MIN_SIZE } from './shell/windowState';
+import { readRecentLabs, withoutRecent, withRecent, writeRecentLabs } from './shell/recentLabs';
+import { droppedFileFromUrl } from './shell/droppedFiles';
+import { shellFiles } from './shell/userFiles';
 
 const here = import.meta.dirname;
 const RENDERER_HTML = join(here, '../renderer/index.html');
@@ -19,6 +25,7 @@ const WORKER = join(here, 'probeWorker.js');
 let win: BrowserWindow | null = null;
 let service: LabService | null = null;
 let unsubscribeProgress: (() => void) | null = null;
+let recentLabs: string[] = [];
 
 /**
  * `npm run dev` (electron-vite dev) serves the renderer from Vite's dev server for hot reload and
@@ -59,6 +66,30 @@ async function openDatabase(dbPath: string): Promise<void> {
   if (prev) await prev.close();
   const info = await next.getLabInfo();
   win?.setTitle(`SeqLab — ${dbPath}${info.ok && info.value.readOnly ? ' (read-only)' : ''}`);
+  rememberRecent(withRecent(recentLabs, dbPath));
+  app.addRecentDocument(dbPath);
+}
+
+function rememberRecent(list: string[]): void {
+  recentLabs = list;
+  writeRecentLabs(shellFiles(app.getPath('userData')).recentLabs, list);
+  buildMenu();
+}
+
+/** Open Lab…, Open Recent, a dropped lab file: open it and reload the window onto it. */
+async function openLabFromUser(dbPath: string): Promise<void> {
+  try {
+    await openDatabase(dbPath);
+    win?.webContents.reload();
+  } catch (err) {
+    if (!existsSync(dbPath)) rememberRecent(withoutRecent(recentLabs, dbPath));
+    dialog.showErrorBox('SeqLab', `Could not open ${dbPath}:\n${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function exportFromMenu(): Promise<void> {
+  const res = await exportViaDialog({});
+  if (!res.ok && res.error.code !== 'cancelled') dialog.showErrorBox('SeqLab', `Export failed: ${res.error.message}`);
 }
 
 async function exportViaDialog(request: ExportRequest): Promise<Result<ExportDone>> {
@@ -79,37 +110,49 @@ async function chooseDatabase(): Promise<void> {
   };
   const res = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   if (res.canceled || res.filePaths.length === 0) return;
-  try {
-    await openDatabase(res.filePaths[0]);
-    win?.webContents.reload();
-  } catch (err) {
-    dialog.showErrorBox('SeqLab', `Could not open ${res.filePaths[0]}:\n${err instanceof Error ? err.message : String(err)}`);
-  }
+  await openLabFromUser(res.filePaths[0]);
 }
 
 function buildMenu(): void {
-  const template: MenuItemConstructorOptions[] = [
-    {
-      label: 'File',
-      submenu: [
-        { label: 'Open Database…', accelerator: 'CmdOrCtrl+O', click: () => void chooseDatabase() },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
+  const template = menuTemplate({
+    platform: process.platform,
+    appName: app.getName(),
+    recent: recentLabs,
+    actions: {
+      openLab: () => void chooseDatabase(),
+      openRecent: (path) => void openLabFromUser(path),
+      clearRecent: () => {
+        app.clearRecentDocuments();
+        rememberRecent([]);
+      },
+      exportCsv: () => void exportFromMenu(),
     },
-    { role: 'editMenu' },
-    { role: 'viewMenu' },
-    { role: 'windowMenu' },
-  ];
+  });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
+/** Saves the window's normal (not maximized) bounds as it closes. */
+function rememberWindowState(w: BrowserWindow): void {
+  w.on('close', () => {
+    try {
+      writeWindowState(shellFiles(app.getPath('userData')).windowState, {
+        bounds: w.getNormalBounds(),
+        maximized: w.isMaximized(),
+      });
+    } catch {
+      // A read-only profile folder: the next launch opens at the default place.
+    }
+  });
+}
+
 function createWindow(): void {
+  const primary = screen.getPrimaryDisplay();
+  const workAreas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+  const placed = placeWindow(readWindowState(shellFiles(app.getPath('userData')).windowState), workAreas);
   win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 1024,
-    minHeight: 640,
+    ...placed.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'SeqLab',
     show: false,
     webPreferences: {
@@ -123,7 +166,12 @@ function createWindow(): void {
   });
   const wc = win.webContents;
   wc.on('will-navigate', (e, url) => {
-    if (!isAppUrl(url)) e.preventDefault();
+    if (isAppUrl(url)) return;
+    e.preventDefault();
+    // A lab file dropped onto the window arrives as a navigation to it (the renderer takes spec
+    // .json drops itself, see FileDropTarget.svelte): open it as the lab instead.
+    const dropped = droppedFileFromUrl(url);
+    if (dropped?.kind === 'lab' && existsSync(dropped.path)) void openLabFromUser(dropped.path);
   });
   wc.on('will-redirect', (e) => e.preventDefault());
   wc.setWindowOpenHandler(({ url }) => {
@@ -132,7 +180,11 @@ function createWindow(): void {
     return { action: 'deny' };
   });
   wc.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  win.once('ready-to-show', () => win?.show());
+  rememberWindowState(win);
+  win.once('ready-to-show', () => {
+    if (placed.maximized) win?.maximize();
+    win?.show();
+  });
   win.on('closed', () => {
     win = null;
   });
@@ -159,6 +211,7 @@ app.on('second-instance', () => {
 
 void app.whenReady().then(async () => {
   if (!firstInstance) return;
+  recentLabs = readRecentLabs(shellFiles(app.getPath('userData')).recentLabs);
   buildMenu();
   registerLabIpc({
     getApi: () => service,

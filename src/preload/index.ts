@@ -23,8 +23,16 @@ const api: LabClient = {
   pauseSweep: (sweepId) => invoke('pauseSweep', sweepId),
   resumeSweep: (sweepId) => invoke('resumeSweep', sweepId),
   retryFailed: (sweepId) => invoke('retryFailed', sweepId),
+  renameSweep: (request) => invoke('renameSweep', request),
+  deleteSweep: (sweepId) => invoke('deleteSweep', sweepId),
+  getRunSettings: () => invoke('getRunSettings'),
+  setRunSettings: (change) => invoke('setRunSettings', change),
   loadCurves: (query) => invoke('loadCurves', query),
   exportCsv: (request) => invoke('exportCsv', request),
+  listModels: () => invoke('listModels'),
+  importModel: (request) => invoke('importModel', request),
+  loadProbeRates: (request) => invoke('loadProbeRates', request),
+  loadConnectivity: (request) => invoke('loadConnectivity', request),
   onProgress(listener: (event: ProgressEvent) => void): () => void {
     const handler = (_e: Electron.IpcRendererEvent, event: ProgressEvent): void => listener(event);
     ipcRenderer.on(PROGRESS_CHANNEL, handler);

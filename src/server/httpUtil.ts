@@ -54,8 +54,15 @@ export class BodyError extends Error {
   }
 }
 
-/** Reads a JSON body (empty body = undefined). Throws BodyError on oversize or bad JSON. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/**
+ * Reads a JSON body (empty body = undefined). Throws BodyError on oversize or bad JSON. A call
+ * that takes a bigger body (importModel: a model file) gives its own limit and says what it is.
+ */
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes = MAX_BODY_BYTES,
+  tooLarge = `request body exceeds ${maxBytes} bytes`,
+): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -63,10 +70,10 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     size += buf.length;
     // Over the limit: keep draining (so the client can read our 413) but keep nothing, up to a
     // hard cap beyond which the connection is dropped.
-    if (size > 16 * MAX_BODY_BYTES) throw new BodyError(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413);
-    if (size <= MAX_BODY_BYTES) chunks.push(buf);
+    if (size > maxBytes + 15 * MAX_BODY_BYTES) throw new BodyError(tooLarge, 413);
+    if (size <= maxBytes) chunks.push(buf);
   }
-  if (size > MAX_BODY_BYTES) throw new BodyError(`request body exceeds ${MAX_BODY_BYTES} bytes`, 413);
+  if (size > maxBytes) throw new BodyError(tooLarge, 413);
   try {
     // Read as the CLI reads a spec file: UTF-8, a leading BOM dropped.
     return parseJsonDocument(Buffer.concat(chunks));

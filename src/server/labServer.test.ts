@@ -89,7 +89,7 @@ describe('lab server', () => {
     expect(badSpec.body.ok).toBe(false);
     if (!badSpec.body.ok) {
       expect(badSpec.body.error.code).toBe('invalid-argument');
-      expect(badSpec.body.error.issues).toContainEqual({ path: 'H', message: 'H must be an integer in [1, 4096]' });
+      expect(badSpec.body.error.issues).toContainEqual({ path: 'H', message: 'H must be an integer in [1, 65536]' });
     }
     const extra = await post('estimateSweep', { name: 'x', T: [16], evil: true });
     expect(extra.body.ok).toBe(false);
@@ -188,7 +188,7 @@ describe('lab server', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-disposition')).toContain(`seqlab-sweep-${id}.csv`);
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0].split(',').slice(0, 3)).toEqual(['sweep', 'probe_id', 'arch']);
+    expect(lines[0].split(',').slice(0, 3)).toEqual(['sweep', 'sweep_id', 'probe_id']);
     // One row per probe and step: RNN T=8 + T=16, LSTM x 2 biases x (8 + 16).
     expect(lines.length - 1).toBe(3 * (8 + 16));
   });

@@ -26,6 +26,7 @@ import { invokeLab, validateLabArg } from '../contract/labArgs';
 import type { ExportRequest, ProgressEvent } from '../contract/labApi';
 import { exportFileName } from '../contract/exportFileName';
 import { fail, type Result } from '../contract/result';
+import { MODEL_FILE_MAX_BYTES } from '../contract/modelFiles';
 import type { LabBackend } from './labBackend';
 import { BodyError, contentTypeOf, readJsonBody, securityHeaders, sendResult } from './httpUtil';
 import { checkHost, checkJsonBody, checkOrigin, decodePathSegments, servedHosts } from './requestGuards';
@@ -84,6 +85,9 @@ export interface LabServer {
 }
 
 const SSE_HEARTBEAT_MS = 15_000;
+/** importModel's body: a model file of at most MODEL_FILE_MAX_BYTES in base64, its name and the JSON around them. */
+const IMPORT_BODY_BYTES = Math.ceil(MODEL_FILE_MAX_BYTES / 3) * 4 + 4096;
+const IMPORT_TOO_LARGE = `importModel: the model file must be at most ${MODEL_FILE_MAX_BYTES / 1024 / 1024} MiB`;
 /** How long a client may take to send its request headers, and its whole request. */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -166,7 +170,7 @@ export async function createLabServer(opts: LabServerOptions): Promise<LabServer
     if (notJson) return sendResult(res, notJson);
     let raw: unknown;
     try {
-      raw = await readJsonBody(req);
+      raw = name === 'importModel' ? await readJsonBody(req, IMPORT_BODY_BYTES, IMPORT_TOO_LARGE) : await readJsonBody(req);
     } catch (err) {
       // An oversized body is an invalid argument too, with HTTP's own status for it (413).
       const status = err instanceof BodyError ? err.status : undefined;

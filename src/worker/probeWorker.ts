@@ -1,11 +1,12 @@
 // The sweep worker process: runs the probes of each batch it is sent, one at a time, and streams
 // every finished probe back. Runs as a child_process.fork child or an Electron utility process.
-import { runProbe } from '../engine/index';
+import { modelInputs, runProbe } from '../engine/index';
 import type { ProbeTask } from './workerProtocol';
 import { parentChannel } from './workerChannel';
 import { exitWhenParentDies } from './parentWatchdog';
 import { applyTestHook } from './testHook';
 import { sweepProbeOptions, timeCalibrationProbes } from '../engine/probeCost';
+import { runLossTable } from './lossTableTask';
 
 /** Runs of each calibration probe: the fastest of the last four counts (about 40 ms in all). */
 const CALIBRATION_RUNS = 5;
@@ -24,15 +25,20 @@ function runOne(task: ProbeTask): void {
   try {
     // Only in the test build: the shipped build defines the constant false and drops the hook.
     if (__SEQLAB_TEST_HOOKS__) applyTestHook(task.config);
-    const r = runProbe(task.config, sweepProbeOptions(task.config.arch, task.lyapunovVectors));
+    if (task.modelError !== undefined) throw new Error(task.modelError);
+    const r = runProbe(task.config, {
+      ...sweepProbeOptions(task.config.arch, task.lyapunovVectors, task.norms),
+      maxBytes: task.maxBytes,
+      ...(task.model ? { inputs: modelInputs(task.config, task.model) } : {}),
+    });
     const s = r.lossStepNorms;
     const L = r.lyapunov;
     channel.send({
       type: 'done',
       probeId: task.probeId,
       outcome: {
-        steps: s.dh.length,
-        norms: { dh: s.dh, dWx: s.dWx, dWh: s.dWh, db: s.db, dc: s.dc ?? null },
+        steps: r.config.lossStep + 1,
+        norms: s,
         theory: { whSpectralNorm: r.theory.whSpectralNorm, meanSlope: r.theory.meanSlope },
         rates: {
           lyapunov: L ? { top: L.top, spectrum: Float64Array.from(L.spectrum) } : null,
@@ -68,6 +74,8 @@ channel.onMessage((msg) => {
     const skipped = pending.filter((t) => drop.has(t.probeId)).map((t) => t.probeId);
     for (let i = pending.length - 1; i >= 0; i--) if (drop.has(pending[i].probeId)) pending.splice(i, 1);
     channel.send({ type: 'skipped', probeIds: skipped });
+  } else if (msg.type === 'lossTable') {
+    runLossTable(msg.task, (m) => channel.send(m));
   } else if (msg.type === 'calibrate') {
     channel.send({ type: 'speed', speed: timeCalibrationProbes(CALIBRATION_RUNS) });
   } else if (msg.type === 'shutdown') {

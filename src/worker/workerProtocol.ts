@@ -1,7 +1,7 @@
 // Messages between the runner (main side) and a probe worker process. Sent by structured clone
 // (child_process 'advanced' serialization, or Electron's parentPort), so Float64Arrays and
 // -Infinity cross as they are. Imports only the engine: the store takes ProbeOutcome from here.
-import type { ProbeConfig } from '../engine/index';
+import type { GivenModel, ProbeConfig, StepNormName } from '../engine/index';
 import type { CalibrationTimes } from '../engine/probeCost';
 
 export interface ProbeTask {
@@ -9,12 +9,24 @@ export interface ProbeTask {
   config: ProbeConfig;
   /** Lyapunov vectors per sequence, from the sweep's spec; 0: none computed. */
   lyapunovVectors: number;
+  /** The norms to compute, from the sweep's spec; absent: all five. */
+  norms?: StepNormName[];
+  /** The memory the probe may take (this worker's share of the lab's budget): it checkpoints to fit. */
+  maxBytes?: number;
+  /**
+   * A sweep with weights / inputs files: the trained layer and the sequences, read once per sweep
+   * by the runner (one copy per batch crosses: the tasks of a batch share it).
+   */
+  model?: GivenModel;
+  /** The sweep's files could not be read (or changed since it was queued): the probe fails with this. */
+  modelError?: string;
 }
 
 /** What a worker sends back for one finished probe. */
 export interface ProbeOutcome {
   steps: number;
-  norms: { dh: Float64Array; dWx: Float64Array; dWh: Float64Array; db: Float64Array; dc?: Float64Array | null };
+  /** The asked norms (dc: LSTM only); an absent or null one was not computed. */
+  norms: Partial<Record<StepNormName, Float64Array | null>>;
   theory: { whSpectralNorm: number; meanSlope: number };
   /** The exact asymptotic rate and the theory's, decades per step (absent: not computed). */
   rates?: ProbeRates;
@@ -29,7 +41,23 @@ export interface ProbeRates {
   pmbBound: number | null;
 }
 
+/** A probe's connectivity table (src/lab/connectivity.ts): the loss table's rows at these loss steps. */
+export interface LossTableTask {
+  requestId: number;
+  config: ProbeConfig;
+  /** The loss steps t of the rows, ascending; each row holds every step k <= t. */
+  lossSteps: number[];
+}
+
+/** The rows, lossSteps[i]'s in rows[i] (log10 per step k = 0..t, -Infinity an exact 0). */
+export interface LossTableRows {
+  rows: { dh: Float64Array; dWx: Float64Array; dWh: Float64Array; db: Float64Array; dc?: Float64Array | null }[];
+  seconds: number;
+}
+
 export type ToWorker =
+  /** Compute a loss table (a one-off worker: nothing else is sent to it), reporting progress. */
+  | { type: 'lossTable'; task: LossTableTask }
   /** Run these probes in order, reporting each. */
   | { type: 'run'; tasks: ProbeTask[] }
   /** Drop these probes if not started yet; answered with 'skipped' (the ones actually dropped). */
@@ -45,4 +73,8 @@ export type FromWorker =
   | { type: 'started'; probeId: number }
   | { type: 'done'; probeId: number; outcome: ProbeOutcome }
   | { type: 'error'; probeId: number; message: string }
-  | { type: 'skipped'; probeIds: number[] };
+  | { type: 'skipped'; probeIds: number[] }
+  /** Rows of a loss table done so far (sent at most every 200 ms). */
+  | { type: 'lossTableProgress'; requestId: number; done: number; total: number }
+  | { type: 'lossTableDone'; requestId: number; table: LossTableRows }
+  | { type: 'lossTableError'; requestId: number; message: string };

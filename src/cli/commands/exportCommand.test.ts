@@ -53,7 +53,7 @@ describe('an export onto a full disk', () => {
     const small = cli(['export', '--db', db, '--out', out, '--sweep', '=HYPERLINK("http://x")']);
     expect(small.status, small.stderr).toBe(0);
     expect(readdirSync(disk.path)).toEqual(['results.csv']);
-    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^sweep,probe_id,arch,/);
+    expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^sweep,sweep_id,probe_id,arch,/);
   });
 
   it("through the service (the app's save dialog): a disk-full Result, nothing written", async (ctx) => {

@@ -113,14 +113,14 @@ describe('seqlab k8s job', () => {
   it('refuses a bad spec as `sweep` does, and bad flags naming them', () => {
     const dir = tempDir();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'x', T: [0], archs: ['gru'] }));
+    writeFileSync(bad, JSON.stringify({ name: 'x', T: [0], archs: ['transformer'] }));
     const spec = join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify(SPEC));
     const base = ['--image', 'i', '--pvc', 'c'];
     const cases: [string[], RegExp][] = [
       [
         [bad, '--shards', '2', ...base],
-        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 100000\]; got 0)(?=.*archs\.0: archs may contain only)/,
+        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 1000000\]; got 0)(?=.*archs\.0: archs may contain only)/,
       ],
       [[spec, '--shards', '0', ...base], /--shards must be an integer in \[1, 100000\], got "0"/],
       [[spec, '--shards', '0x10', ...base], /--shards must be an integer in \[1, 100000\], got "0x10"/],

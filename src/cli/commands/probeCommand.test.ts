@@ -142,6 +142,13 @@ describe('seqlab probe', () => {
     expect(r.stdout).toMatch(/LSTM\s+T=40/);
     expect(r.stdout).toMatch(/forget-bias=2/);
     expect(r.stdout).toMatch(/dh\s+dc\s+dWx/);
+    // 40 steps are more than the table prints: it says it shows a sample, and of how many.
+    const sample = /a sample of (\d+) of the 40 steps/.exec(r.stdout);
+    expect(sample).not.toBeNull();
+    const rowLines = r.stdout.split('\n').filter((line) => /^\s+\d+\s+\d+\s/.test(line));
+    expect(rowLines).toHaveLength(Number(sample![1]));
+    const short = seqlab('probe', '--arch', 'lstm', '--T', '10');
+    expect(short.stdout).not.toMatch(/a sample of/);
   });
 
   it.each([

@@ -10,6 +10,7 @@ import {
   type ProbeReport,
 } from '../../lab/probeService';
 import { CliError, parseNumberFlag } from './cliError';
+import { NORMS_FLAG_HELP, parseNormsFlag } from './normsFlag';
 
 const FLAG_OF: Record<string, string> = {
   arch: '--arch',
@@ -58,6 +59,7 @@ interface ProbeFlags {
   weights?: string;
   layer?: number;
   inputs?: string;
+  norms?: NormName[];
 }
 
 export function registerProbeCommand(program: Command): void {
@@ -80,13 +82,14 @@ export function registerProbeCommand(program: Command): void {
     .option('--h0-scale <s>', 'scaled init: h0 *= s', real('h0Scale'))
     .option('--b-scale <s>', 'scaled init: b *= s', real('bScale'))
     .option('--loss-step <t>', 'the loss step t, 0-based (default T-1)', parseNumberFlag('--loss-step', '[0, T-1]', true))
+    .option('--norms <names>', NORMS_FLAG_HELP, parseNormsFlag)
     .option('--loss-table', 'also every loss step t: the whole (t, k) table, O(T^2) work (JSON: "loss_table")')
     .option('--json', 'print one JSON object')
     .action((flags: ProbeFlags) => {
       if (flags.lossTable && flags.T !== undefined && flags.T > 2000) {
         process.stderr.write(`seqlab: --loss-table is O(T^2): ${flags.T} backward passes of up to ${flags.T} steps\n`);
       }
-      const options = { lossTable: flags.lossTable };
+      const options = { lossTable: flags.lossTable, norms: flags.norms };
       const fromFiles = flags.weights !== undefined || flags.inputs !== undefined;
       if (!fromFiles && flags.T === undefined) throw new CliError('--T: required (unless --inputs gives it)');
       if (!fromFiles && flags.layer !== undefined) throw new CliError('--layer: only with --weights');
@@ -149,6 +152,13 @@ function toTable(r: ProbeReport): string {
     ['k', 't-k', ...names].map((h) => h.padStart(12)).join(''),
   ];
   const rows = pickRows(c.lossStep + 1);
+  if (rows.length < c.lossStep + 1) {
+    lines.splice(
+      lines.length - 1,
+      0,
+      `a sample of ${rows.length} of the ${c.lossStep + 1} steps, log-spaced in distance t-k (--json or --loss-table for every step)`,
+    );
+  }
   for (const k of rows) {
     lines.push(
       [String(k), String(c.lossStep - k), ...names.map((n) => formatLog10(s[n]![k]))].map((v) => v.padStart(12)).join(''),

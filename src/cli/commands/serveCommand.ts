@@ -31,7 +31,7 @@ export function registerServeCommand(program: Command): void {
     .option('--db <file>', `SQLite database file (default: ./${DEFAULT_DB_FILE})`)
     .option('--port <n>', 'port (0 = any free port)', integerFlag('--port', 0, 65535), 0)
     .option('--host <host>', 'interface to listen on; anything but 127.0.0.1 exposes the lab to the network', '127.0.0.1')
-    .option('--workers <n>', 'probe worker processes (default: the core default)', parseWorkers)
+    .option('--workers <n>', "probe worker processes (default: every core; the Queue's Run settings change it)", parseWorkers)
     .option('--renderer <dir>', 'built renderer directory (default: out/renderer)')
     .action(async (flags: ServeFlags) => {
       const rendererDir = resolve(flags.renderer ?? defaultRendererDir());

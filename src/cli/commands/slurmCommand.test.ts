@@ -281,14 +281,14 @@ describe('seqlab slurm (a real single-node Slurm)', () => {
     // Nothing here reaches Slurm: it runs whether or not Slurm could be started.
     const dir = tempDir();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'x', T: [0], archs: ['gru'] }));
+    writeFileSync(bad, JSON.stringify({ name: 'x', T: [0], archs: ['transformer'] }));
     const spec = join(dir, 'spec.json');
     writeFileSync(spec, JSON.stringify({ name: 'ok', archs: ['rnn'], T: [8], forgetBias: [0], seeds: [1], N: 1, D: 1, H: 2 }));
     const db = join(dir, 'lab.sqlite');
     const cases: [string[], RegExp][] = [
       [
         ['slurm', 'submit', bad, '--db', db, '--shards', '2'],
-        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 100000\]; got 0)(?=.*archs\.0: archs may contain only)/,
+        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 1000000\]; got 0)(?=.*archs\.0: archs may contain only)/,
       ],
       [['slurm', 'submit', spec, '--db', db, '--shards', '0'], /--shards must be an integer in \[1, 100000\], got "0"/],
       [

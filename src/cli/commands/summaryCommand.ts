@@ -7,10 +7,8 @@
 // (which has no -Infinity) and -inf in the CSV and the table; a horizon not reached within the
 // run is null in JSON, ">loss_step" in the CSV and "> loss_step" in the table.
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
-import { NORM_NAMES, type NormName } from '../../contract/labApi';
 import type { ProbeRatesRow } from '../../contract/probeRates';
-import { PROBE_CONFIG_COLUMNS } from '../../contract/probeColumns';
+import { horizonCell, normsOf, probeRatesCsv } from '../../contract/probeRatesCsv';
 import { CliError } from './cliError';
 import { openReader, resolveSweepFlag } from './labFlags';
 
@@ -40,58 +38,15 @@ async function summary(flags: SummaryFlags): Promise<void> {
   let rows: ProbeRatesRow[];
   try {
     const sweepIds = await resolveSweepFlag(lab, flags.sweep ?? [], flags.db);
-    const read = await lab.probeRates({ sweepIds });
+    const read = await lab.loadProbeRates({ sweepIds });
     if (!read.ok) throw new CliError(`--db ${flags.db}: ${read.error.message}`);
     rows = read.value;
   } finally {
     lab.close();
   }
   if (flags.json) process.stdout.write(JSON.stringify(rows) + '\n');
-  else if (flags.csv) process.stdout.write(toCsv(rows));
+  else if (flags.csv) process.stdout.write(probeRatesCsv(rows));
   else process.stdout.write(toTable(rows));
-}
-
-const CONFIG_COLUMNS = ['sweep_id', ...PROBE_CONFIG_COLUMNS] as const;
-
-/** The norms any row has, in the usual order. */
-function normsOf(rows: readonly ProbeRatesRow[]): NormName[] {
-  return NORM_NAMES.filter((n) => rows.some((r) => n in r.rate));
-}
-
-const cell = (v: number | null | undefined): string => {
-  if (v === null || v === undefined) return '';
-  if (v === -Infinity) return '-inf';
-  if (v === Infinity) return 'inf';
-  return String(v);
-};
-
-const horizonCell = (r: ProbeRatesRow, n: NormName, censored: (longest: number) => string): string => {
-  if (!(n in r.horizon)) return '';
-  const h = r.horizon[n];
-  return h === null || h === undefined ? censored(r.loss_step) : String(h);
-};
-
-function toCsv(rows: readonly ProbeRatesRow[]): string {
-  const norms = normsOf(rows);
-  const header = [
-    ...CONFIG_COLUMNS,
-    ...norms.flatMap((n) => [`rate_${n}`, `rate_tail_${n}`, `horizon_${n}`]),
-    'lyapunov_top',
-    'lyapunov_spectrum',
-    'mean_field',
-    'cell_path',
-    'pmb_bound',
-  ];
-  const body = rows.map((r) => [
-    ...CONFIG_COLUMNS.map((c) => (r[c] === null ? '' : String(r[c]))),
-    ...norms.flatMap((n) => [cell(r.rate[n]), cell(r.rate_tail[n]), horizonCell(r, n, (l) => `>${l}`)]),
-    cell(r.lyapunov?.top),
-    r.lyapunov ? r.lyapunov.spectrum.map(cell).join(' ') : '',
-    cell(r.theory.mean_field),
-    cell(r.theory.cell_path),
-    cell(r.theory.pmb_bound),
-  ]);
-  return stringify([header, ...body]);
 }
 
 function toTable(rows: readonly ProbeRatesRow[]): string {

@@ -192,8 +192,8 @@ describe('seqlab sweep (the headless runner)', () => {
       [['sweep', spec, '--db', db, '--shard', '4/3'], /--shard must be i\/n with 1 <= i <= n/],
       [['sweep', join(dir, 'missing.json'), '--db', db], /cannot read .*missing\.json: ENOENT/],
       [
-        ['sweep', writeSpec(dir, { name: 'x', T: [0], archs: ['gru'] }, 'bad.json'), '--db', db],
-        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 100000\]; got 0)(?=.*archs\.0: archs may contain only)/,
+        ['sweep', writeSpec(dir, { name: 'x', T: [0], archs: ['transformer'] }, 'bad.json'), '--db', db],
+        /bad\.json: (?=.*T\.0: T must be an integer in \[1, 1000000\]; got 0)(?=.*archs\.0: archs may contain only)/,
       ],
       [['sweep', spec, '--db', notes], /notes\.sqlite is not a SQLite database/],
       [['status', '--db', join(dir, 'nope.sqlite')], /--db .*nope\.sqlite: no such file/],

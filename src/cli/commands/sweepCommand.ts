@@ -1,10 +1,11 @@
 // `seqlab sweep spec.json --db lab.sqlite [--workers 2] [--shard i/n]`: queue (or resume) a sweep
 // and run it to completion with a progress line on stderr. Ctrl-C requeues the running probes
 // and exits 130; rerunning the same command resumes.
+import { withSpecRelativePaths } from './specPaths';
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ProgressEvent, SweepSummary } from '../../contract/labApi';
+import type { NormName, ProgressEvent, SweepSummary } from '../../contract/labApi';
 import type { SweepSpecInput } from '../../contract/sweepSpec';
 import type { LabError } from '../../contract/result';
 import { parseJsonDocument } from '../../contract/jsonDocument';
@@ -12,12 +13,14 @@ import { openLabService, type LabService } from '../../lab/labService';
 import { checkSweep } from '../../lab/sweepCheck';
 import { CliError } from './cliError';
 import { formatSeconds, parseShard, parseWorkers } from './labFlags';
+import { NORMS_FLAG_HELP, parseNormsFlag } from './normsFlag';
 
 interface SweepFlags {
   db: string;
   workers?: number;
   shard?: { index: number; count: number };
   retryFailed?: boolean;
+  norms?: NormName[];
 }
 
 export function registerSweepCommand(program: Command): void {
@@ -26,13 +29,14 @@ export function registerSweepCommand(program: Command): void {
     .description('queue a sweep (or resume the unfinished one of the same spec) and run it to completion')
     .argument('<spec>', 'sweep spec JSON file')
     .requiredOption('--db <file>', 'lab file (SQLite), created if missing')
-    .option('--workers <n>', 'worker processes (default: cores - 1)', parseWorkers)
+    .option('--workers <n>', 'worker processes (default: every core)', parseWorkers)
     .option('--shard <i/n>', 'run only the i-th of n deterministic shards of the probe list', parseShard)
     .option('--retry-failed', 'when resuming, run the probes that failed before again')
+    .option('--norms <names>', `${NORMS_FLAG_HELP}; replaces the spec's "norms"`, parseNormsFlag)
     .action(async (specPath: string, flags: SweepFlags) => {
-      const spec = readSpec(specPath);
+      const spec = withSpecRelativePaths(withNorms(readSpec(specPath), flags.norms), specPath);
       // Reject a bad spec before the lab file is even created.
-      const check = checkSweep(spec);
+      const check = checkSweep(spec, { dbPath: resolve(flags.db) });
       if (!check.ok) throw specError(specPath, check.error);
       if (!existsSync(dirname(resolve(flags.db)))) throw new CliError(`--db ${flags.db}: the folder does not exist`);
       const lab = await openLab(flags);
@@ -87,6 +91,12 @@ export function registerSweepCommand(program: Command): void {
         }
       }
     });
+}
+
+/** The spec with --norms in place of its own "norms" (a spec that is not an object is left for the check to refuse). */
+function withNorms(spec: unknown, norms: NormName[] | undefined): unknown {
+  if (!norms || typeof spec !== 'object' || spec === null || Array.isArray(spec)) return spec;
+  return { ...spec, norms };
 }
 
 /** The spec file and every issue with it, on one line (also the cluster commands'). */

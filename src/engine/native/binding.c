@@ -10,6 +10,10 @@
  *       A[oa + i*sa1 + j*sa2]. With beta = 0, C is only written (NaNs in it do not survive).
  *   gramUpper(M, K, A, sa1, sa2, oa, C, sc1, sc2, oc)
  *       the entries on and above the diagonal of C = A A^T (M x M); the rest of C untouched.
+ *   polarFactors(n, points, factors)
+ *       factors[i] = sqrt(-2 log(r2) / r2), r2 = points[3i + 2], with glibc 2.36's log() bit for
+ *       bit (glibcLog.c): numpy's polar-method Gaussians (src/engine/rng/numpyRandomState.ts).
+ *   glibcLog(x)   that log of one number (tests).
  *   isa()         "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
  *
@@ -23,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "gemm.h"
+#include "glibcLog.h"
 
 struct instance {
   const struct seq_microkernel *kernel;
@@ -179,6 +184,39 @@ static napi_value gram_upper(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value polar_factors(napi_env env, napi_callback_info info) {
+  static const char fn[] = "polarFactors";
+  size_t argc = 3;
+  napi_value args[3];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
+    fail(env, fn, "takes 3 arguments (n, points, factors)");
+    return NULL;
+  }
+  long long n;
+  struct view points, factors;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_view(env, args[1], fn, "points", &points) ||
+      !get_view(env, args[2], fn, "factors", &factors)) {
+    return NULL;
+  }
+  if (n == 0) return NULL;
+  if (!check_reach(env, fn, "points", &points, 0, n, 3, 1, 1) || !check_reach(env, fn, "factors", &factors, 0, n, 1, 1, 1))
+    return NULL;
+  seq_polar_factors((size_t)n, points.data, factors.data);
+  return NULL;
+}
+
+static napi_value glibc_log_one(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg, out;
+  double x;
+  if (napi_get_cb_info(env, info, &argc, &arg, NULL, NULL) != napi_ok || argc != 1 || napi_get_value_double(env, arg, &x) != napi_ok) {
+    fail(env, "glibcLog", "takes one number");
+    return NULL;
+  }
+  napi_create_double(env, seq_glibc_log(x), &out);
+  return out;
+}
+
 static napi_value isa(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
@@ -228,6 +266,8 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
     {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
     {"gramUpper", NULL, gram_upper, NULL, NULL, NULL, napi_default, NULL},
+    {"polarFactors", NULL, polar_factors, NULL, NULL, NULL, napi_default, NULL},
+    {"glibcLog", NULL, glibc_log_one, NULL, NULL, NULL, napi_default, NULL},
     {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
     {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -44,6 +44,14 @@ export interface NativeBinding {
     sc2: number,
     oc: number,
   ): void;
+  /**
+   * factors[i] = sqrt(-2 log(r2) / r2) for the r2 = points[3i + 2] of n points (x1, x2, r2), with
+   * glibc 2.36's log() bit for bit: numpy's polar-method factors (src/engine/rng/numpyRandomState.ts).
+   * Absent from a library built before it (then the JS glibcLog runs).
+   */
+  polarFactors?(n: number, points: Float64Array, factors: Float64Array): void;
+  /** glibc 2.36's log() of one number, bit for bit (tests). */
+  glibcLog?(x: number): number;
   /** The micro-kernel in use: 'avx2-fma', 'neon' or 'generic'. */
   isa(): string;
   /** Switches to that micro-kernel if this CPU runs it (tests pin 'generic'); returns whether it did. */

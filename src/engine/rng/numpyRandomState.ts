@@ -7,9 +7,11 @@
 // included), most of them skipped by skipGauss. So the words come a 624-word block at a time,
 // twisted and tempered at once, and the bulk methods (fillGauss, fillGaussRange, skipGauss) run
 // the polar attempts over a block in mt19937Block.ts (WebAssembly SIMD, or the same in plain JS);
-// only the factors sqrt(-2 log(r2) / r2) are computed here, with glibcLog. Every value is
-// computed exactly as numpy computes it.
+// only the factors sqrt(-2 log(r2) / r2) are computed here, with glibcLog (a block at a time by
+// the native kernels where they run: the same bits). Every value is computed exactly as numpy
+// computes it.
 import { glibcLog } from './glibcLog';
+import { nativeBinding, requestedKernelPath } from '../native/nativeKernels';
 import { createBlockGenerator, POINTS_CAPACITY, STATE_WORDS, type BlockBackend, type BlockGenerator } from './mt19937Block';
 
 export type { BlockBackend } from './mt19937Block';
@@ -125,8 +127,9 @@ export class NumpyRandomState {
     while (end - i >= 2) {
       const n = Math.min((end - i) >>> 1, POINTS_CAPACITY);
       this.pos = this.gen.points(this.pos, n);
+      const factors = blockFactors(pts, n);
       for (let k = 0; k < 3 * n; k += 3) {
-        const f = polarFactor(pts[k + 2]);
+        const f = factors ? factors[k / 3] : polarFactor(pts[k + 2]);
         out[i] = f * pts[k + 1];
         out[i + 1] = f * pts[k];
         i += 2;
@@ -140,6 +143,26 @@ export class NumpyRandomState {
     this.fillGaussRange(out, 0, out.length);
     return out;
   }
+}
+
+/**
+ * The native kernels' factors of a block of points, the same bits as polarFactor's (about 4x
+ * faster: glibc's log with the CPU's fused multiply-adds, where JS emulates them), or null where
+ * they do not run: not built, built before polarFactors existed, or SEQLAB_KERNELS=wasm or js
+ * (the tests' WebAssembly path keeps the JS one).
+ */
+let nativeFactors: ((n: number, points: Float64Array, factors: Float64Array) => void) | null | undefined;
+const FACTORS = new Float64Array(POINTS_CAPACITY);
+
+function blockFactors(points: Float64Array, n: number): Float64Array | null {
+  if (nativeFactors === undefined) {
+    const path = requestedKernelPath();
+    const native = path === 'wasm' || path === 'js' ? null : nativeBinding();
+    nativeFactors = native?.polarFactors ? native.polarFactors.bind(native) : null;
+  }
+  if (!nativeFactors) return null;
+  nativeFactors(n, points, FACTORS);
+  return FACTORS;
 }
 
 /** sqrt(-2 log(r2) / r2), in numpy's order of operations. */

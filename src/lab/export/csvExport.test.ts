@@ -62,9 +62,9 @@ describe('CSV export', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(17);
-    expect(lines[1]).toBe('second,3,rnn,8,,1,2,2,2,scaled,1,0,0,7,0,7,0,,,,0,,0,,0,');
-    expect(lines[2]).toBe('second,3,rnn,8,,1,2,2,2,scaled,1,0,0,7,1,6,0,-400,,,0,-400,0,-400,0,-400');
-    expect(lines[12]).toBe('second,4,lstm,8,2.5,1,2,2,2,scaled,1,0,0,7,3,4,0.001,-3,0.001,-3,0.001,-3,0.001,-3,0.001,-3');
+    expect(lines[1]).toBe('second,2,3,rnn,8,,1,2,2,2,scaled,1,0,0,7,0,7,0,,,,0,,0,,0,');
+    expect(lines[2]).toBe('second,2,3,rnn,8,,1,2,2,2,scaled,1,0,0,7,1,6,0,-400,,,0,-400,0,-400,0,-400');
+    expect(lines[12]).toBe('second,2,4,lstm,8,2.5,1,2,2,2,scaled,1,0,0,7,3,4,0.001,-3,0.001,-3,0.001,-3,0.001,-3,0.001,-3');
   });
 
   it('streams a large export through a slow destination (backpressure) without losing a row', async () => {
@@ -112,8 +112,8 @@ describe('CSV export', () => {
       "'already quoted",
     ]);
     // Numbers stay numbers: a negative bias and negative log10 values are not touched.
-    expect(lines[0].split(',').slice(2, 5)).toEqual(['lstm', '2', '-2']);
-    expect(lines[0].split(',')[17]).toBe('-400');
+    expect(lines[0].split(',').slice(3, 6)).toEqual(['lstm', '2', '-2']);
+    expect(lines[0].split(',')[18]).toBe('-400');
   });
 
   it('reports a destination that fails', async () => {

@@ -7,7 +7,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { PROBE_CONFIG_COLUMNS } from '../../contract/probeColumns';
+import { NORM_NAMES, type NormName } from '../../contract/labApi';
+import { PROBE_KEY_COLUMNS } from '../../contract/probeColumns';
+import { computedNorms, type SweepSpec } from '../../contract/sweepSpec';
 import { fromLog10 } from '../../engine/index';
 import type { LabStore } from '../store/labStore';
 import type { OpenOptions } from '../store/openDatabase';
@@ -16,22 +18,34 @@ import { decodeLog10 } from '../store/resultBlob';
 import { spreadsheetSafe } from './spreadsheetSafe';
 import { writeFileWhole } from './wholeFile';
 
+/** The columns before the norms'. */
+const ROW_COLUMNS = ['sweep', ...PROBE_KEY_COLUMNS, 'k', 'distance'] as const;
+
+/** Each norm's two columns: its plain value and its exact log10. */
+const normColumns = <N extends NormName>(n: N) => [n, `log10_${n}`] as const;
+
+/** The columns of an export whose sweeps computed every norm. */
 export const CSV_COLUMNS = [
-  'sweep',
-  ...PROBE_CONFIG_COLUMNS,
-  'k',
-  'distance',
-  'dh',
-  'log10_dh',
-  'dc',
-  'log10_dc',
-  'dWx',
-  'log10_dWx',
-  'dWh',
-  'log10_dWh',
-  'db',
-  'log10_db',
+  ...ROW_COLUMNS,
+  ...normColumns('dh'),
+  ...normColumns('dc'),
+  ...normColumns('dWx'),
+  ...normColumns('dWh'),
+  ...normColumns('db'),
 ] as const;
+
+/** The columns of an export of sweeps that computed these norms (each some sweep computed, in NORM_NAMES' order). */
+export function csvColumnsFor(norms: readonly NormName[]): string[] {
+  return [...ROW_COLUMNS, ...NORM_NAMES.filter((n) => norms.includes(n)).flatMap((n) => normColumns(n))];
+}
+
+/** The norms some of these sweeps (every sweep if none) computed: the export's norm columns. */
+function exportedNorms(store: LabStore, sweepIds: readonly number[]): NormName[] {
+  const sweeps = sweepIds.length === 0 ? store.listSweeps() : sweepIds.map((id) => store.getSweep(id));
+  const norms = new Set<NormName>();
+  for (const s of sweeps) if (s) for (const n of computedNorms(JSON.parse(s.spec_json) as SweepSpec)) norms.add(n);
+  return NORM_NAMES.filter((n) => norms.has(n));
+}
 
 export interface CsvExportOptions extends Pick<OpenOptions, 'nativeBinding'> {
   dbPath: string;
@@ -49,7 +63,8 @@ const logCell = (log10: number): string => (log10 === -Infinity ? '' : num(log10
  * afterwards); returns the number of data rows. The store's connection is busy meanwhile.
  */
 export async function writeCsv(store: LabStore, sweepIds: readonly number[], out: Writable): Promise<number> {
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+  const norms = exportedNorms(store, sweepIds);
+  const csv = stringify({ header: true, columns: csvColumnsFor(norms) });
   csv.pipe(out);
   const outDone = finished(out);
   // If the destination fails, stop producing.
@@ -65,13 +80,14 @@ export async function writeCsv(store: LabStore, sweepIds: readonly number[], out
   // for-of ends the statement (freeing the connection) however the loop is left.
   for (const p of store.exportRows(sweepIds)) {
     if (failure) break;
-    const dh = decodeLog10(p.dh);
-    const dc = p.dc ? decodeLog10(p.dc) : null;
-    const dWx = decodeLog10(p.dWx);
-    const dWh = decodeLog10(p.dWh);
-    const dbn = decodeLog10(p.db);
+    // A norm this probe has no curve of (not an LSTM's dc, or not asked by its sweep) is empty.
+    const curves = norms.map((n) => {
+      const blob = p[n];
+      return blob ? decodeLog10(blob) : null;
+    });
     const head = [
       spreadsheetSafe(p.sweep_name),
+      num(p.sweep_id),
       num(p.id),
       spreadsheetSafe(p.arch),
       num(p.T),
@@ -91,16 +107,7 @@ export async function writeCsv(store: LabStore, sweepIds: readonly number[], out
         ...head,
         num(k),
         num(p.loss_step - k),
-        plain(dh[k]),
-        logCell(dh[k]),
-        dc ? plain(dc[k]) : '',
-        dc ? logCell(dc[k]) : '',
-        plain(dWx[k]),
-        logCell(dWx[k]),
-        plain(dWh[k]),
-        logCell(dWh[k]),
-        plain(dbn[k]),
-        logCell(dbn[k]),
+        ...curves.flatMap((c) => (c ? [plain(c[k]), logCell(c[k])] : ['', ''])),
       ];
       rows++;
       if (!csv.write(row)) await once(csv, 'drain');

@@ -1,7 +1,7 @@
 // This machine's engine speed, for estimates: one worker is asked to time the calibration probes
 // (src/engine/probeCost.ts), so that the host process never runs the engine itself; once enough
 // probes have finished, the model is refitted to what they took.
-import type { CalibrationTimes, ProbeShape } from '../../engine/probeCost';
+import type { CalibrationTimes, ProbeCostNeeds, ProbeShape } from '../../engine/probeCost';
 import { SpeedFit, speedModelFrom, type SpeedModel } from '../sweep/estimateSweep';
 import type { PoolWorker, WorkerPool } from './workerPool';
 
@@ -22,12 +22,12 @@ export class Calibration {
 
   /** The refitted model if there is one, else the measured one (null before any answer). */
   model(): SpeedModel | null {
-    return this.fit.model() ?? this.speed;
+    return this.fit.model(this.speed) ?? this.speed;
   }
 
-  /** A finished probe: what it took refits the model. */
-  record(probe: ProbeShape, seconds: number): void {
-    this.fit.add(probe, seconds);
+  /** A finished probe, and what its sweep asks it to compute: what it took refits the model. */
+  record(probe: ProbeShape, seconds: number, needs: ProbeCostNeeds = {}): void {
+    this.fit.add(probe, seconds, needs);
   }
 
   /** Someone waits for the speed; call the returned function when they stop waiting. */

@@ -7,6 +7,7 @@ import { speedModelFrom } from '../sweep/estimateSweep';
 import { checkSweepSpec, specHash } from '../sweep/expandSweep';
 import { tempDir, waitUntil, WORKER } from '../testing/labTestSupport';
 import { SweepRunner } from './sweepRunner';
+import { labMemoryBudget, perWorkerProbeBytes } from '../sweep/memoryBudget';
 import { forkSpawner, type WorkerHandle } from './workerTransport';
 
 function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N: 2, D: 2, H: 2 }) {
@@ -145,6 +146,31 @@ describe('the sweep runner', () => {
     expect(store.getProbe(first)).toMatchObject({ status: 'queued', attempts: 1, error: 'worker killed by SIGKILL' });
     for (const id of rest) expect(store.getProbe(id)).toMatchObject({ status: 'queued', attempts: 0, error: null });
     expect(spawned).toHaveLength(2); // a replacement for the requeued probes
+    await runner.stop();
+    db.close();
+  });
+
+  it("sends each probe what its sweep asks it to compute, and its worker's share of the memory budget", async () => {
+    const { db, store, sweepId } = labWithSweep({
+      name: 'asks',
+      archs: ['lstm'],
+      T: [8],
+      N: 2,
+      D: 2,
+      H: 2,
+      norms: ['dc', 'dh'],
+      lyapunovVectors: 2,
+    });
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 3 });
+    runner.activate(sweepId);
+    await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
+    spawned[0].say({ type: 'ready', pid: 1 });
+    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'a run message');
+    const run = spawned[0].sent.find((m) => m.type === 'run')!;
+    if (run.type !== 'run') throw new Error('not a run message');
+    expect(run.tasks[0]).toMatchObject({ norms: ['dh', 'dc'], lyapunovVectors: 2, maxBytes: perWorkerProbeBytes(3) });
+    expect(perWorkerProbeBytes(3) * 3).toBeLessThanOrEqual(labMemoryBudget());
     await runner.stop();
     db.close();
   });

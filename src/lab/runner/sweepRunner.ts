@@ -4,18 +4,20 @@
 // It coordinates: the pool (./workerPool.ts) keeps the processes, the scheduler (./scheduler.ts)
 // decides what runs where, calibration (./calibration.ts) measures the engine's speed, and the
 // status table (../store/sweepStatus.ts) says what each event does to a sweep.
-import { cpus } from 'node:os';
-import type { ProbeConfig } from '../../engine/index';
+import { availableParallelism } from 'node:os';
+import type { GivenModel, ProbeConfig } from '../../engine/index';
 import { probeWork } from '../../engine/probeCost';
-import type { ProgressEvent, SweepStatus } from '../../contract/labApi';
+import type { ProgressEvent, SweepStatus, WorkerActivity } from '../../contract/labApi';
 import type { SweepSpec } from '../../contract/sweepSpec';
+import { sweepProbeSettings, type SweepProbeSettings } from '../sweep/sweepProbeSettings';
+import { perWorkerProbeBytes } from '../sweep/memoryBudget';
 import type { FromWorker, ProbeTask } from '../../worker/workerProtocol';
 import type { LabStore, ProbeRow } from '../store/labStore';
 import { isRunnable, isTerminal } from '../store/sweepStatus';
 import type { SpeedModel } from '../sweep/estimateSweep';
 import { Calibration } from './calibration';
 import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
-import { blameCrash, candidatesWanted, planPump, withdrawSweep, type SchedulerLimits } from './scheduler';
+import { blameCrash, candidatesWanted, planPump, unstartedProbes, withdrawSweep, type SchedulerLimits } from './scheduler';
 import { StateWatch } from './stateWatch';
 import { SweepListeners } from './sweepListeners';
 import { WorkerPool, type BusyState, type PoolWorker, type WorkerState } from './workerPool';
@@ -23,27 +25,44 @@ import type { WorkerSpawner } from './workerTransport';
 
 export interface RunnerOptions {
   spawn: WorkerSpawner;
-  /** Worker processes; default max(1, cores - 1). */
+  /** Worker processes; default every core (defaultWorkers). */
   workers?: number;
   /** A batch is filled until its work (probeWork, src/engine/probeCost.ts) reaches this, or maxBatch probes. */
   batchWork?: number;
   maxBatch?: number;
   /** Idle workers are stopped after this long without work (default 30 s). */
   idleMs?: number;
+  /**
+   * The trained layer and sequences of a sweep with weights / inputs files (undefined: none);
+   * throws when they cannot be read or changed since the sweep was queued.
+   */
+  modelOf?: (sweepId: number) => GivenModel | undefined;
 }
+
+/** A worker's state as the Queue shows it. */
+const ACTIVITY_OF: Record<Exclude<WorkerState['kind'], 'dead'>, WorkerActivity['state']> = {
+  starting: 'starting',
+  idle: 'idle',
+  busy: 'running',
+  retiring: 'stopping',
+};
 
 /** Workers that die before saying 'ready' this many times in a row halt the runner. */
 const MAX_SPAWN_FAILURES = 3;
 
+/**
+ * Every core: the host process only stores results, so on 2 cores 2 workers finish the standard
+ * sweep sooner than 1 (README, Speed).
+ */
 export function defaultWorkers(): number {
-  return Math.max(1, cpus().length - 1);
+  return Math.max(1, availableParallelism());
 }
 
 export class SweepRunner {
-  readonly workers: number;
   private readonly limits: SchedulerLimits;
   private readonly pool: WorkerPool;
   private readonly calibration: Calibration;
+  private readonly modelOf: RunnerOptions['modelOf'];
   /** Wakes warmUp() and speedModel() when the pool or the runner changes. */
   private readonly watch = new StateWatch();
   private readonly listeners = new SweepListeners();
@@ -53,13 +72,25 @@ export class SweepRunner {
   private stopped = false;
   private spawnFailures = 0;
   private fatal: Error | null = null;
+  /**
+   * Inside a worker's message: what changed is told once the handler is through (its probe
+   * stored, the freed worker given its next batch), so each event's counts are the settled ones
+   * (a sweep with a probe on every worker never reads "0 running" between two batches).
+   */
+  private deferring = 0;
+  /** Sweeps to tell about when the handler ends, with the probe that changed, if any. */
+  private readonly pendingEmits = new Map<number, number | null>();
 
   constructor(
     readonly store: LabStore,
     opts: RunnerOptions,
   ) {
-    this.workers = Math.max(1, Math.floor(opts.workers ?? defaultWorkers()));
-    this.limits = { maxWorkers: this.workers, batchWork: opts.batchWork ?? 2e7, maxBatch: opts.maxBatch ?? 16 };
+    this.modelOf = opts.modelOf;
+    this.limits = {
+      maxWorkers: Math.max(1, Math.floor(opts.workers ?? defaultWorkers())),
+      batchWork: opts.batchWork ?? 2e7,
+      maxBatch: opts.maxBatch ?? 16,
+    };
     this.pool = new WorkerPool(
       opts.spawn,
       {
@@ -79,7 +110,56 @@ export class SweepRunner {
     this.store.dropAbandonedQueueing();
     this.store.requeueOrphans();
     this.store.fillMissingWork();
+    // This process holds the file's lock, so a sweep marked running was left so by one that
+    // died (a crash, kill -9): it waits to run again, or is finished if its last probe was stored.
+    for (const id of this.store.unfinishedSweepIds()) {
+      this.store.applySweepEvent(id, 'interrupt');
+      this.store.settleSweep(id);
+    }
     if (resumeUnfinished) for (const id of this.store.unfinishedSweepIds()) this.activate(id);
+  }
+
+  /** Worker processes the pool may have. */
+  get workers(): number {
+    return this.limits.maxWorkers;
+  }
+
+  /**
+   * Changes the pool's size while it runs: more workers start at once if there is work; above
+   * the new size, idle workers stop now and busy ones hand back the probes they have not started
+   * and stop when their running one is done.
+   */
+  setWorkers(workers: number): void {
+    this.limits.maxWorkers = Math.max(1, Math.floor(workers));
+    this.guarded(() => {
+      for (const worker of this.surplus()) {
+        const unstarted = unstartedProbes(worker.state);
+        if (worker.state.kind === 'busy' && unstarted.length > 0 && !worker.state.stealing) {
+          worker.state.stealing = true;
+          worker.handle.send({ type: 'skip', probeIds: unstarted });
+        }
+      }
+      this.pump();
+    });
+  }
+
+  /** What each worker is doing now, in the order they were started. */
+  workerActivity(): WorkerActivity[] {
+    return this.pool
+      .all()
+      .filter((w) => w.state.kind !== 'dead')
+      .map((w, i) => {
+        const state = w.state;
+        const probeId = state.kind === 'busy' ? (state.current ?? [...state.batch.keys()][0] ?? null) : null;
+        const probe = probeId === null ? undefined : this.store.getProbe(probeId);
+        return {
+          slot: i + 1,
+          pid: w.handle.pid ?? null,
+          state: ACTIVITY_OF[state.kind as Exclude<WorkerState['kind'], 'dead'>],
+          probe: probe ? { sweepId: probe.sweep_id, ...toProbeSummary(probe) } : null,
+          batch: state.kind === 'busy' ? state.batch.size : 0,
+        } satisfies WorkerActivity;
+      });
   }
 
   onProgress(listener: (e: ProgressEvent) => void): () => void {
@@ -89,6 +169,8 @@ export class SweepRunner {
   /** Runs (or keeps running) the queued probes of this sweep. */
   activate(sweepId: number): void {
     if (this.stopped) return;
+    // Resumed or retried: its files are read (and checked against their hashes) again.
+    this.modelsBySweep.delete(sweepId);
     this.active.add(sweepId);
     this.tracker.activate(sweepId);
     this.settle(sweepId);
@@ -149,6 +231,22 @@ export class SweepRunner {
     this.pump();
   }
 
+  /** A cancelled sweep runs again: its cancelled probes are queued, its finished ones kept. */
+  reopen(sweepId: number): boolean {
+    const t = this.store.reopenCancelled(sweepId);
+    if (!t) return false;
+    this.tracker.deactivate(sweepId);
+    this.activate(sweepId);
+    this.emit(sweepId);
+    return true;
+  }
+
+  /** The sweep is about to be deleted: nothing of it is kept here. */
+  forget(sweepId: number): void {
+    this.deactivate(sweepId);
+    this.settingsBySweep.delete(sweepId);
+  }
+
   retryFailed(sweepId: number): number {
     const n = this.store.retryFailed(sweepId);
     const status = this.store.getSweep(sweepId)?.status;
@@ -166,6 +264,12 @@ export class SweepRunner {
       this.retire(w);
       return w.exited;
     });
+    // Nothing runs them now: they wait for the next process to open the file (status says queued).
+    try {
+      for (const id of this.active) this.store.applySweepEvent(id, 'interrupt');
+    } catch {
+      // The store is what failed (the runner halted on it); the next open settles them.
+    }
     this.watch.notify();
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
@@ -265,11 +369,27 @@ export class SweepRunner {
    * the host process (Electron's main, the lab server): the runner halts and reports it instead.
    */
   private guarded(fn: () => void): void {
+    this.deferring++;
     try {
       fn();
     } catch (err) {
       this.halt(new Error(`the sweep runner stopped: ${err instanceof Error ? err.message : String(err)}`));
+    } finally {
+      this.deferring--;
+      if (this.deferring === 0) this.flushEmits();
     }
+  }
+
+  private flushEmits(): void {
+    const pending = [...this.pendingEmits];
+    this.pendingEmits.clear();
+    for (const [sweepId, probeId] of pending) this.broadcast(sweepId, probeId);
+  }
+
+  /** Workers above the pool's size, the newest first (the ones to stop). */
+  private surplus(): PoolWorker[] {
+    const live = this.pool.all().filter((w) => w.state.kind !== 'retiring' && w.state.kind !== 'dead');
+    return live.slice(this.limits.maxWorkers).reverse();
   }
 
   /** Stops dispatching and fails every waiter with this error; running workers are stopped. */
@@ -320,7 +440,7 @@ export class SweepRunner {
         // Stored before it leaves the batch: if storing throws, the halt requeues it.
         if (keep) {
           this.store.storeResult(msg.probeId, msg.outcome);
-          this.calibration.record(row, msg.outcome.seconds);
+          this.calibration.record(row, msg.outcome.seconds, this.probeSettingsOf(sweepId));
         }
         this.pool.release(worker, [msg.probeId]);
         if (keep) {
@@ -362,6 +482,9 @@ export class SweepRunner {
   /** Hands queued probes to idle workers, steals back queued-behind work, spawns workers while there is work. */
   private pump(): void {
     if (this.stopped || this.fatal) return;
+    // After the pool was made smaller: a surplus worker stops once it has nothing left to run.
+    for (const worker of this.surplus())
+      if (worker.state.kind === 'idle' || worker.state.kind === 'starting') this.retire(worker);
     const runnable = [...this.active].filter((id) => {
       const s = this.store.getSweep(id)?.status;
       return s !== undefined && isRunnable(s);
@@ -393,24 +516,47 @@ export class SweepRunner {
     this.store.markDispatched(batch.map((p) => p.id));
     for (const sweepId of new Set(batch.map((p) => p.sweep_id))) this.store.applySweepEvent(sweepId, 'dispatch');
     this.pool.assign(worker, new Map(batch.map((p) => [p.id, p.sweep_id])));
+    for (const sweepId of new Set(batch.map((p) => p.sweep_id))) this.emit(sweepId);
     const tasks: ProbeTask[] = batch.map((p) => ({
       probeId: p.id,
       config: JSON.parse(p.config_json) as ProbeConfig,
-      lyapunovVectors: this.lyapunovVectorsOf(p.sweep_id),
+      ...this.probeSettingsOf(p.sweep_id),
+      ...this.modelTaskOf(p.sweep_id),
+      // This worker's share of the memory budget: the probes of every worker fit it together.
+      maxBytes: perWorkerProbeBytes(this.workers),
     }));
     worker.handle.send({ type: 'run', tasks });
   }
 
-  /** The sweep's Lyapunov setting, read once per sweep (its spec never changes). */
-  private readonly lyapunovBySweep = new Map<number, number>();
-  private lyapunovVectorsOf(sweepId: number): number {
-    let k = this.lyapunovBySweep.get(sweepId);
-    if (k === undefined) {
-      const row = this.store.getSweep(sweepId);
-      k = row ? ((JSON.parse(row.spec_json) as SweepSpec).lyapunovVectors ?? 0) : 0;
-      this.lyapunovBySweep.set(sweepId, k);
+  /**
+   * A sweep's trained layer and sequences (its weights / inputs files), read once per sweep while
+   * it stays active, or why they cannot be (the probes then fail with it).
+   */
+  private readonly modelsBySweep = new Map<number, Pick<ProbeTask, 'model' | 'modelError'>>();
+  private modelTaskOf(sweepId: number): Pick<ProbeTask, 'model' | 'modelError'> {
+    let entry = this.modelsBySweep.get(sweepId);
+    if (entry === undefined) {
+      try {
+        const model = this.modelOf?.(sweepId);
+        entry = model ? { model } : {};
+      } catch (err) {
+        entry = { modelError: err instanceof Error ? err.message : String(err) };
+      }
+      this.modelsBySweep.set(sweepId, entry);
     }
-    return k;
+    return entry;
+  }
+
+  /** What the sweep's probes compute (Lyapunov vectors, norms), read once per sweep (its spec never changes). */
+  private readonly settingsBySweep = new Map<number, SweepProbeSettings>();
+  private probeSettingsOf(sweepId: number): SweepProbeSettings {
+    let settings = this.settingsBySweep.get(sweepId);
+    if (settings === undefined) {
+      const row = this.store.getSweep(sweepId);
+      settings = row ? sweepProbeSettings(JSON.parse(row.spec_json) as SweepSpec) : { lyapunovVectors: 0 };
+      this.settingsBySweep.set(sweepId, settings);
+    }
+    return settings;
   }
 
   private settle(sweepId: number): void {
@@ -423,15 +569,23 @@ export class SweepRunner {
   }
 
   private emit(sweepId: number): void {
-    const sweep = this.summary(sweepId);
-    if (!sweep) return;
-    this.listeners.broadcast({ sweep });
+    if (this.deferring > 0) {
+      if (!this.pendingEmits.has(sweepId)) this.pendingEmits.set(sweepId, null);
+      return;
+    }
+    this.broadcast(sweepId, null);
   }
 
   private emitProbe(sweepId: number, probeId: number): void {
+    if (this.deferring > 0) this.pendingEmits.set(sweepId, probeId);
+    else this.broadcast(sweepId, probeId);
+  }
+
+  /** The sweep as it stands now, with the probe that changed, if any, to every listener. */
+  private broadcast(sweepId: number, probeId: number | null): void {
     const sweep = this.summary(sweepId);
-    const probe = this.store.getProbe(probeId);
-    if (!sweep || !probe) return;
-    this.listeners.broadcast({ sweep, probe: toProbeSummary(probe) });
+    if (!sweep) return;
+    const probe = probeId === null ? undefined : this.store.getProbe(probeId);
+    this.listeners.broadcast(probe ? { sweep, probe: toProbeSummary(probe) } : { sweep });
   }
 }

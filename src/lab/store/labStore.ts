@@ -1,7 +1,8 @@
 // Every SQL statement of the lab file. Synchronous (better-sqlite3); the runner's process is the
 // only writer. A probe's results and its status change are always one transaction.
+import { existsSync, statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { NormName, ProbeStatus, SweepStatus } from '../../contract/labApi';
+import type { Arch, NormName, ProbeStatus, SweepStatus } from '../../contract/labApi';
 import type { SweepSpec } from '../../contract/sweepSpec';
 import { probeWork } from '../../engine/probeCost';
 import type { ProbeOutcome } from '../../worker/workerProtocol';
@@ -27,7 +28,7 @@ export interface ProbeRow {
   id: number;
   sweep_id: number;
   idx: number;
-  arch: 'rnn' | 'lstm';
+  arch: Arch;
   T: number;
   forget_bias: number | null;
   seed: number;
@@ -78,12 +79,27 @@ export interface NewProbe {
 /** A finished probe's identifying columns and its result blobs, as the CSV export reads them. */
 export type ExportRow = { sweep_name: string; id: number } & Pick<
   ProbeRow,
-  'arch' | 'T' | 'forget_bias' | 'seed' | 'N' | 'D' | 'H' | 'init_scheme' | 'wh_gain' | 'h0_scale' | 'b_scale' | 'loss_step'
+  | 'sweep_id'
+  | 'arch'
+  | 'T'
+  | 'forget_bias'
+  | 'seed'
+  | 'N'
+  | 'D'
+  | 'H'
+  | 'init_scheme'
+  | 'wh_gain'
+  | 'h0_scale'
+  | 'b_scale'
+  | 'loss_step'
 > &
   Omit<ResultRow, 'probe_id'>;
 
-/** An ExportRow with its sweep's id and the probe's rates (ResultRow's schema-4 columns). */
-export type RateRow = ExportRow & Pick<ProbeRow, 'sweep_id'>;
+/** A done probe with one norm's curve and its stored rates, as loadCurves reads it. */
+export type CurveRow = ProbeRow & { blob: Buffer } & Pick<ResultRow, 'lyapunov_top' | 'mean_field' | 'cell_path' | 'pmb_bound'>;
+
+/** An ExportRow with the probe's rates (ResultRow's schema-4 columns). */
+export type RateRow = ExportRow;
 
 /** A probe finished in another lab file (a shard), copied onto the matching probe here. */
 export interface FinishedProbeCopy {
@@ -402,11 +418,11 @@ export class LabStore {
       this.putResult({
         probe_id: id,
         steps: r.steps,
-        dh: encodeLog10(n.dh),
+        dh: n.dh ? encodeLog10(n.dh) : null,
         dc: n.dc ? encodeLog10(n.dc) : null,
-        dWx: encodeLog10(n.dWx),
-        dWh: encodeLog10(n.dWh),
-        db: encodeLog10(n.db),
+        dWx: n.dWx ? encodeLog10(n.dWx) : null,
+        dWh: n.dWh ? encodeLog10(n.dWh) : null,
+        db: n.db ? encodeLog10(n.db) : null,
         lyapunov_top: rates?.lyapunov?.top ?? null,
         lyapunov_spectrum: rates?.lyapunov ? encodeLog10(rates.lyapunov.spectrum) : null,
         mean_field: rates?.meanField ?? null,
@@ -469,6 +485,63 @@ export class LabStore {
     })();
   }
 
+  /**
+   * A cancelled sweep's cancelled probes back in the queue (its finished ones kept), and the
+   * sweep running again; returns the transition, null if the sweep was not cancelled.
+   */
+  reopenCancelled(sweepId: number): SweepTransition | null {
+    return this.db.transaction(() => {
+      const sweep = this.getSweep(sweepId);
+      if (!sweep || !allows(sweep.status, 'reopen')) return null;
+      this.db
+        .prepare(
+          `UPDATE probes SET status = 'queued', finished_at = NULL, started_at = NULL WHERE sweep_id = ? AND status = 'cancelled'`,
+        )
+        .run(sweepId);
+      return this.applySweepEvent(sweepId, 'reopen');
+    })();
+  }
+
+  /** A new name for the sweep: its stored spec and that spec's hash change with it (queueing the renamed spec resumes it). */
+  renameSweep(sweepId: number, name: string, specJson: string, hash: string): void {
+    this.db.prepare('UPDATE sweeps SET name = ?, spec_json = ?, spec_hash = ? WHERE id = ?').run(name, specJson, hash, sweepId);
+  }
+
+  /**
+   * Bytes the sweep's rows hold in the file: its probes' stored configs and errors, and every
+   * result blob (what deleting it gives back, before the pages' own overhead).
+   */
+  sweepBytes(sweepId: number): number {
+    const row = this.db
+      .prepare(
+        `SELECT coalesce(sum(length(p.config_json) + coalesce(length(p.error), 0) + 96
+           + coalesce(length(r.dh), 0) + coalesce(length(r.dc), 0) + coalesce(length(r.dWx), 0) + coalesce(length(r.dWh), 0)
+           + coalesce(length(r.db), 0) + coalesce(length(r.lyapunov_spectrum), 0)), 0) AS n
+         FROM probes p LEFT JOIN probe_results r ON r.probe_id = p.id WHERE p.sweep_id = ?`,
+      )
+      .get(sweepId) as { n: number };
+    return row.n;
+  }
+
+  /**
+   * Deletes the sweep with everything of it, then gives the freed pages back to the file system
+   * (VACUUM, and a checkpoint so that the WAL does not keep them); returns the sweep's bytes
+   * (sweepBytes) and the file's size afterwards.
+   */
+  deleteSweepAndVacuum(sweepId: number): { bytesFreed: number; fileBytes: number } {
+    const bytesFreed = this.sweepBytes(sweepId);
+    this.dropSweep(sweepId);
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { bytesFreed, fileBytes: this.fileBytes() };
+  }
+
+  /** The lab file's size on disk with its WAL. */
+  fileBytes(): number {
+    const size = (path: string): number => (existsSync(path) ? statSync(path).size : 0);
+    return size(this.db.name) + size(`${this.db.name}-wal`);
+  }
+
   /** Failed probes back in the queue with fresh attempts, and the sweep's status to match; returns how many. */
   retryFailed(sweepId: number): number {
     return this.db.transaction(() => {
@@ -509,7 +582,7 @@ export class LabStore {
   exportRows(sweepIds: readonly number[]): IterableIterator<ExportRow> {
     return this.db
       .prepare(
-        `SELECT s.name AS sweep_name, p.id, p.arch, p.T, p.forget_bias, p.seed, p.N, p.D, p.H, p.init_scheme, p.wh_gain,
+        `SELECT s.name AS sweep_name, p.sweep_id, p.id, p.arch, p.T, p.forget_bias, p.seed, p.N, p.D, p.H, p.init_scheme, p.wh_gain,
                 p.h0_scale, p.b_scale, p.loss_step, r.steps, r.dh, r.dc, r.dWx, r.dWh, r.db
          FROM probes p JOIN sweeps s ON s.id = p.sweep_id JOIN probe_results r ON r.probe_id = p.id
          WHERE p.status = 'done' AND (? = 0 OR p.sweep_id IN (SELECT value FROM json_each(?)))
@@ -538,16 +611,22 @@ export class LabStore {
       .iterate(sweepIds.length, JSON.stringify(sweepIds)) as IterableIterator<RateRow>;
   }
 
-  /** Done probes of a sweep with one norm's blob (probes without that norm, e.g. dc of the RNN, left out). */
-  curveRows(sweepId: number, norm: NormName, T?: number): (ProbeRow & { blob: Buffer })[] {
+  /**
+   * Done probes of a sweep with one norm's blob (probes without that norm, e.g. dc of the RNN, left
+   * out) and the probe's stored rates (null in a read-only file of a schema before 4).
+   */
+  curveRows(sweepId: number, norm: NormName, T?: number): CurveRow[] {
     // norm is one of five fixed names (validated by the caller): safe to put in the SQL.
     const col = { dh: 'dh', dc: 'dc', dWx: 'dWx', dWh: 'dWh', db: 'db' }[norm];
+    const columns = new Set((this.db.prepare('PRAGMA table_info(probe_results)').all() as { name: string }[]).map((c) => c.name));
+    const rate = (c: string): string => (columns.has(c) ? `r.${c}` : `NULL AS ${c}`);
     return this.db
       .prepare(
-        `SELECT p.*, r.${col} AS blob FROM probes p JOIN probe_results r ON r.probe_id = p.id
+        `SELECT p.*, r.${col} AS blob, ${['lyapunov_top', 'mean_field', 'cell_path', 'pmb_bound'].map(rate).join(', ')}
+         FROM probes p JOIN probe_results r ON r.probe_id = p.id
          WHERE p.sweep_id = ? AND p.status = 'done' AND r.${col} IS NOT NULL AND (? IS NULL OR p.T = ?)
          ORDER BY p.idx`,
       )
-      .all(sweepId, T ?? null, T ?? null) as (ProbeRow & { blob: Buffer })[];
+      .all(sweepId, T ?? null, T ?? null) as CurveRow[];
   }
 }

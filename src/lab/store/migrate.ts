@@ -38,9 +38,24 @@ export function migrate(db: Database.Database, migrations: Migration[] = loadMig
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return current;
   const target = pending[pending.length - 1].version;
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.sql);
-    db.pragma(`user_version = ${target}`);
-  })();
+  // SQLite's documented way to change a table (create the new one, copy, drop the old, rename)
+  // needs foreign keys off, or dropping a parent table deletes its children's rows (ON DELETE
+  // CASCADE). The pragma does nothing inside a transaction, so it is switched around it, and
+  // foreign_key_check stands in for the constraints before the transaction commits.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (foreignKeys) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) db.exec(m.sql);
+      const orphans = db.pragma('foreign_key_check') as { table: string }[];
+      if (orphans.length > 0)
+        throw new Error(
+          `migrating to schema ${target} would leave ${orphans.length} rows of ${orphans[0].table} without their parent row`,
+        );
+      db.pragma(`user_version = ${target}`);
+    })();
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
+  }
   return target;
 }

@@ -16,7 +16,15 @@ describe('opening a lab file', () => {
     const tables = (
       db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]
     ).map((t) => t.name);
-    expect(tables).toEqual(['probe_results', 'probes', 'sweep_counts', 'sweep_queueing', 'sweeps']);
+    expect(tables).toEqual([
+      'connectivity_tables',
+      'probe_results',
+      'probes',
+      'sweep_counts',
+      'sweep_model_files',
+      'sweep_queueing',
+      'sweeps',
+    ]);
     db.close();
     // Reopening is a no-op migration.
     const again = openLabDatabase(path);

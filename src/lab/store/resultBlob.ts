@@ -24,15 +24,18 @@ export function decodeLog10(blob: Uint8Array): Float64Array {
   return out;
 }
 
-/** A row of probe_results: one blob of log10 values per norm (dc is NULL for the RNN). */
+/**
+ * A row of probe_results: one blob of log10 values per norm, NULL for one not computed (the
+ * sweep's spec left it out; dc also for a probe that is not an LSTM).
+ */
 export interface ResultRow {
   probe_id: number;
   steps: number;
-  dh: Buffer;
+  dh: Buffer | null;
   dc: Buffer | null;
-  dWx: Buffer;
-  dWh: Buffer;
-  db: Buffer;
+  dWx: Buffer | null;
+  dWh: Buffer | null;
+  db: Buffer | null;
   /** Schema 4 (migrations/004_probe_rates.sql), decades per step; null or absent: not computed or not applicable. */
   lyapunov_top?: number | null;
   /** The spectrum's k values, as the curves are stored. */

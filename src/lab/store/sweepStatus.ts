@@ -15,7 +15,11 @@ export type SweepEvent =
   /** Its probe counts changed (a probe finished, failed, was requeued): finished once nothing is left to run. */
   | 'settle'
   /** Probes finished elsewhere were copied in (merge): settled from the counts, whatever it was. */
-  | 'merge';
+  | 'merge'
+  /** The process running it stopped (Ctrl-C, a crash found at the next open): it waits to run again. */
+  | 'interrupt'
+  /** A cancelled sweep's cancelled probes were put back in the queue: it runs again. */
+  | 'reopen';
 
 /** What the table needs to know about the sweep besides its status. */
 export interface SweepFacts {
@@ -109,6 +113,27 @@ const TABLE: Record<SweepEvent, Record<SweepStatus, Rule>> = {
     done: settled,
     failed: settled,
     cancelled: SAME,
+  },
+  // Nothing runs it any more: `status` must not say running.
+  interrupt: {
+    queued: SAME,
+    running: () => 'queued',
+    paused: SAME,
+    done: SAME,
+    failed: SAME,
+    cancelled: SAME,
+  },
+  reopen: {
+    queued: REFUSED,
+    running: REFUSED,
+    paused: REFUSED,
+    done: REFUSED,
+    failed: REFUSED,
+    // Settled at once if nothing was left to run (every probe had finished before the cancel).
+    cancelled: (_, f) => {
+      const next = settled('running', f);
+      return next === 'running' ? (f().started ? 'running' : 'queued') : next;
+    },
   },
 };
 

@@ -6,15 +6,20 @@ import {
   probeCostTerms,
   timeCalibrationProbes,
   type CalibrationTimes,
+  type ProbeCostNeeds,
+  type ProbeCostTerms,
   type ProbeShape,
 } from '../../engine/probeCost';
-import type { SweepEstimate } from '../../contract/labApi';
+import { NORM_NAMES, type NormName, type SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
+import type { SweepProbeSettings } from './sweepProbeSettings';
 
-/** Seconds per unit of work and per time step (the terms of src/engine/probeCost.ts). */
+/** Seconds per unit of work, per unit of once-per-probe work and per time step (the terms of src/engine/probeCost.ts). */
 export interface SpeedModel {
   perWork: number;
   perStep: number;
+  /** Absent (a calibration without the once probe): the once-per-probe work is priced at perWork. */
+  perOnce?: number;
 }
 
 /** Per-probe cost outside the engine: messages, the SQLite write, scheduling (measured ~1 ms). */
@@ -22,58 +27,127 @@ const PER_PROBE_SECONDS = 0.002;
 /** Starting the worker processes (measured ~0.15 s). */
 const STARTUP_SECONDS = 0.2;
 
+/** A probe's engine seconds under a model. */
+export function engineSeconds(t: ProbeCostTerms, m: SpeedModel): number {
+  return m.perWork * t.work + (m.perOnce ?? m.perWork) * t.once + m.perStep * t.steps;
+}
+
+/** Solves tb = a*work(big) + b*steps(big), ts = a*work(small) + b*steps(small) for a, b >= 0 (once-per-probe seconds taken off first). */
+function solveTwo(big: ProbeCostTerms, tb: number, small: ProbeCostTerms, ts: number): { a: number; b: number } {
+  const [w1, u1, w2, u2] = [big.work, big.steps, small.work, small.steps];
+  const det = w1 * u2 - w2 * u1;
+  let a = (tb * u2 - ts * u1) / det;
+  let b = (w1 * ts - w2 * tb) / det;
+  if (!(a > 0)) a = tb / w1;
+  if (!(b > 0)) b = 0;
+  return { a, b };
+}
+
 /** The speed model from the calibration probes' times. */
 export function speedModelFrom(times: CalibrationTimes): SpeedModel {
   const big = probeCostTerms(CALIBRATION_PROBES.big);
   const small = probeCostTerms(CALIBRATION_PROBES.small);
-  // Solve tb = a*work(big) + b*steps(big), ts = a*work(small) + b*steps(small) for a, b >= 0.
-  const [w1, u1, w2, u2] = [big.work, big.steps, small.work, small.steps];
-  const det = w1 * u2 - w2 * u1;
-  let a = (times.big * u2 - times.small * u1) / det;
-  let b = (w1 * times.small - w2 * times.big) / det;
-  if (!(a > 0)) a = times.big / w1;
-  if (!(b > 0)) b = 0;
-  return { perWork: a, perStep: b };
+  if (times.once === undefined) {
+    // The once-per-probe work priced as the rest.
+    const merged = (t: ProbeCostTerms): ProbeCostTerms => ({ work: t.work + t.once, once: 0, steps: t.steps });
+    const { a, b } = solveTwo(merged(big), times.big, merged(small), times.small);
+    return { perWork: a, perStep: b };
+  }
+  // The once probe's time is mostly its once work; the others' is mostly their steps'. One
+  // round of each, then the steps' costs again without the once work they carry.
+  const once = probeCostTerms(CALIBRATION_PROBES.once);
+  let { a, b } = solveTwo(big, times.big, small, times.small);
+  const perOnce = Math.min(a, Math.max(a / 1000, (times.once - a * once.work - b * once.steps) / once.once));
+  ({ a, b } = solveTwo(
+    big,
+    Math.max(times.big - perOnce * big.once, 1e-9),
+    small,
+    Math.max(times.small - perOnce * small.once, 1e-9),
+  ));
+  return { perWork: a, perStep: b, perOnce: Math.min(a, perOnce) };
 }
 
 /**
- * The speed model refitted to the probes a runner has finished (least squares of seconds on
- * work and steps, both costs kept >= 0), so that later estimates follow what sweeps really took
- * here rather than the calibration probes alone.
+ * Below this, the finished probes' work and steps are too nearly proportional (probes of one
+ * shape, or of shapes whose work is a fixed multiple of T) to tell the two costs apart:
+ * 1 - (correlation of work and steps)^2.
+ */
+const DISTINCT_TERMS = 1e-3;
+/** A refit may move the calibrated speed by at most this factor either way. */
+const MAX_REFIT_FACTOR = 100;
+
+/**
+ * The speed model refitted to the probes a runner has finished, so that later estimates follow
+ * what sweeps really took here rather than the calibration probes alone. The costs of the work
+ * and of the steps are fitted by least squares (the once-per-probe work at the calibrated price
+ * taken off) only when the probes tell them apart (their work and steps are not nearly
+ * proportional) and both come out >= 0; otherwise the calibrated model is scaled by one factor
+ * (least squares of the seconds on its predictions), which cannot go degenerate. With no
+ * calibrated model, the work alone is fitted.
  */
 export class SpeedFit {
   private n = 0;
-  private ww = 0;
-  private wt = 0;
-  private tt = 0;
-  private ws = 0;
-  private ts = 0;
+  // Sums of products of the terms (w work, o once, t steps) and the seconds s.
+  private readonly sum = { ww: 0, wo: 0, oo: 0, wt: 0, ot: 0, tt: 0, ws: 0, os: 0, ts: 0 };
 
-  add(c: ProbeShape, seconds: number): void {
+  /** A finished probe: its shape, what it computed (`needs`, from its sweep's spec) and the worker's seconds. */
+  add(c: ProbeShape, seconds: number, needs: ProbeCostNeeds = {}): void {
     if (!(seconds > 0) || !Number.isFinite(seconds)) return;
     // The worker's own time, as the model's: probeSeconds adds the per-probe costs around it.
-    const { work: w, steps: t } = probeCostTerms(c);
+    const { work: w, once: o, steps: t } = probeCostTerms(c, needs);
     const s = seconds;
+    const m = this.sum;
     this.n++;
-    this.ww += w * w;
-    this.wt += w * t;
-    this.tt += t * t;
-    this.ws += w * s;
-    this.ts += t * s;
+    m.ww += w * w;
+    m.wo += w * o;
+    m.oo += o * o;
+    m.wt += w * t;
+    m.ot += o * t;
+    m.tt += t * t;
+    m.ws += w * s;
+    m.os += o * s;
+    m.ts += t * s;
   }
 
-  /** The fitted model once there are enough probes to fit, else null. */
-  model(minProbes = 8): SpeedModel | null {
-    if (this.n < minProbes) return null;
-    const det = this.ww * this.tt - this.wt * this.wt;
-    let a = det > 0 ? (this.ws * this.tt - this.ts * this.wt) / det : NaN;
-    let b = det > 0 ? (this.ww * this.ts - this.wt * this.ws) / det : NaN;
-    if (!(a > 0 && b >= 0)) {
-      // One cost alone fits better than a negative other.
-      a = this.ws / this.ww;
-      b = 0;
+  /** The fitted model once there are enough probes to fit, else null; `calibrated` is the model the fit refines. */
+  model(calibrated: SpeedModel | null = null, minProbes = 8): SpeedModel | null {
+    const m = this.sum;
+    if (this.n < minProbes || !(m.ww > 0)) return null;
+    // Regress y = s - q o on w and t, q the calibrated price of the once work; without a
+    // calibrated model, x = w + o stands for the work (the once work priced as the rest).
+    const q = calibrated ? (calibrated.perOnce ?? calibrated.perWork) : 0;
+    const xx = calibrated ? m.ww : m.ww + 2 * m.wo + m.oo;
+    const xt = calibrated ? m.wt : m.wt + m.ot;
+    const xy = calibrated ? m.ws - q * m.wo : m.ws + m.os;
+    const ty = calibrated ? m.ts - q * m.ot : m.ts;
+    const det = xx * m.tt - xt * xt;
+    if (det > DISTINCT_TERMS * xx * m.tt) {
+      const a = (xy * m.tt - ty * xt) / det;
+      const b = (xx * ty - xt * xy) / det;
+      if (a > 0 && b >= 0)
+        return this.bounded(calibrated ? { perWork: a, perStep: b, perOnce: q } : { perWork: a, perStep: b }, calibrated);
     }
-    return a > 0 ? { perWork: a, perStep: b } : null;
+    if (calibrated) {
+      // seconds ~ f * (a w + q o + b t): f = sum(p s) / sum(p^2), p the calibrated prediction.
+      const { perWork: a, perStep: b } = calibrated;
+      const ps = a * m.ws + q * m.os + b * m.ts;
+      const pp = a * a * m.ww + q * q * m.oo + b * b * m.tt + 2 * (a * q * m.wo + a * b * m.wt + q * b * m.ot);
+      const f = pp > 0 ? ps / pp : NaN;
+      if (!(f > 0)) return calibrated;
+      return this.bounded({ perWork: a * f, perStep: b * f, perOnce: q * f }, calibrated);
+    }
+    const a = xy / xx;
+    return a > 0 ? { perWork: a, perStep: 0 } : null;
+  }
+
+  /** Within MAX_REFIT_FACTOR of the calibrated model's costs (each term), so no fit is wild. */
+  private bounded(m: SpeedModel, calibrated: SpeedModel | null): SpeedModel {
+    if (!calibrated) return m;
+    const clamp = (v: number, ref: number): number =>
+      ref > 0 ? Math.min(ref * MAX_REFIT_FACTOR, Math.max(ref / MAX_REFIT_FACTOR, v)) : Math.max(0, v);
+    const out: SpeedModel = { perWork: clamp(m.perWork, calibrated.perWork), perStep: clamp(m.perStep, calibrated.perStep) };
+    if (m.perOnce !== undefined) out.perOnce = clamp(m.perOnce, calibrated.perOnce ?? calibrated.perWork);
+    return out;
   }
 }
 
@@ -88,26 +162,36 @@ export function speedModelInProcess(): SpeedModel {
   return inProcessModel;
 }
 
-function probeSeconds(c: ProbeShape, m: SpeedModel): number {
-  const { work, steps } = probeCostTerms(c);
-  return m.perWork * work + m.perStep * steps + PER_PROBE_SECONDS;
+function probeSeconds(c: ProbeShape, m: SpeedModel, settings: SweepProbeSettings): number {
+  return engineSeconds(probeCostTerms(c, settings), m) + PER_PROBE_SECONDS;
+}
+
+/** The curves a probe stores: the asked norms (all five by default), dc for the LSTM only. */
+function storedNorms(arch: ProbeShape['arch'], norms: readonly NormName[] = NORM_NAMES): number {
+  return norms.filter((n) => n !== 'dc' || arch === 'lstm').length;
 }
 
 /** Bytes per stored probe besides its blobs (row, config JSON, indexes), measured roughly. */
 const PROBE_OVERHEAD_BYTES = 600;
 
-export function estimateProbes(probes: ExpandedProbe[], workers: number, m: SpeedModel): SweepEstimate {
+/** `settings`: what the sweep's probes compute (default: all five norms, no Lyapunov vectors). */
+export function estimateProbes(
+  probes: ExpandedProbe[],
+  workers: number,
+  m: SpeedModel,
+  settings: SweepProbeSettings = { lyapunovVectors: 0 },
+): SweepEstimate {
   let norms = 0;
   let bytes = 0;
   let total = 0;
   let longest = 0;
   for (const p of probes) {
     const c = p.config;
-    const perStep = c.arch === 'lstm' ? 5 : 4;
+    const perStep = storedNorms(c.arch, settings.norms);
     const steps = c.lossStep + 1;
     norms += steps * perStep;
     bytes += steps * perStep * 8 + PROBE_OVERHEAD_BYTES;
-    const seconds = probeSeconds(c, m);
+    const seconds = probeSeconds(c, m, settings);
     total += seconds;
     longest = Math.max(longest, seconds);
   }

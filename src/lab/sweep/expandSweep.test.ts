@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SWEEP_LIMITS } from '../../contract/sweepSpec';
 import { checkSweepSpec, expandSweep, rangeValues, specHash } from './expandSweep';
-import { CALIBRATION_PROBES, probeWork } from '../../engine/probeCost';
+import { CALIBRATION_PROBES, probeCostTerms, type ProbeShape } from '../../engine/probeCost';
 import { SpeedFit, estimateProbes, speedModelFrom } from './estimateSweep';
+
+/** The work the speed model prices: the per-step work and the once-per-probe work (sigma_max). */
+const pricedWork = (c: ProbeShape): number => {
+  const t = probeCostTerms(c);
+  return t.work + t.once;
+};
 
 const base = {
   name: 'grid',
@@ -70,14 +76,14 @@ describe('expanding a sweep spec', () => {
     const perStep = 2e-6;
     const { big, small } = CALIBRATION_PROBES;
     const m = speedModelFrom({
-      big: perWork * probeWork(big) + perStep * big.T,
-      small: perWork * probeWork(small) + perStep * small.T,
+      big: perWork * pricedWork(big) + perStep * big.T,
+      small: perWork * pricedWork(small) + perStep * small.T,
     });
     expect(m.perWork).toBeCloseTo(perWork, 15);
     expect(m.perStep).toBeCloseTo(perStep, 12);
     // Times no positive pair fits (noise on a busy machine) give no negative costs.
     expect(speedModelFrom({ big: 0.01, small: 1e-9 }).perStep).toBe(0);
-    expect(speedModelFrom({ big: 1e-9, small: 0.01 }).perWork).toBe(1e-9 / probeWork(big));
+    expect(speedModelFrom({ big: 1e-9, small: 0.01 }).perWork).toBe(1e-9 / pricedWork(big));
   });
 
   it('refits the speed to finished probes once there are enough of them', () => {
@@ -88,7 +94,7 @@ describe('expanding a sweep spec', () => {
     if (!r.ok) throw new Error('rejected');
     for (const [i, p] of r.probes.entries()) {
       if (i === 7) expect(fit.model()).toBeNull();
-      fit.add(p.config, perWork * probeWork(p.config) + perStep * p.config.T);
+      fit.add(p.config, perWork * pricedWork(p.config) + perStep * p.config.T);
     }
     const m = fit.model()!;
     expect(m.perWork).toBeCloseTo(perWork, 15);
@@ -117,9 +123,10 @@ describe('rejecting an invalid spec, every problem named by field', () => {
     ]);
   });
   it('unknown arch', () => {
-    expect(issuesOf({ ...base, archs: ['rnn', 'gru'] })[0]).toMatchObject({
+    // The GRU is a sweep architecture since issue 14: the refused one is another.
+    expect(issuesOf({ ...base, archs: ['rnn', 'transformer'] })[0]).toMatchObject({
       path: 'archs.1',
-      message: expect.stringMatching(/"rnn" and "lstm"; got "gru"/),
+      message: expect.stringMatching(/"rnn", "lstm" and "gru"; got "transformer"/),
     });
   });
   it('a probe too large for memory', () => {
@@ -133,7 +140,7 @@ describe('rejecting an invalid spec, every problem named by field', () => {
   });
   it('a range that is not a range', () => {
     expect(issuesOf({ ...base, T: { from: 0, to: 10, count: 3 } })).toEqual([
-      { path: 'T.from', message: 'T must be a number in [1, 100000]; got 0' },
+      { path: 'T.from', message: 'T must be a number in [1, 1000000]; got 0' },
     ]);
   });
 });

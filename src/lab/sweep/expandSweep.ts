@@ -1,19 +1,20 @@
 // Sweep spec -> the deterministic, ordered list of probe configs it stands for.
 // Order: T (ascending as listed / generated), then arch (as listed), then forget-gate bias
-// (LSTM only: the RNN ignores it and is expanded once per (T, seed)), then seed.
+// (LSTM and GRU: the RNN ignores it and is expanded once per (T, seed)), then seed.
 import { createHash } from 'node:crypto';
-import { totalmem } from 'node:os';
 import {
-  DEFAULT_MAX_PROBE_BYTES,
   ProbeConfigError,
   formatBytes,
   probeBytes,
   validateProbeConfig,
   withDefaults,
+  type Arch,
   type ProbeConfig,
 } from '../../engine/index';
-import { SWEEP_LIMITS, sweepSpecSchema, type SweepSpec } from '../../contract/sweepSpec';
+import { SWEEP_FIELD_LABELS, SWEEP_LIMITS, lossStepOf, sweepSpecSchema, type SweepSpec } from '../../contract/sweepSpec';
 import type { FieldIssue } from '../../contract/result';
+import { rangeLengths, rangeValues } from '../../contract/sweepRange';
+import { perWorkerProbeBytes } from './memoryBudget';
 
 export interface ExpandedProbe {
   /** Position in the expansion: stable across runs, shards and merges. */
@@ -27,26 +28,13 @@ export type SpecCheck = { ok: true; spec: SweepSpec; probes: ExpandedProbe[] } |
 /** A spec checked without expanding it: its probes are counted, not built. */
 export type SpecValidation = { ok: true; spec: SweepSpec; probes: number } | { ok: false; issues: FieldIssue[] };
 
-type Range = { from: number; to: number; count: number; scale?: 'linear' | 'log' };
-
-export function rangeValues(r: Range): number[] {
-  if (r.count === 1) return [r.from];
-  const out: number[] = [];
-  for (let i = 0; i < r.count; i++) {
-    const f = i / (r.count - 1);
-    out.push(
-      r.scale === 'log' ? Math.exp(Math.log(r.from) + f * (Math.log(r.to) - Math.log(r.from))) : r.from + f * (r.to - r.from),
-    );
-  }
-  // Pin the ends exactly.
-  out[out.length - 1] = r.to;
-  return out;
-}
+// A range's values are defined in the contract, where the app's form reads them too.
+export { rangeValues };
 
 const dedupe = <V>(xs: V[]): V[] => [...new Set(xs)];
 
 export function sweepTs(spec: SweepSpec): number[] {
-  return dedupe(Array.isArray(spec.T) ? spec.T : rangeValues(spec.T).map((t) => Math.round(t)));
+  return dedupe(Array.isArray(spec.T) ? spec.T : rangeLengths(spec.T));
 }
 
 export function sweepBiases(spec: SweepSpec): number[] {
@@ -57,9 +45,15 @@ export function sweepSeeds(spec: SweepSpec): number[] {
   return Array.isArray(spec.seeds) ? dedupe(spec.seeds) : Array.from({ length: spec.seeds.count }, (_, i) => i + 1);
 }
 
+/**
+ * The archs the forget-bias axis applies to: the LSTM's forget gate and the GRU's update gate z
+ * (its keep gate); the RNN has neither and is expanded once per (T, seed).
+ */
+export const hasForgetBias = (arch: Arch): boolean => arch !== 'rnn';
+
 /** Probes the spec expands to, without building them. */
 export function countProbes(spec: SweepSpec): number {
-  const perT = spec.archs.reduce((n, a) => n + (a === 'lstm' ? sweepBiases(spec).length : 1), 0);
+  const perT = spec.archs.reduce((n, a) => n + (hasForgetBias(a) ? sweepBiases(spec).length : 1), 0);
   return sweepTs(spec).length * perT * sweepSeeds(spec).length;
 }
 
@@ -72,7 +66,7 @@ export function* iterateSweep(spec: SweepSpec): Generator<ExpandedProbe> {
   let idx = 0;
   for (const T of sweepTs(spec)) {
     for (const arch of dedupe(spec.archs)) {
-      const biases: (number | null)[] = arch === 'lstm' ? sweepBiases(spec) : [null];
+      const biases: (number | null)[] = hasForgetBias(arch) ? sweepBiases(spec) : [null];
       for (const bias of biases) {
         for (const seed of sweepSeeds(spec)) {
           const config = withDefaults({
@@ -88,6 +82,7 @@ export function* iterateSweep(spec: SweepSpec): Generator<ExpandedProbe> {
             whGain: spec.init.whGain,
             h0Scale: spec.init.h0Scale,
             bScale: spec.init.bScale,
+            lossStep: lossStepOf(spec.lossStep, T),
           });
           yield { idx: idx++, config, forgetBias: bias };
         }
@@ -96,9 +91,9 @@ export function* iterateSweep(spec: SweepSpec): Generator<ExpandedProbe> {
   }
 }
 
-/** The most one probe may allocate here: half the machine's memory, at most the engine default. */
+/** The most one probe may allocate here when it runs alone (see ../memoryBudget.ts). */
 export function maxProbeBytes(): number {
-  return Math.min(DEFAULT_MAX_PROBE_BYTES, Math.floor(totalmem() / 2));
+  return perWorkerProbeBytes(1);
 }
 
 function zodPath(path: readonly PropertyKey[]): string {
@@ -128,6 +123,14 @@ export function validateSweepSpec(input: unknown, maxBytes = maxProbeBytes()): S
     issues.push({
       path: '(spec)',
       message: `the sweep expands to ${n} probes, more than the ${SWEEP_LIMITS.probes.max} allowed; narrow T, forgetBias, seeds or archs`,
+    });
+    return { ok: false, issues };
+  }
+  const minT = Math.min(...sweepTs(spec));
+  if (typeof spec.lossStep === 'number' && spec.lossStep > minT) {
+    issues.push({
+      path: 'lossStep',
+      message: `${SWEEP_FIELD_LABELS.lossStep}: step ${spec.lossStep} is past the end of the shortest sequence (T = ${minT}); use a step in [1, ${minT}], "last", or a fraction of T`,
     });
     return { ok: false, issues };
   }

@@ -4,7 +4,9 @@
 // as being queued (migrations/003_sweep_counts.sql): it is not settled meanwhile, and a runner
 // that finds it so at start removes it (the process queueing it died).
 import type { SweepSpec } from '../../contract/sweepSpec';
+import type { SweepModelFiles } from '../../contract/labApi';
 import type { LabStore, NewProbe } from '../store/labStore';
+import { saveSweepModelFiles } from '../store/sweepModelFiles';
 
 /** Probes per transaction: about 50 ms of inserting on a shared 2-core box. */
 export const QUEUE_CHUNK = 2000;
@@ -35,6 +37,8 @@ export interface NewSweep {
   /** Probes of the full (unsharded) expansion. */
   totalProbes: number;
   shard?: Shard;
+  /** The weights / inputs files its spec names, stored with it. */
+  modelFiles?: SweepModelFiles;
 }
 
 export interface QueueingHooks {
@@ -65,6 +69,8 @@ export async function queueInChunks(store: LabStore, sweep: NewSweep, hooks: Que
   const probes = sweep.probes[Symbol.iterator]();
   let queued = 0;
   try {
+    // While it is being queued, a sweep that loses its process is removed, summaries and all.
+    if (sweep.modelFiles) saveSweepModelFiles(store.db, sweepId, sweep.modelFiles);
     for (;;) {
       // Every chunk runs in a turn of its own (setImmediate's), so I/O and timers run between any two.
       await nextTurn();

@@ -49,17 +49,25 @@ describe('the IPC manager', () => {
       [
         'cancelSweep',
         'checkSweep',
+        'deleteSweep',
         'estimateSweep',
         'exportCsv',
         'getLabInfo',
+        'getRunSettings',
         'getSweep',
+        'importModel',
+        'listModels',
         'listSweeps',
+        'loadConnectivity',
         'loadCurves',
+        'loadProbeRates',
         'pauseSweep',
         'queueSweep',
+        'renameSweep',
         'resolveSweeps',
         'resumeSweep',
         'retryFailed',
+        'setRunSettings',
       ].map((c) => `seqlab:${c}`),
     );
   });
@@ -101,11 +109,13 @@ describe('the IPC manager', () => {
       forgetBias: [0, 1],
     });
     expect(checked).toMatchObject({ ok: true, value: { probes: 4, spec: { name: 'ipc', N: 16, init: { scheme: 'scaled' } } } });
-    const badSpec = await call('checkSweep', eventFrom(mainFrame), { name: 'ipc', T: [8], N: 5000, extra: 1 });
+    const badSpec = await call('checkSweep', eventFrom(mainFrame), { name: 'ipc', T: [8], N: 70_000, extra: 1 });
     expect(badSpec.ok).toBe(false);
     if (!badSpec.ok) {
       expect(badSpec.error.code).toBe('invalid-argument');
-      expect(badSpec.error.issues).toEqual(expect.arrayContaining([{ path: 'N', message: 'N must be an integer in [1, 4096]' }]));
+      expect(badSpec.error.issues).toEqual(
+        expect.arrayContaining([{ path: 'N', message: 'N must be an integer in [1, 65536]' }]),
+      );
     }
     for (const bad of [undefined, 'name', [1], [''], ['x'.repeat(201)]]) {
       const r = await call('resolveSweeps', eventFrom(mainFrame), bad);

@@ -1,5 +1,8 @@
-// Colours: a sequential ramp for the LSTM forget-gate biases (low bias light/yellow-green ->
-// high bias dark blue/purple, viridis-like) and a contrasting red for the RNN baseline.
+// Colours. Biases sit on a fixed sequential scale (viridis-like, low bias light yellow-green ->
+// high bias dark purple) placed by the bias's own value, so that a bias keeps its colour whatever
+// other biases a sweep holds; categories (sweeps, sequence lengths) get a qualitative palette by
+// rank; the architectures have fixed colours, the RNN a contrasting red.
+import type { Arch } from '../../../contract/labApi';
 
 const RAMP: [number, number, number][] = [
   [253, 231, 37],
@@ -10,6 +13,22 @@ const RAMP: [number, number, number][] = [
 ];
 
 export const RNN_COLOR = '#d62728';
+
+export const ARCH_COLORS: Record<Arch, string> = { rnn: RNN_COLOR, lstm: '#1f77b4', gru: '#2ca02c' };
+
+/** Tableau's ten: distinct hues for up to ten categories. */
+export const CATEGORY_COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+] as const;
 
 function lerp(a: number, b: number, t: number): number {
   return Math.round(a + (b - a) * t);
@@ -30,6 +49,25 @@ export function rampColors(n: number): string[] {
   if (n <= 0) return [];
   if (n === 1) return [rampColor(0.6)];
   return Array.from({ length: n }, (_, i) => rampColor(i / (n - 1)));
+}
+
+/**
+ * Where a bias sits on the fixed scale: sigma(bf / 2). Every bias of the allowed range gets its
+ * own place (no clamping), and the usual -4..6 spread over most of the ramp (0 in the middle).
+ */
+export function biasScalePosition(bias: number): number {
+  return 1 / (1 + Math.exp(-bias / 2));
+}
+
+/** A bias's colour, from its value alone. */
+export function biasColor(bias: number): string {
+  return rampColor(biasScalePosition(bias));
+}
+
+/** Colours for `n` categories in order: the qualitative palette, or a ramp past ten (no colour repeats). */
+export function categoryColors(n: number): string[] {
+  if (n <= CATEGORY_COLORS.length) return CATEGORY_COLORS.slice(0, n);
+  return rampColors(n);
 }
 
 /** Same colour with alpha, for bands. */

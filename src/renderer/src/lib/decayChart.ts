@@ -1,36 +1,68 @@
 // Decay series -> chart.js datasets (pure; no chart instance). y values are exact log10 norms
-// plotted on a linear axis; the tick callback labels them as powers of ten.
+// plotted on a linear axis; the tick callback labels them as powers of ten. Each series is drawn
+// in the style its encoding gave it (seriesEncoding.ts), with its min-max band over seeds and the
+// theory lines asked for (theoryLines.ts), thin, in its colour.
 import type { ChartDataset } from 'chart.js';
-import { RNN_COLOR, rampColors, withAlpha } from './colors';
-import { formatNum } from './format';
-import { decimateBand, theoryLine, visiblePoints, type DecaySeries } from './series';
+import { withAlpha } from './colors';
+import { decimateBand, visiblePoints, type DecaySeries } from './series';
+import type { SeriesStyle } from './seriesEncoding';
+import { THEORY_LINES, theoryLine, theorySlope, theoryXs, type TheoryKind } from './theoryLines';
 
 export type XScale = 'linear' | 'log';
 export type LineDataset = ChartDataset<'line', { x: number; y: number }[]>;
 
 export interface DecayChartOptions {
   xScale: XScale;
-  /** Draw the theory overlays. */
-  theory: boolean;
   /** Points per series after decimation. */
   maxPoints: number;
-  /** Several T on one chart: say which in each label. */
-  labelT: boolean;
+  /** Each series' label, colour and dash, by key. */
+  styles: ReadonlyMap<string, SeriesStyle>;
+  /** Series keys the user has hidden (their bands and theory lines go with them). */
+  hidden?: ReadonlySet<string>;
+  /** The theory lines to draw. */
+  theory?: ReadonlySet<TheoryKind>;
+  /** Shade the min-max band over seeds (default: yes). */
+  bands?: boolean;
 }
 
-export type DatasetRole = 'rnn' | 'lstm' | 'band' | 'theory-lstm' | 'theory-rnn' | 'bound-rnn';
+export type DatasetRole = 'rnn' | 'lstm' | 'gru' | 'band' | 'theory';
+
+export interface SeriesSummary {
+  key: string;
+  label: string;
+  role: 'rnn' | 'lstm' | 'gru';
+  points: number;
+  color: string;
+  dash: number[];
+  seeds: number;
+}
+
+export interface TheoryLineSummary {
+  kind: TheoryKind;
+  /** The measured series it belongs to. */
+  seriesKey: string;
+  label: string;
+  /** Decades per step: the stored rate (median over the series' seeds). */
+  slope: number;
+  /** Where it starts: the curve's median value at distance 0 (the loss step). */
+  y0: number;
+  dataset: number;
+}
 
 export interface DecayChartData {
   datasets: LineDataset[];
   roles: DatasetRole[];
   /** Dataset indexes the legend leaves out (band edges). */
   legendHidden: number[];
-  /** The decay series' own labels and point counts after decimation (for tests and a11y). */
-  summary: { label: string; role: DatasetRole; points: number }[];
+  /** The measured series drawn, with their labels and point counts after decimation (for tests and a11y). */
+  summary: SeriesSummary[];
+  theoryLines: TheoryLineSummary[];
   /** Axis ranges fitted to the measured data (theory lines may run off the chart). */
   xRange: { min: number; max: number } | null;
   yRange: { min: number; max: number } | null;
 }
+
+const MEASURED: ReadonlySet<DatasetRole> = new Set(['rnn', 'lstm', 'gru', 'band']);
 
 /** Range of the measured (non-theory) datasets, y padded by 4% (at least half a decade). */
 export function dataRanges(
@@ -42,7 +74,7 @@ export function dataRanges(
     yMin = Infinity,
     yMax = -Infinity;
   datasets.forEach((d, i) => {
-    if (roles[i] !== 'rnn' && roles[i] !== 'lstm' && roles[i] !== 'band') return;
+    if (!MEASURED.has(roles[i])) return;
     for (const p of d.data) {
       if (p.x < xMin) xMin = p.x;
       if (p.x > xMax) xMax = p.x;
@@ -55,35 +87,26 @@ export function dataRanges(
   return { xRange: { min: xMin, max: xMax === xMin ? xMin + 1 : xMax }, yRange: { min: yMin - pad, max: yMax + pad } };
 }
 
-export function lstmLabel(s: DecaySeries, labelT: boolean): string {
-  return `LSTM bf=${formatNum(s.forgetBias ?? 0)}${labelT ? `, T=${s.T}` : ''}`;
-}
-export function rnnLabel(s: DecaySeries, labelT: boolean): string {
-  return `RNN${labelT ? ` T=${s.T}` : ''}`;
-}
-
 export function buildDecayChartData(series: readonly DecaySeries[], opts: DecayChartOptions): DecayChartData {
   const datasets: LineDataset[] = [];
   const roles: DatasetRole[] = [];
   const legendHidden: number[] = [];
-  const summary: DecayChartData['summary'] = [];
-  const push = (d: LineDataset, role: DatasetRole, hidden = false): void => {
+  const summary: SeriesSummary[] = [];
+  const theoryLines: TheoryLineSummary[] = [];
+  const push = (d: LineDataset, role: DatasetRole, hidden = false): number => {
     if (hidden) legendHidden.push(datasets.length);
     datasets.push(d);
     roles.push(role);
+    return datasets.length - 1;
   };
 
-  const biases = [...new Set(series.filter((s) => s.arch === 'lstm').map((s) => s.forgetBias ?? 0))].sort((a, b) => a - b);
-  const colors = rampColors(biases.length);
-  const colorOf = (s: DecaySeries): string => (s.arch === 'rnn' ? RNN_COLOR : colors[biases.indexOf(s.forgetBias ?? 0)]);
-
   for (const s of series) {
+    if (opts.hidden?.has(s.key)) continue;
     const pts = decimateBand(visiblePoints(s.points, opts.xScale), opts.maxPoints);
     if (pts.length === 0) continue;
-    const color = colorOf(s);
-    const isRnn = s.arch === 'rnn';
-    const label = isRnn ? rnnLabel(s, opts.labelT) : lstmLabel(s, opts.labelT);
-    if (s.seeds > 1) {
+    const style = opts.styles.get(s.key) ?? { key: s.key, label: s.key, color: '#333', dash: [], group: '' };
+    const { color, label } = style;
+    if (s.seeds > 1 && opts.bands !== false) {
       push(
         {
           label: `${label} min`,
@@ -105,7 +128,7 @@ export function buildDecayChartData(series: readonly DecaySeries[], opts: DecayC
           pointRadius: 0,
           fill: '-1',
           borderColor: 'transparent',
-          backgroundColor: withAlpha(color, 0.18),
+          backgroundColor: withAlpha(color, 0.14),
         },
         'band',
         true,
@@ -117,57 +140,40 @@ export function buildDecayChartData(series: readonly DecaySeries[], opts: DecayC
         data: pts.map((p) => ({ x: p.x, y: p.median })),
         borderColor: color,
         backgroundColor: color,
-        borderWidth: isRnn ? 2.5 : 2,
-        borderDash: isRnn ? [8, 4] : undefined,
+        borderWidth: s.arch === 'rnn' ? 2.4 : 2,
+        borderDash: style.dash.length ? style.dash : undefined,
         pointRadius: 0,
         pointHoverRadius: 4,
         fill: false,
       },
-      isRnn ? 'rnn' : 'lstm',
+      s.arch,
     );
-    summary.push({ label, role: isRnn ? 'rnn' : 'lstm', points: pts.length });
+    summary.push({ key: s.key, label, role: s.arch, points: pts.length, color, dash: style.dash, seeds: s.seeds });
 
-    if (!opts.theory) continue;
     const y0 = s.points[0]?.x === 0 ? s.points[0].median : null;
-    if (y0 === null) continue;
-    const xs = [pts[0].x, pts[pts.length - 1].x];
-    if (opts.xScale === 'log') {
-      // A straight line in linear distance bends on a log axis: sample it.
-      const [a, b] = xs;
-      xs.length = 0;
-      for (let i = 0; i <= 48; i++) xs.push(a * Math.pow(b / a, i / 48));
-    }
-    const theory = (slope: number, lbl: string, col: string, dash: number[], role: DatasetRole, width = 1.2): void =>
-      push(
+    if (y0 === null || !opts.theory?.size) continue;
+    const xs = theoryXs(pts[0].x, pts[pts.length - 1].x, opts.xScale);
+    for (const kind of opts.theory) {
+      const slope = theorySlope(s, kind);
+      if (slope === null) continue;
+      const info = THEORY_LINES[kind];
+      const lineLabel = `${label} — ${info.short}: ${slope.toFixed(4)} decades/step`;
+      const dataset = push(
         {
-          label: lbl,
+          label: lineLabel,
           data: theoryLine(xs, y0, slope),
-          borderColor: col,
-          backgroundColor: col,
-          borderDash: dash,
-          borderWidth: width,
+          borderColor: withAlpha(color, 0.85),
+          backgroundColor: color,
+          borderDash: info.dash,
+          borderWidth: info.width,
           pointRadius: 0,
           pointHoverRadius: 3,
           fill: false,
         },
-        role,
+        'theory',
       );
-    const tSuffix = opts.labelT ? `, T=${s.T}` : '';
-    if (!isRnn && s.theory.forgetFactor !== null) {
-      theory(
-        s.theory.forgetFactor,
-        `σ(bf=${formatNum(s.forgetBias ?? 0)}) per step${tSuffix}`,
-        withAlpha(color, 0.9),
-        [6, 4],
-        'theory-lstm',
-      );
-    }
-    if (isRnn && s.theory.rnnFactor !== null) {
-      theory(s.theory.rnnFactor, `RNN g·√E[tanh′²] per step${tSuffix}`, '#ff7f0e', [6, 4], 'theory-rnn', 1.5);
-    }
-    if (isRnn && s.theory.pascanuBound !== null) {
-      theory(s.theory.pascanuBound, `PMB bound σmax(Wh)${tSuffix}`, '#7f7f7f', [1.5, 3], 'bound-rnn', 1.8);
+      theoryLines.push({ kind, seriesKey: s.key, label: lineLabel, slope, y0, dataset });
     }
   }
-  return { datasets, roles, legendHidden, summary, ...dataRanges(datasets, roles) };
+  return { datasets, roles, legendHidden, summary, theoryLines, ...dataRanges(datasets, roles) };
 }

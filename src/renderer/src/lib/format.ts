@@ -26,11 +26,11 @@ export function formatCount(n: number): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US') : '—';
 }
 
+/** Throughput, always in probes/s (one unit everywhere, as the CLI prints it), to two significant digits below 10. */
 export function formatRate(perSecond: number | null | undefined): string {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return '—';
   if (perSecond >= 10) return `${perSecond.toFixed(0)} probes/s`;
-  if (perSecond >= 1) return `${perSecond.toFixed(1)} probes/s`;
-  return `${(perSecond * 60).toFixed(1)} probes/min`;
+  return `${Number(perSecond.toPrecision(2))} probes/s`;
 }
 
 /** A forget-gate bias or other small real for labels: "2", "-0.5", "1.25". */

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { apiBase, countCsvRows, fileNameFromDisposition, tokenFromPath } from './httpClient';
-import { sortRows } from './sortRows';
-import type { SummaryRow } from './series';
 import { formatDuration, formatBytes } from './format';
 import { rampColors } from './colors';
 
@@ -24,23 +22,7 @@ describe('http client helpers', () => {
   });
 });
 
-describe('table sorting and formatting', () => {
-  const row = (key: string, T: number, rate: number | null): SummaryRow => ({
-    key,
-    arch: 'lstm',
-    T,
-    forgetBias: 0,
-    seeds: 1,
-    ratePerStep: rate,
-    factorPerStep: null,
-    horizon: null,
-  });
-  it('sorts with nulls last both ways', () => {
-    const rows = [row('a', 64, -0.1), row('b', 16, null), row('c', 32, -0.5)];
-    expect(sortRows(rows, 'ratePerStep', 'asc').map((r) => r.key)).toEqual(['c', 'a', 'b']);
-    expect(sortRows(rows, 'ratePerStep', 'desc').map((r) => r.key)).toEqual(['a', 'c', 'b']);
-    expect(sortRows(rows, 'T', 'asc').map((r) => r.key)).toEqual(['b', 'c', 'a']);
-  });
+describe('formatting', () => {
   it('formats durations and sizes', () => {
     expect(formatDuration(5.4)).toBe('5s');
     expect(formatDuration(125)).toBe('2m 05s');

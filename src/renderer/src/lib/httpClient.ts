@@ -29,6 +29,7 @@ export function fileNameFromDisposition(header: string | null, fallback: string)
 export function createHttpClient(loc: { origin: string; pathname: string } = window.location): LabClient {
   const base = apiBase(loc);
   const listeners = new Set<(e: ProgressEvent) => void>();
+  const connectedListeners = new Set<() => void>();
   let source: EventSource | null = null;
 
   async function call(name: LabCall, arg?: unknown): Promise<Result<unknown>> {
@@ -74,6 +75,11 @@ export function createHttpClient(loc: { origin: string; pathname: string } = win
   function ensureSource(): void {
     if (source) return;
     source = new EventSource(base + 'events');
+    // The stream opens after the page's first reads and reopens by itself after a drop: what
+    // happened in between (a sweep queued and finished by another client) came as no event.
+    source.addEventListener('open', () => {
+      for (const l of connectedListeners) l();
+    });
     source.addEventListener('progress', (ev) => {
       let parsed: ProgressEvent;
       try {
@@ -101,6 +107,10 @@ export function createHttpClient(loc: { origin: string; pathname: string } = win
           source = null;
         }
       };
+    },
+    onConnected(listener) {
+      connectedListeners.add(listener);
+      return () => connectedListeners.delete(listener);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The app's shared live state: the sweep list, kept current by progress events.
 import type { LabClient, LabInfo, ProgressEvent, SweepSummary } from '../../../contract/labApi';
 
-export type View = 'new' | 'queue' | 'curves' | 'summary' | 'export';
+export type View = 'new' | 'queue' | 'curves' | 'summary' | 'connectivity' | 'export';
 
 export class LabState {
   sweeps = $state<SweepSummary[]>([]);
@@ -17,21 +17,28 @@ export class LabState {
   info = $state<LabInfo | null>(null);
   /** On read-only media: sweeps can be read and exported, not queued or changed. */
   readOnly = $derived(this.info?.readOnly === true);
-  private unsubscribe: (() => void) | null = null;
+  private refreshSeq = 0;
 
   constructor(readonly client: LabClient) {}
 
   start(): () => void {
-    this.unsubscribe = this.client.onProgress((e) => this.onProgress(e));
+    const unsubscribe = [
+      this.client.onProgress((e) => this.onProgress(e)),
+      // Whatever changed while the event stream was not connected: the list as it is now.
+      this.client.onConnected?.(() => void this.refresh()),
+    ];
     void this.client.getLabInfo().then((r) => {
       if (r.ok) this.info = r.value;
     });
     void this.refresh();
-    return () => this.unsubscribe?.();
+    return () => unsubscribe.forEach((u) => u?.());
   }
 
   async refresh(): Promise<void> {
+    // Two refreshes at once (the start, and the event stream opening): the later one's answer stands.
+    const seq = ++this.refreshSeq;
     const r = await this.client.listSweeps();
+    if (seq !== this.refreshSeq) return;
     this.loading = false;
     if (!r.ok) {
       this.error = r.error.message;

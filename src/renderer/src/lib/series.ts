@@ -1,10 +1,10 @@
 // Curves -> decay series: one per configuration (arch, T, forget bias), aggregated over seeds
 // (median with a min-max band), indexed by distance from the loss step (t - k).
 import type { Arch, Curve } from '../../../contract/labApi';
-import { decimateMinMax, type Pt } from './decimate';
-import { log10Sigmoid } from './fit';
-import { band, median } from './stats';
+import { decimateMinMax } from './decimate';
+import { band } from './stats';
 import {
+  median,
   medianCurve,
   spread,
   summarizeCurve,
@@ -24,6 +24,8 @@ export interface BandPoint {
 
 export interface DecaySeries {
   key: string;
+  /** The sweep it comes from, when series of several sweeps are shown together. */
+  sweepId: number | null;
   arch: Arch;
   T: number;
   forgetBias: number | null;
@@ -34,25 +36,32 @@ export interface DecaySeries {
   summaryPoints: DecayPoint[];
   /** Per seed, its own full-range fitted rate (the Summary's spread). */
   seedRates: (number | null)[];
-  /** Per-step slopes in log10 units for the theory overlays (null when not applicable). */
-  theory: {
-    /** LSTM cell path: log10 sigma(bf). */
-    forgetFactor: number | null;
-    /** RNN: log10(g * sqrt(E[tanh'^2])), median over seeds. */
-    rnnFactor: number | null;
-    /** RNN: log10 of the Pascanu-Mikolov-Bengio bound gamma * sigma_max(Wh), gamma = 1. */
-    pascanuBound: number | null;
-  };
+  /**
+   * The rates stored with the probes, median over seeds, decades per step (null: not computed or
+   * not applicable; -Infinity: an exact 0). What the theory lines' slopes are.
+   */
+  theory: SeriesTheory;
 }
 
-export const seriesKey = (arch: Arch, T: number, forgetBias: number | null): string =>
-  arch === 'rnn' ? `rnn|T=${T}` : `lstm|T=${T}|bf=${forgetBias}`;
+export interface SeriesTheory {
+  /** The top finite-time Lyapunov exponent: the exact asymptotic rate. */
+  lyapunovTop: number | null;
+  /** RNN: log10(g_eff sqrt(E[tanh'(a)^2])) with the realized gain: a large-H approximation. */
+  meanField: number | null;
+  /** LSTM: the time-mean log10 f of the slowest-forgetting unit: the cell path only. */
+  cellPath: number | null;
+  /** RNN: log10 sigma_max(Wh), the Pascanu-Mikolov-Bengio upper bound. */
+  pmbBound: number | null;
+}
 
-export function buildDecaySeries(curves: readonly Curve[], filterT?: number): DecaySeries[] {
+export const seriesKey = (arch: Arch, T: number, forgetBias: number | null, sweepId: number | null = null): string =>
+  `${sweepId === null ? '' : `s${sweepId}|`}${arch === 'rnn' ? `rnn|T=${T}` : `${arch}|T=${T}|bf=${forgetBias}`}`;
+
+export function buildDecaySeries(curves: readonly Curve[], filterT?: number, sweepId: number | null = null): DecaySeries[] {
   const groups = new Map<string, Curve[]>();
   for (const c of curves) {
     if (filterT !== undefined && c.T !== filterT) continue;
-    const key = seriesKey(c.arch, c.T, c.arch === 'rnn' ? null : c.forgetBias);
+    const key = seriesKey(c.arch, c.T, c.arch === 'rnn' ? null : c.forgetBias, sweepId);
     const g = groups.get(key);
     if (g) g.push(c);
     else groups.set(key, [c]);
@@ -67,12 +76,12 @@ export function buildDecaySeries(curves: readonly Curve[], filterT?: number): De
       const b = band(cs.map((c) => (c.lossStep - d >= 0 ? c.log10[c.lossStep - d] : null)));
       if (b) points.push({ x: d, median: b.median, min: b.min, max: b.max });
     }
-    const log10OrNull = (v: number): number | null => (v > 0 && Number.isFinite(v) ? Math.log10(v) : null);
     const isRnn = first.arch === 'rnn';
-    const rnnFactor = isRnn ? median(cs.map((c) => c.theory.meanSlope * c.theory.whGain)) : null;
-    const bound = isRnn ? median(cs.map((c) => c.theory.whSpectralNorm)) : null;
+    const rate = (pick: (t: Curve['theory']) => number | null | undefined): number | null =>
+      median(cs.map((c) => pick(c.theory)));
     out.push({
       key,
+      sweepId,
       arch: first.arch,
       T: first.T,
       forgetBias: isRnn ? null : first.forgetBias,
@@ -81,18 +90,21 @@ export function buildDecaySeries(curves: readonly Curve[], filterT?: number): De
       summaryPoints: medianCurve(cs),
       seedRates: cs.map((c) => summarizeCurve(c).full.rate),
       theory: {
-        forgetFactor: !isRnn && first.forgetBias !== null ? log10Sigmoid(first.forgetBias) : null,
-        rnnFactor: rnnFactor === null ? null : log10OrNull(rnnFactor),
-        pascanuBound: bound === null ? null : log10OrNull(bound),
+        lyapunovTop: rate((t) => t.lyapunovTop),
+        meanField: rate((t) => t.meanField),
+        cellPath: rate((t) => t.cellPath),
+        pmbBound: rate((t) => t.pmbBound),
       },
     });
   }
   return out.sort(compareSeries);
 }
 
-/** RNN first, then LSTM by T then forget bias. */
+const ARCH_ORDER: Record<Arch, number> = { rnn: 0, lstm: 1, gru: 2 };
+
+/** RNN first, then LSTM, then GRU, each by T then forget bias. */
 export function compareSeries(a: DecaySeries, b: DecaySeries): number {
-  if (a.arch !== b.arch) return a.arch === 'rnn' ? -1 : 1;
+  if (a.arch !== b.arch) return ARCH_ORDER[a.arch] - ARCH_ORDER[b.arch];
   if (a.T !== b.T) return a.T - b.T;
   return (a.forgetBias ?? 0) - (b.forgetBias ?? 0);
 }
@@ -151,9 +163,4 @@ export function visiblePoints(points: readonly BandPoint[], xScale: 'linear' | '
 export function decimateBand(points: readonly BandPoint[], maxPoints: number): BandPoint[] {
   const tagged = points.map((p) => ({ x: p.x, y: p.median, p }));
   return decimateMinMax(tagged, maxPoints).map((t) => t.p);
-}
-
-/** A straight line in log10 space from (x0, y0) with the given slope, sampled at xs. */
-export function theoryLine(xs: readonly number[], y0: number, slope: number): Pt[] {
-  return xs.map((x) => ({ x, y: y0 + slope * x }));
 }

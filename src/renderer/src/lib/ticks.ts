@@ -69,3 +69,66 @@ export function decadeTicks(min: number, max: number, maxTicks = 8): number[] {
   if (out.length === 0) out.push(Math.round((min + max) / 2));
   return out;
 }
+
+/** The largest of 1, 2, 5 × 10^k not above x (x > 0). */
+export function niceStepAtMost(x: number): number {
+  const scale = Math.pow(10, Math.floor(Math.log10(x)));
+  for (const n of [5, 2, 1]) if (n * scale <= x * (1 + 1e-12)) return n * scale;
+  return scale;
+}
+
+/** Drops float fuzz (0.30000000000000004 → 0.3) from a multiple of `step`. */
+function cleanMultiple(value: number, step: number): number {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return Number(value.toFixed(Math.min(decimals, 20)));
+}
+
+/** Rounds to `digits` significant figures (positive values). */
+function roundSignificant(value: number, digits: number): number {
+  return Number(value.toPrecision(digits));
+}
+
+// How fine the rounding is: an end moves by at most half a step, so at most 1/80 of the span —
+// less than one wheel notch of zoom (10 %), so a zoom is never rounded back to where it was.
+const STEPS_PER_SPAN = 40;
+
+/**
+ * Axis ends after a zoom or pan, rounded to nice numbers (a linear axis: multiples of a 1-2-5
+ * step well below the span; a logarithmic one: two significant figures), so the end labels read
+ * "90", not "89.73". Returns the input when rounding would collapse the range.
+ */
+export function roundAxisEnds(min: number, max: number, type: 'linear' | 'logarithmic'): { min: number; max: number } {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return { min, max };
+  if (type === 'logarithmic' && min > 0 && Math.log10(max / min) >= 1) {
+    const lo = roundSignificant(min, 2);
+    const hi = roundSignificant(max, 2);
+    return hi > lo ? { min: lo, max: hi } : { min, max };
+  }
+  const step = niceStepAtMost((max - min) / STEPS_PER_SPAN);
+  const lo = cleanMultiple(Math.round(min / step) * step, step);
+  const hi = cleanMultiple(Math.round(max / step) * step, step);
+  if (hi <= lo) return { min, max };
+  if (type === 'logarithmic' && lo <= 0) return { min, max };
+  return { min: lo, max: hi };
+}
+
+/** Limits rounded outward to nice numbers, so clamping a rounded range to them keeps it round. */
+export function roundLimitsOutward(min: number, max: number, type: 'linear' | 'logarithmic'): { min: number; max: number } {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) return { min, max };
+  if (type === 'logarithmic' && min > 0) {
+    const down = (v: number): number => {
+      const p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+      return Number((Math.floor(v / p) * p).toPrecision(2));
+    };
+    const up = (v: number): number => {
+      const p = Math.pow(10, Math.floor(Math.log10(v)) - 1);
+      return Number((Math.ceil(v / p - 1e-9) * p).toPrecision(2));
+    };
+    return { min: down(min), max: up(max) };
+  }
+  const step = niceStepAtMost((max - min) / STEPS_PER_SPAN);
+  return {
+    min: cleanMultiple(Math.floor(min / step + 1e-9) * step, step),
+    max: cleanMultiple(Math.ceil(max / step - 1e-9) * step, step),
+  };
+}
