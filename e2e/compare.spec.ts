@@ -2,11 +2,9 @@
 // page publishes what each chart draws on window.__seqlabCharts): two sweeps of different H in
 // one chart, labelled by what differs; the standard 105-probe sweep with T = all (145 datasets)
 // with a legend that says every label in full; one panel per T.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { startServeProcess, type RunningServer } from './labServerProcess';
+import { chartInfo, runSweep as runSweepFor, useLabSession } from './labPage';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -32,32 +30,9 @@ interface DecayInfo {
   caption: string;
 }
 
-async function chart(page: Page, id: string): Promise<DecayInfo | null> {
-  return page.evaluate((name) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[name] ?? null) as never;
-  }, id);
-}
-
-/** Queues a spec through the lab server's HTTP API and waits until the sweep is done. */
-async function runSweep(request: APIRequestContext, server: RunningServer, spec: Record<string, unknown>): Promise<number> {
-  const api = `${server.url}api/`;
-  const queued = (await (await request.post(`${api}queueSweep`, { data: spec })).json()) as {
-    ok: boolean;
-    value: { id: number };
-  };
-  expect(queued.ok).toBe(true);
-  const id = queued.value.id;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: id })).json()) as { value: { summary: { status: string } } }).value
-          .summary.status,
-      { timeout: 150_000, intervals: [500] },
-    )
-    .toBe('done');
-  return id;
-}
+const chart = (page: Page, id: string) => chartInfo<DecayInfo>(page, id);
+/** This spec's sweeps are larger (the 105-probe standard one): up to 150 s each. */
+const runSweep = (request: APIRequestContext, spec: Record<string, unknown>) => runSweepFor(request, lab.server, spec, 150_000);
 
 /** Every legend label is drawn in full: nothing clipped or ellipsised, and it says the series' whole label. */
 async function expectLegendComplete(page: Page, labels: string[]): Promise<void> {
@@ -75,28 +50,17 @@ async function expectLegendComplete(page: Page, labels: string[]): Promise<void>
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-compare-'));
-  server = await startServeProcess(join(dir, 'lab.sqlite'), [], { testHooks: true });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-compare-', { testHooks: true });
 
 test('two sweeps of different H in one chart, each curve labelled by what differs', async ({ page, request }) => {
   test.setTimeout(180_000);
   const small = { name: 'H eight', archs: ['rnn', 'lstm'], T: [48], forgetBias: [0, 2], seeds: [1], N: 2, D: 2, H: 8 };
-  const a = await runSweep(request, server, small);
-  const b = await runSweep(request, server, { ...small, name: 'H sixteen', H: 16 });
+  const a = await runSweep(request, small);
+  const b = await runSweep(request, { ...small, name: 'H sixteen', H: 16 });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: 'Decay curves' }).click();
   // One sweep (the newest): labels as before, nothing says H.
   await expect
@@ -143,7 +107,7 @@ test('two sweeps of different H in one chart, each curve labelled by what differ
 test('the standard 105-probe sweep, T = all: 145 datasets, every label complete; one panel per T', async ({ page, request }) => {
   test.setTimeout(300_000);
   const Ts = [16, 64, 256, 1024, 4096];
-  const id = await runSweep(request, server, {
+  const id = await runSweep(request, {
     name: 'standard',
     archs: ['rnn', 'lstm'],
     T: Ts,
@@ -154,7 +118,7 @@ test('the standard 105-probe sweep, T = all: 145 datasets, every label complete;
     H: 4,
   });
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: 'Decay curves' }).click();
   await expect.poll(async () => (await chart(page, 'decay'))?.sweeps).toEqual([id]);
   await page.getByTestId('t-filter').selectOption('all');
@@ -201,15 +165,15 @@ test('a trained model against the same architecture at init: "trained (file)" ag
   test.setTimeout(180_000);
   // The shipped example sweeps (examples/sweeps): the trained LSTM and an LSTM of its sizes at init, on the same sequences.
   const inputs = 'example:adding_inputs_N16_T100.npy';
-  const atInit = await runSweep(request, server, { name: 'LSTM at init', archs: ['lstm'], inputs, H: 32, forgetBias: [0, 2] });
-  const trained = await runSweep(request, server, {
+  const atInit = await runSweep(request, { name: 'LSTM at init', archs: ['lstm'], inputs, H: 32, forgetBias: [0, 2] });
+  const trained = await runSweep(request, {
     name: 'trained LSTM',
     weights: 'example:adding_lstm_T100_H32.safetensors',
     inputs,
     forgetBias: [0, 2],
   });
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: 'Decay curves' }).click();
   await expect.poll(async () => (await chart(page, 'decay'))?.sweeps).toEqual([trained]);
   // One sweep of imported weights: its bias axis is an offset on the trained biases.

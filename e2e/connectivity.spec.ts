@@ -4,11 +4,10 @@
 // run of the engine), hover values, the refusal above T = 4096 with its cost, and a chaotic
 // probe flagged in its detail.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ROOT, startServeProcess, type RunningServer } from './labServerProcess';
+import { expect, test, type Page } from '@playwright/test';
+import { CHAOTIC_RNN_SPEC, chartInfo, runSweep, useLabSession } from './labPage';
+import { ROOT } from './labServerProcess';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -24,31 +23,7 @@ interface HeatmapInfo {
   colorMax: number;
 }
 
-async function heatmap(page: Page, side: number): Promise<HeatmapInfo | null> {
-  return page.evaluate((id) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[id] ?? null) as never;
-  }, `connectivity-${side}`);
-}
-
-async function runSweep(request: APIRequestContext, server: RunningServer, spec: Record<string, unknown>): Promise<number> {
-  const api = `${server.url}api/`;
-  const queued = (await (await request.post(`${api}queueSweep`, { data: spec })).json()) as {
-    ok: boolean;
-    value: { id: number };
-  };
-  expect(queued.ok).toBe(true);
-  const id = queued.value.id;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: id })).json()) as { value: { summary: { status: string } } }).value
-          .summary.status,
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBe('done');
-  return id;
-}
+const heatmap = (page: Page, side: number) => chartInfo<HeatmapInfo>(page, `connectivity-${side}`);
 
 /** The loss table of the same probe, by `seqlab probe --loss-table` in a process of its own. */
 function cliLossTable(args: string[]): { t: number; log10: Record<string, (number | null)[]> }[] {
@@ -68,24 +43,14 @@ function expectSameTable(info: HeatmapInfo, table: ReturnType<typeof cliLossTabl
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer | null = null;
-
-test.beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-connectivity-'));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-connectivity-');
 
 test('an RNN and an LSTM heatmap on one colour scale, hover values, the refusal above T = 4096, a chaotic probe flagged', async ({
   page,
   request,
 }) => {
   test.setTimeout(240_000);
-  server = await startServeProcess(join(dir, 'lab.sqlite'), [], { testHooks: true });
+  const server = await lab.serve('lab.sqlite', [], { testHooks: true });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.setViewportSize({ width: 1360, height: 900 });
@@ -100,17 +65,7 @@ test('an RNN and an LSTM heatmap on one colour scale, hover values, the refusal 
     H: 4,
     lyapunovVectors: 1,
   });
-  const chaotic = await runSweep(request, server, {
-    name: 'article',
-    archs: ['rnn'],
-    T: [64],
-    seeds: [1],
-    N: 2,
-    D: 2,
-    H: 64,
-    init: { scheme: 'article' },
-    lyapunovVectors: 1,
-  });
+  const chaotic = await runSweep(request, server, CHAOTIC_RNN_SPEC);
 
   await page.goto(server.url);
   await page.getByRole('tab', { name: 'Connectivity' }).click();

@@ -1,11 +1,10 @@
 // Publishing figures, in a real browser against the real lab server: a chart exported as PNG at
 // 2x (its pixel size read from the downloaded file's header) and as SVG (parsed: title, footer,
 // legend as <text>), after a zoom whose axis ends stay round and a pan that stops at the data.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startServeProcess, type RunningServer } from './labServerProcess';
+import { chartInfo, download, runSweep, useLabSession } from './labPage';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const SWEEP_NAME = 'figure sweep';
@@ -31,12 +30,7 @@ interface ChartInfo {
   } | null;
 }
 
-async function chart(page: Page, id: string): Promise<ChartInfo | null> {
-  return page.evaluate((name) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[name] ?? null) as never;
-  }, id);
-}
+const chart = (page: Page, id: string) => chartInfo<ChartInfo>(page, id);
 
 /** Width and height from a PNG's IHDR chunk (bytes 16..23, big-endian). */
 function pngSize(bytes: Buffer): { width: number; height: number } {
@@ -50,43 +44,24 @@ const isRound = (v: number): boolean => Number(v.toPrecision(3)) === v;
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer | null = null;
-
-test.beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-figures-'));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-figures-');
 
 test('a chart exports as PNG at 2x and as SVG with title, legend and a footer naming the sweep; zoom ends stay round', async ({
   page,
   request,
 }) => {
   test.setTimeout(120_000);
-  server = await startServeProcess(join(dir, 'lab.sqlite'), [], { testHooks: true });
-  const api = `${server.url}api/`;
+  const server = await lab.serve('lab.sqlite', [], { testHooks: true });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  const queued = await request.post(`${api}queueSweep`, {
-    data: { name: SWEEP_NAME, archs: ['rnn', 'lstm'], T: [16, 64], forgetBias: [0, 2], N: 4, D: 1, H: 8 },
-  });
-  const sweep = ((await queued.json()) as { ok: boolean; value: { id: number } }).value;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: sweep.id })).json()) as { value: { summary: { status: string } } })
-          .value.summary.status,
-      {
-        timeout: 60_000,
-      },
-    )
-    .toBe('done');
+  await runSweep(
+    request,
+    server,
+    { name: SWEEP_NAME, archs: ['rnn', 'lstm'], T: [16, 64], forgetBias: [0, 2], N: 4, D: 1, H: 8 },
+    60_000,
+  );
 
   await page.goto(server.url);
   await page.getByRole('tab', { name: 'Summary' }).click();
@@ -121,11 +96,9 @@ test('a chart exports as PNG at 2x and as SVG with title, legend and a footer na
 
   // PNG at 2x: twice the figure's CSS size, whose plot is the one on screen.
   await page.getByTestId(`png-scale-${ID}`).selectOption('2');
-  const pngDownload = page.waitForEvent('download');
-  await page.getByTestId(`png-${ID}`).click();
-  const png = await pngDownload;
-  expect(png.suggestedFilename()).toBe(`${ID}@2x.png`);
-  const pngBytes = readFileSync(await png.path());
+  const png = await download(page, () => page.getByTestId(`png-${ID}`).click());
+  expect(png.name).toBe(`${ID}@2x.png`);
+  const pngBytes = png.bytes;
   const info = (await chart(page, ID))!;
   expect(info.figure).toMatchObject({ format: 'png', scale: 2 });
   const fig = info.figure!;
@@ -137,11 +110,9 @@ test('a chart exports as PNG at 2x and as SVG with title, legend and a footer na
   expect(info.footer).toContain(SWEEP_NAME);
 
   // SVG: vector, the title, legend and footer as <text>.
-  const svgDownload = page.waitForEvent('download');
-  await page.getByTestId(`svg-${ID}`).click();
-  const svgFile = await svgDownload;
-  expect(svgFile.suggestedFilename()).toBe(`${ID}.svg`);
-  const svgText = readFileSync(await svgFile.path(), 'utf8');
+  const svgFile = await download(page, () => page.getByTestId(`svg-${ID}`).click());
+  expect(svgFile.name).toBe(`${ID}.svg`);
+  const svgText = svgFile.bytes.toString('utf8');
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
     return {
@@ -202,20 +173,18 @@ test('a chart exports as PNG at 2x and as SVG with title, legend and a footer na
 test('the decay chart (power-of-ten axis, min–max bands) exports as an SVG that draws what the screen shows', async ({
   page,
 }) => {
-  test.skip(!server, 'needs the sweep of the test before');
+  test.skip(!lab.started, 'needs the sweep of the test before');
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(server!.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: 'Decay curves' }).click();
   await expect.poll(async () => (await chart(page, 'decay'))?.labels.length ?? 0).toBeGreaterThan(2);
   const info = (await chart(page, 'decay'))!;
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(SHOTS, 'figure-decay-screen.png') });
 
-  const svgDownload = page.waitForEvent('download');
-  await page.getByTestId('svg-decay').click();
-  const svgText = readFileSync(await (await svgDownload).path(), 'utf8');
+  const svgText = (await download(page, () => page.getByTestId('svg-decay').click())).bytes.toString('utf8');
   const texts = await page.evaluate(
     (text) =>
       Array.from(new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('text'), (t) => t.textContent ?? ''),
@@ -239,24 +208,17 @@ test('the decay chart (power-of-ten axis, min–max bands) exports as an SVG tha
 });
 
 test('a figure of many series keeps every legend label whole (below the plot, in columns)', async ({ page, request }) => {
-  test.skip(!server, 'needs the server of the first test');
+  test.skip(!lab.started, 'needs the server of the first test');
   test.setTimeout(120_000);
-  const api = `${server!.url}api/`;
   const biases = Array.from({ length: 12 }, (_, i) => i - 4);
-  const queued = await request.post(`${api}queueSweep`, {
-    data: { name: 'many series', archs: ['rnn', 'lstm'], T: [16, 32, 64, 128], forgetBias: biases, N: 2, D: 1, H: 4 },
-  });
-  const sweep = ((await queued.json()) as { value: { id: number } }).value;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: sweep.id })).json()) as { value: { summary: { status: string } } })
-          .value.summary.status,
-      { timeout: 90_000 },
-    )
-    .toBe('done');
+  await runSweep(
+    request,
+    lab.server,
+    { name: 'many series', archs: ['rnn', 'lstm'], T: [16, 32, 64, 128], forgetBias: biases, N: 2, D: 1, H: 4 },
+    90_000,
+  );
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(server!.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: /Queue/ }).click();
   await page
     .locator('[data-testid^="sweep-"]')
@@ -266,9 +228,7 @@ test('a figure of many series keeps every legend label whole (below the plot, in
   await page.getByTestId('t-filter').selectOption('all');
   await expect.poll(async () => (await chart(page, 'decay'))?.labels.filter(Boolean).length ?? 0).toBeGreaterThan(40);
 
-  const svgDownload = page.waitForEvent('download');
-  await page.getByTestId('svg-decay').click();
-  const svgText = readFileSync(await (await svgDownload).path(), 'utf8');
+  const svgText = (await download(page, () => page.getByTestId('svg-decay').click())).bytes.toString('utf8');
   const fig = (await chart(page, 'decay'))!.figure!;
   const shot = await page.context().newPage();
   await shot.setViewportSize({ width: Math.ceil(fig.width) + 20, height: Math.ceil(fig.height) + 20 });

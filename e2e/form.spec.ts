@@ -1,34 +1,22 @@
 // The New sweep form in a real browser against the real lab server (issue 12 item 5, issue 14
 // item 4): messages that name the field as the form labels it, Queue disabled while the sweep
 // cannot run, the live estimate, Enter to queue, a trained model chosen, duplicate-and-edit.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ROOT, startServeProcess, type RunningServer } from './labServerProcess';
+import { useLabSession } from './labPage';
+import { ROOT } from './labServerProcess';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer;
+const lab = useLabSession('seqlab-form-', { dbName: 'form.sqlite' });
 const pageErrors: string[] = [];
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-form-'));
-  server = await startServeProcess(join(dir, 'form.sqlite'));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 async function openForm(page: Page): Promise<void> {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.setViewportSize({ width: 1280, height: 1000 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await expect(page.getByRole('tab', { name: 'New sweep' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('estimate-probes')).toHaveText('24');
 }
@@ -227,7 +215,7 @@ test('without an LSTM, dc is off; a sweep on its own input sequences duplicated 
   // A sweep on the shipped input sequences, queued as another client would (no T: the file fixes it).
   const inputs = 'example:adding_inputs_N16_T100.npy';
   const queued = (await (
-    await page.request.post(`${server.url}api/queueSweep`, {
+    await page.request.post(`${lab.server.url}api/queueSweep`, {
       headers: { 'content-type': 'application/json' },
       data: JSON.stringify({ name: 'own sequences', archs: ['rnn'], inputs, forgetBias: [0], H: 4 }),
     })

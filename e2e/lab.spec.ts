@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { chartInfo } from './labPage';
 import { startServeProcess, type RunningServer } from './labServerProcess';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
@@ -17,13 +18,7 @@ interface ChartInfo {
   series: { label: string; role: string; points: number }[];
 }
 
-/** What a chart draws, as the test build's pages publish it (startServeProcess with testHooks). */
-async function chart(page: Page, id: string): Promise<ChartInfo | null> {
-  return page.evaluate((name) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[name] ?? null) as never;
-  }, id);
-}
+const chart = (page: Page, id: string) => chartInfo<ChartInfo>(page, id);
 
 test.describe.configure({ mode: 'serial' });
 

@@ -3,28 +3,15 @@
 // the worker setting, cancel (asked when probes have finished) and resume of the cancelled
 // sweep, rename, the configuration and its JSON, duplicate and edit, an identical spec resuming
 // its sweep, and delete with the space it frees.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startServeProcess, type RunningServer } from './labServerProcess';
+import { download, useLabSession } from './labPage';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-manage-'));
-  server = await startServeProcess(join(dir, 'lab.sqlite'), ['--workers', '1']);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-manage-', { extra: ['--workers', '1'] });
 
 interface Answer<T> {
   ok: boolean;
@@ -33,7 +20,7 @@ interface Answer<T> {
 
 /** A call of the lab, as the page's client makes it. */
 async function call<T>(page: Page, name: string, arg?: unknown): Promise<Answer<T>> {
-  const r = await page.request.post(`${server.url}api/${name}`, {
+  const r = await page.request.post(`${lab.server.url}api/${name}`, {
     headers: { 'content-type': 'application/json' },
     data: arg === undefined ? '' : JSON.stringify(arg),
   });
@@ -41,7 +28,9 @@ async function call<T>(page: Page, name: string, arg?: unknown): Promise<Answer<
 }
 
 /** About a second a probe on this machine: long enough to watch it run. */
-const LONG = { name: 'long study', archs: ['lstm'], T: [3000], forgetBias: [0, 1, 2, 3, 4, 5], seeds: [1, 2], N: 8, D: 8, H: 32 };
+// Long enough (seconds per probe) that it is still running through the cancel dialog's steps,
+// however fast the machine: the test clicks Cancel twice while it runs.
+const LONG = { name: 'long study', archs: ['lstm'], T: [12000], forgetBias: [0, 1, 2, 3, 4, 5], seeds: [1, 2], N: 8, D: 8, H: 32 };
 const SMALL = { name: 'small study', archs: ['rnn', 'lstm'], T: [8, 16], forgetBias: [0, 1], N: 1, D: 1, H: 2 };
 
 const card = (page: Page, id: number) => page.getByTestId(`sweep-${id}`);
@@ -52,7 +41,7 @@ test('a running sweep: the Running count, each worker, the worker setting, cance
   // Queued as another client would; the page opens on the lab as it then is.
   const q = await call<{ id: number }>(page, 'queueSweep', LONG);
   expect(q.ok).toBe(true);
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   const sweep = card(page, q.value.id);
   await page.getByRole('tab', { name: /Queue/ }).click();
 
@@ -63,7 +52,7 @@ test('a running sweep: the Running count, each worker, the worker setting, cance
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-state', 'running');
   await expect(rows.first()).toContainText(`sweep #${q.value.id}: probe`);
-  await expect(rows.first()).toContainText('lstm, T 3000');
+  await expect(rows.first()).toContainText('lstm, T 12000');
   await page.screenshot({ path: join(SHOTS, 'queue-one-worker.png'), fullPage: true });
 
   // Two workers, applied to the running lab: two probes at once.
@@ -120,7 +109,7 @@ test('rename, configuration and its JSON, duplicate and edit, an identical spec,
   await page.setViewportSize({ width: 1280, height: 900 });
   const q = await call<{ id: number }>(page, 'queueSweep', SMALL);
   expect(q.ok).toBe(true);
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   const id = q.value.id;
   const sweep = card(page, id);
   await page.getByRole('tab', { name: /Queue/ }).click();
@@ -151,9 +140,9 @@ test('rename, configuration and its JSON, duplicate and edit, an identical spec,
   await expect(panel).toContainText('last step (T)');
   await sweep.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'queue-spec.png') });
-  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByTestId('download-spec').click()]);
-  expect(download.suggestedFilename()).toBe(`sweep-${id}-bias-study-H-2.spec.json`);
-  const spec = JSON.parse(readFileSync(await download.path(), 'utf8')) as Record<string, unknown>;
+  const specFile = await download(page, () => panel.getByTestId('download-spec').click());
+  expect(specFile.name).toBe(`sweep-${id}-bias-study-H-2.spec.json`);
+  const spec = JSON.parse(specFile.bytes.toString('utf8')) as Record<string, unknown>;
   expect(spec).toMatchObject({
     name: 'bias study, H=2',
     archs: ['rnn', 'lstm'],
@@ -198,10 +187,10 @@ test('a sweep queued and finished by another client before the page’s event st
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 900 });
   // The page's event stream cannot connect yet (its EventSource retries); its first list is read.
-  const events = `${server.url}api/events`;
+  const events = `${lab.server.url}api/events`;
   await page.route(events, (route) => route.abort());
   const firstList = page.waitForResponse((r) => r.url().endsWith('/api/listSweeps'));
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await firstList;
   await page.getByRole('tab', { name: /Queue/ }).click();
 

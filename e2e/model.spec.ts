@@ -4,11 +4,10 @@
 // the New sweep form's Model choice, an upload of the user's own file through the browser, and
 // both charted with a sweep at init in the Decay curves view.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { startServeProcess, type RunningServer } from './labServerProcess';
+import { chartInfo, useLabSession, waitForSweepDone } from './labPage';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 const EXAMPLES = join(import.meta.dirname, '..', 'examples');
@@ -21,18 +20,13 @@ interface DecayInfo {
   series: { key: string; label: string; role: string; points: number }[];
 }
 
-async function chart(page: Page, id: string): Promise<DecayInfo | null> {
-  return page.evaluate((name) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[name] ?? null) as never;
-  }, id);
-}
+const chart = (page: Page, id: string) => chartInfo<DecayInfo>(page, id);
 
 type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { message: string } };
 
 async function call<T>(request: APIRequestContext, name: string, data?: unknown): Promise<T> {
   const r = (await (
-    await request.post(`${server.url}api/${name}`, {
+    await request.post(`${lab.server.url}api/${name}`, {
       headers: { 'Content-Type': 'application/json' },
       ...(data === undefined ? {} : { data }),
     })
@@ -41,14 +35,7 @@ async function call<T>(request: APIRequestContext, name: string, data?: unknown)
   return r.value;
 }
 
-async function waitDone(request: APIRequestContext, id: number): Promise<void> {
-  await expect
-    .poll(async () => (await call<{ summary: { status: string } }>(request, 'getSweep', id)).summary.status, {
-      timeout: 150_000,
-      intervals: [500],
-    })
-    .toBe('done');
-}
+const waitDone = (request: APIRequestContext, id: number) => waitForSweepDone(request, lab.server, id, 150_000);
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
@@ -95,18 +82,7 @@ async function lineBreaks(page: Page, selector: string): Promise<{ wrapped: numb
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-model-'));
-  server = await startServeProcess(join(dir, 'lab.sqlite'), [], { testHooks: true });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-model-', { testHooks: true });
 
 test('the shipped trained LSTM, queued from the form, charted against an LSTM of the same sizes at init', async ({
   page,
@@ -116,7 +92,7 @@ test('the shipped trained LSTM, queued from the form, charted against an LSTM of
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
 
   // One click on the example: the form takes the arch, D and H from the file.
   const select = page.getByTestId('model-select');
@@ -210,10 +186,10 @@ test("a user's own model file uploaded from the browser is stored by its hash an
   request,
 }) => {
   test.setTimeout(60_000);
-  const mine = join(dir, 'my-gru.safetensors');
+  const mine = join(lab.dir, 'my-gru.safetensors');
   copyFileSync(join(EXAMPLES, GRU_EXAMPLE), mine);
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await page.getByTestId('model-select').selectOption({ label: 'from a file…' });
   await page.getByTestId('model-file').setInputFiles(mine);
   await expect(page.getByTestId('model-sha256')).toHaveText(sha256(mine));
@@ -225,6 +201,6 @@ test("a user's own model file uploaded from the browser is stored by its hash an
     ref: `lab:${sha256(mine)}.safetensors`,
     example: false,
   });
-  expect(readFileSync(join(dir, 'lab.sqlite.models', `${sha256(mine)}.safetensors`)).equals(readFileSync(mine))).toBe(true);
+  expect(readFileSync(join(lab.dir, 'lab.sqlite.models', `${sha256(mine)}.safetensors`)).equals(readFileSync(mine))).toBe(true);
   await page.screenshot({ path: join(SHOTS, 'model-upload.png'), fullPage: true });
 });

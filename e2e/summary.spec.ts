@@ -4,11 +4,10 @@
 // labelled by what differs, chaotic probes flagged, and the CSV download, which is `seqlab
 // summary --csv`'s.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { ROOT, startServeProcess, type RunningServer } from './labServerProcess';
+import { expect, test, type Page } from '@playwright/test';
+import { CHAOTIC_RNN_SPEC, chartInfo, download, runSweep, useLabSession } from './labPage';
+import { ROOT } from './labServerProcess';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -35,31 +34,7 @@ interface RatesRow {
   horizon: Record<string, number | null>;
 }
 
-async function chart(page: Page): Promise<SummaryInfo | null> {
-  return page.evaluate(() => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.summary ?? null) as never;
-  });
-}
-
-async function runSweep(request: APIRequestContext, server: RunningServer, spec: Record<string, unknown>): Promise<number> {
-  const api = `${server.url}api/`;
-  const queued = (await (await request.post(`${api}queueSweep`, { data: spec })).json()) as {
-    ok: boolean;
-    value: { id: number };
-  };
-  expect(queued.ok).toBe(true);
-  const id = queued.value.id;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: id })).json()) as { value: { summary: { status: string } } }).value
-          .summary.status,
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBe('done');
-  return id;
-}
+const chart = (page: Page) => chartInfo<SummaryInfo>(page, 'summary');
 
 const sortedNums = (v: number[]): number[] => [...v].sort((a, b) => a - b);
 const medianOf = (v: number[]): number => {
@@ -77,25 +52,15 @@ async function showSweeps(page: Page, ids: number[], all: number[]): Promise<voi
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let server: RunningServer | null = null;
-
-test.beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-summary-'));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-summary-');
 
 test('medians with error bars, -∞ for exact zeros, the censored sort, two sweeps compared, chaos flagged, CSV', async ({
   page,
   request,
 }) => {
   test.setTimeout(240_000);
-  const dbPath = join(dir, 'lab.sqlite');
-  server = await startServeProcess(dbPath, [], { testHooks: true });
+  const dbPath = join(lab.dir, 'lab.sqlite');
+  const server = await lab.serve('lab.sqlite', [], { testHooks: true });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.setViewportSize({ width: 1360, height: 900 });
@@ -116,17 +81,7 @@ test('medians with error bars, -∞ for exact zeros, the censored sort, two swee
     forgetBias: [0, 2, 6],
     init: { whGain: 0 },
   });
-  const chaotic = await runSweep(request, server, {
-    name: 'article',
-    archs: ['rnn'],
-    T: [64],
-    seeds: [1],
-    N: 2,
-    D: 2,
-    H: 64,
-    init: { scheme: 'article' },
-    lyapunovVectors: 1,
-  });
+  const chaotic = await runSweep(request, server, CHAOTIC_RNN_SPEC);
   const all = [mixed, zeros, chaotic];
   const rates = (await (await request.post(`${server.url}api/loadProbeRates`, { data: { sweepIds: [mixed] } })).json()) as {
     value: RatesRow[];
@@ -198,9 +153,7 @@ test('medians with error bars, -∞ for exact zeros, the censored sort, two swee
   await page.screenshot({ path: join(SHOTS, 'summary-horizon-censored.png') });
 
   // The CSV download is seqlab summary --csv of the same sweep.
-  const download = page.waitForEvent('download');
-  await page.getByTestId('summary-csv').click();
-  const csv = readFileSync(await (await download).path(), 'utf8');
+  const csv = (await download(page, () => page.getByTestId('summary-csv').click())).bytes.toString('utf8');
   const cli = execFileSync(
     process.execPath,
     [join(ROOT, 'out', 'main', 'cli.js'), 'summary', '--db', dbPath, '--sweep', String(mixed), '--csv'],

@@ -3,12 +3,11 @@
 // its slope, checked against `seqlab summary --json` (the stored rates, read another way); the
 // labels and the caption say what each line is and describe only the lines on screen.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { testBuild } from '../src/lab/testing/appBuilds';
-import { ROOT, startServeProcess, type RunningServer } from './labServerProcess';
+import { chartInfo, runSweep, useLabSession } from './labPage';
+import { ROOT } from './labServerProcess';
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
 
@@ -35,55 +34,18 @@ interface SummaryRow {
   theory: { mean_field: number | null; cell_path: number | null; pmb_bound: number | null };
 }
 
-async function chart(page: Page, id: string): Promise<DecayInfo | null> {
-  return page.evaluate((name) => {
-    const charts = (window as unknown as { __seqlabCharts?: Record<string, unknown> }).__seqlabCharts;
-    return (charts?.[name] ?? null) as never;
-  }, id);
-}
-
-async function runSweep(request: APIRequestContext, server: RunningServer, spec: Record<string, unknown>): Promise<number> {
-  const api = `${server.url}api/`;
-  const queued = (await (await request.post(`${api}queueSweep`, { data: spec })).json()) as {
-    ok: boolean;
-    value: { id: number };
-  };
-  expect(queued.ok).toBe(true);
-  const id = queued.value.id;
-  await expect
-    .poll(
-      async () =>
-        ((await (await request.post(`${api}getSweep`, { data: id })).json()) as { value: { summary: { status: string } } }).value
-          .summary.status,
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBe('done');
-  return id;
-}
+const chart = (page: Page, id: string) => chartInfo<DecayInfo>(page, id);
 
 /** The slope of a drawn line from its two ends. */
 const slopeOf = (data: { x: number; y: number }[]): number => (data.at(-1)!.y - data[0].y) / (data.at(-1)!.x - data[0].x);
 
 test.describe.configure({ mode: 'serial' });
 
-let dir: string;
-let dbPath: string;
-let server: RunningServer;
-
-test.beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'seqlab-e2e-theory-'));
-  dbPath = join(dir, 'lab.sqlite');
-  server = await startServeProcess(dbPath, [], { testHooks: true });
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const lab = useLabSession('seqlab-e2e-theory-', { testHooks: true });
 
 test('theory lines: slopes equal to the stored rates, labels and caption that say what they are', async ({ page, request }) => {
   test.setTimeout(180_000);
-  const id = await runSweep(request, server, {
+  const id = await runSweep(request, lab.server, {
     name: 'with exponents',
     archs: ['rnn', 'lstm'],
     T: [96],
@@ -97,7 +59,7 @@ test('theory lines: slopes equal to the stored rates, labels and caption that sa
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(server.url);
+  await page.goto(lab.server.url);
   await page.getByRole('tab', { name: 'Decay curves' }).click();
   await expect.poll(async () => (await chart(page, 'decay'))?.series.length).toBe(3);
   // A quiet chart (3 series) draws every line it has: RNN 3 kinds, each LSTM 2.
@@ -107,7 +69,9 @@ test('theory lines: slopes equal to the stored rates, labels and caption that sa
   // The stored rates, read by `seqlab summary` from the same file.
   const rows = (
     JSON.parse(
-      execFileSync(process.execPath, [testBuild(ROOT).cli, 'summary', '--db', dbPath, '--json'], { encoding: 'utf8' }),
+      execFileSync(process.execPath, [testBuild(ROOT).cli, 'summary', '--db', join(lab.dir, 'lab.sqlite'), '--json'], {
+        encoding: 'utf8',
+      }),
     ) as SummaryRow[]
   ).filter((r) => r.sweep_id === id);
   expect(rows).toHaveLength(3);

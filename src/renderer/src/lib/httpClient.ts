@@ -4,6 +4,7 @@
 import type { ExportDone, ExportRequest, LabApi, LabCall, LabClient, ProgressEvent } from '../../../contract/labApi';
 import { LAB_CALLS } from '../../../contract/labCalls';
 import { fail, ok, type Result } from '../../../contract/result';
+import { downloadBlob } from './figureExport/download';
 
 export function tokenFromPath(pathname: string): string | null {
   const seg = pathname.split('/')[1] ?? '';
@@ -58,14 +59,7 @@ export function createHttpClient(loc: { origin: string; pathname: string } = win
       }
       const text = await res.text();
       const name = fileNameFromDisposition(res.headers.get('Content-Disposition'), 'seqlab.csv');
-      const blobUrl = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = blobUrl;
-      a.download = name;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+      downloadBlob(new Blob([text], { type: 'text/csv' }), name);
       return ok({ rows: countCsvRows(text), location: name });
     } catch (err) {
       return fail('internal', `export failed: ${err instanceof Error ? err.message : String(err)}`);
