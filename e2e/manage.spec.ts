@@ -30,7 +30,16 @@ async function call<T>(page: Page, name: string, arg?: unknown): Promise<Answer<
 /** About a second a probe on this machine: long enough to watch it run. */
 // Long enough (seconds per probe) that it is still running through the cancel dialog's steps,
 // however fast the machine: the test clicks Cancel twice while it runs.
-const LONG = { name: 'long study', archs: ['lstm'], T: [12000], forgetBias: [0, 1, 2, 3, 4, 5], seeds: [1, 2], N: 8, D: 8, H: 32 };
+const LONG = {
+  name: 'long study',
+  archs: ['lstm'],
+  T: [12000],
+  forgetBias: [0, 1, 2, 3, 4, 5],
+  seeds: [1, 2],
+  N: 8,
+  D: 8,
+  H: 32,
+};
 const SMALL = { name: 'small study', archs: ['rnn', 'lstm'], T: [8, 16], forgetBias: [0, 1], N: 1, D: 1, H: 2 };
 
 const card = (page: Page, id: number) => page.getByTestId(`sweep-${id}`);
