@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitSlope, horizon, log10Sigmoid } from './fit';
+import { fitSlope, horizon } from './fit';
 
 describe('fits', () => {
   it('fits the slope of a line exactly', () => {
@@ -18,11 +18,5 @@ describe('fits', () => {
     expect(horizon(pts)).toBe(12);
     expect(horizon(pts.slice(0, 10))).toBeNull();
     expect(horizon(pts.slice(1))).toBeNull(); // no distance 0
-  });
-  it('computes log10 sigmoid stably', () => {
-    expect(log10Sigmoid(0)).toBeCloseTo(Math.log10(0.5), 12);
-    expect(log10Sigmoid(2)).toBeCloseTo(Math.log10(1 / (1 + Math.exp(-2))), 12);
-    expect(log10Sigmoid(-800)).toBeCloseTo(-800 / Math.LN10, 6);
-    expect(log10Sigmoid(800)).toBeCloseTo(0, 12);
   });
 });

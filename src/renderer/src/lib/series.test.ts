@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Curve } from '../../../contract/labApi';
-import { buildDecaySeries, decimateBand, summarize, visiblePoints } from './series';
+import { buildDecaySeries, decimateBand, visiblePoints } from './series';
 import { buildDecayChartData } from './decayChart';
 import { defaultEncoding, encodeSeries, varyingDimensions, type Naming } from './seriesEncoding';
 
@@ -71,20 +71,6 @@ describe('buildDecaySeries', () => {
     expect(d.length).toBeLessThanOrEqual(200);
     expect(d[0].x).toBe(0);
     expect(d[d.length - 1].x).toBe(2999);
-  });
-});
-
-describe('summarize', () => {
-  it('fits the per-step decay rate and the 1e6 horizon', () => {
-    const rows = summarize(buildDecaySeries(curves));
-    const rnn = rows.find((r) => r.key === 'rnn|T=16')!;
-    expect(rnn.ratePerStep).toBeCloseTo(-0.3, 10);
-    expect(rnn.factorPerStep).toBeCloseTo(Math.pow(10, -0.3), 10);
-    expect(rnn.horizon).toBeNull(); // 15 steps x 0.3 = 4.5 decades < 6
-    const lstm64 = rows.find((r) => r.key === 'lstm|T=64|bf=2')!;
-    expect(lstm64.horizon).toBeNull();
-    const steep = summarize(buildDecaySeries([curve('rnn', 40, null, 1, 0.5)]))[0];
-    expect(steep.horizon).toBe(12);
   });
 });
 

@@ -3,16 +3,7 @@
 import type { Arch, Curve } from '../../../contract/labApi';
 import { decimateMinMax } from './decimate';
 import { band } from './stats';
-import {
-  median,
-  medianCurve,
-  spread,
-  summarizeCurve,
-  summarizePoints,
-  type DecayPoint,
-  type FitWindow,
-  type Spread,
-} from '../../../contract/decaySummary';
+import { median } from '../../../contract/decaySummary';
 
 export interface BandPoint {
   /** Distance from the loss step, t - k. */
@@ -32,10 +23,6 @@ export interface DecaySeries {
   seeds: number;
   /** Sorted by distance; distances where every seed is exactly 0 are left out (a log axis cannot draw them). */
   points: BandPoint[];
-  /** The median over seeds by distance with exact zeros kept as -Infinity: what the Summary fits. */
-  summaryPoints: DecayPoint[];
-  /** Per seed, its own full-range fitted rate (the Summary's spread). */
-  seedRates: (number | null)[];
   /**
    * The rates stored with the probes, median over seeds, decades per step (null: not computed or
    * not applicable; -Infinity: an exact 0). What the theory lines' slopes are.
@@ -87,8 +74,6 @@ export function buildDecaySeries(curves: readonly Curve[], filterT?: number, swe
       forgetBias: isRnn ? null : first.forgetBias,
       seeds: new Set(cs.map((c) => c.seed)).size,
       points,
-      summaryPoints: medianCurve(cs),
-      seedRates: cs.map((c) => summarizeCurve(c).full.rate),
       theory: {
         lyapunovTop: rate((t) => t.lyapunovTop),
         meanField: rate((t) => t.meanField),
@@ -107,48 +92,6 @@ export function compareSeries(a: DecaySeries, b: DecaySeries): number {
   if (a.arch !== b.arch) return ARCH_ORDER[a.arch] - ARCH_ORDER[b.arch];
   if (a.T !== b.T) return a.T - b.T;
   return (a.forgetBias ?? 0) - (b.forgetBias ?? 0);
-}
-
-export interface SummaryRow {
-  key: string;
-  arch: Arch;
-  T: number;
-  forgetBias: number | null;
-  seeds: number;
-  /** Fitted slope of log10 norm against distance over the full range: decades per step (negative = decay; -Infinity: exactly 0 inside it). */
-  ratePerStep: number | null;
-  /** The same over the tail after the transient (the second half of the distances). */
-  rateTail?: number | null;
-  fitWindows?: { full: FitWindow; tail: FitWindow };
-  /** Min and max over seeds of each seed's full-range rate. */
-  rateSpread?: Spread | null;
-  /** The longest distance: a null horizon means "> longest". */
-  longest?: number;
-  /** 10^rate: the per-step factor. */
-  factorPerStep: number | null;
-  /** Distance at which the norm has fallen 1e6 below the loss step's, or is exactly 0; null = never within T (censored). */
-  horizon: number | null;
-}
-
-export function summarize(series: readonly DecaySeries[]): SummaryRow[] {
-  return series.map((s) => {
-    const fit = summarizePoints(s.summaryPoints);
-    const rate = fit.full.rate;
-    return {
-      key: s.key,
-      arch: s.arch,
-      T: s.T,
-      forgetBias: s.forgetBias,
-      seeds: s.seeds,
-      ratePerStep: rate,
-      rateTail: fit.tail.rate,
-      fitWindows: { full: fit.full.window, tail: fit.tail.window },
-      rateSpread: spread(s.seedRates),
-      longest: fit.longest,
-      factorPerStep: rate === null ? null : Math.pow(10, rate),
-      horizon: fit.horizon,
-    };
-  });
 }
 
 /** x transform for the chart: the log axis cannot show distance 0. */
