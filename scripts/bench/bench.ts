@@ -1,14 +1,17 @@
 // `npm run bench`: the standard sweep through SeqLab's engine (one process, one thread) and
 // through the full runner, each next to numpy by hand (scripts/bench/numpy_baseline.py, the same
 // probes) measured in the same command. Prints a human summary, or one JSON line per workload
-// with --json. Without python3 or numpy the comparison is skipped, said in one line, and the
-// engine's figures are still printed (exit 0). With --grid, the size grid (./gridBench.ts).
+// with --json; then the whole `seqlab sweep` command against numpy's whole script, and a
+// checkpointed trace against a stored one (./wholeCommandBench.ts). Without python3 or numpy the
+// comparison is skipped, said in one line, and the engine's figures are still printed (exit 0).
+// With --grid, the size grid (./gridBench.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src/engine/index';
 import { probeBytes, formatBytes } from '../../src/engine/probeLimits';
 import { kernelsInUse } from '../../src/engine/workspace';
 import { enableRelaxedSimd } from '../../src/lab/runner/relaxedSimd';
+import { checkpointBench, wholeCommandBench } from './wholeCommandBench';
 
 const json = process.argv.includes('--json');
 const REPS = 3;
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
   const inputs = configs.map((c) => buildInputs(c, c.lossStep));
   runProbe(configs[1], { inputs: inputs[1] }); // warm-up
   const numpyBefore = runNumpyBaseline();
-  const engine = bestOf(REPS, () => configs.forEach((c, i) => runProbe(c, { inputs: inputs[i] })));
+  // numpy's figure is the best of its two runs of REPS passes bracketing the engine's: the
+  // engine's is the best of as many passes (this machine's speed drifts by 20% within a minute).
+  const engine = bestOf(2 * REPS, () => configs.forEach((c, i) => runProbe(c, { inputs: inputs[i] })));
   const withInputs = bestOf(1, () => configs.forEach((c) => runProbe(c)));
   const numpyAfter = runNumpyBaseline();
   const numpy = [numpyBefore, numpyAfter]
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
     numpy_configs_per_second: numpy ? numpy.configs_per_second : null,
     ratio_vs_numpy: ratio === null ? null : round(ratio, 3),
     numpy_note: numpy
-      ? `numpy ${numpy.numpy}, best of 2 runs bracketing the engine`
+      ? `numpy ${numpy.numpy}, best of 2 runs of ${REPS} passes bracketing the engine's ${2 * REPS}`
       : (numpyBefore as { skipped: string }).skipped,
     largest_probe_bytes: probeBytes(largest),
     norms_per_step: 'engine: dh, dWx, dWh, db (+dc for the LSTM); numpy baseline: dh only',
@@ -105,12 +110,17 @@ async function main(): Promise<void> {
   const runnerLine = withRatio(benchRunner ? await benchRunner() : null);
   // The same 40 curves the way a SeqLab sweep computes them: the RNN once per T.
   const specLine = withRatio(benchRunner ? await benchRunner({ rnnOncePerT: true }) : null);
+  const whole = wholeCommandBench();
+  const checkpoint = checkpointBench();
 
   if (json) {
     if (!numpy) console.error(`bench: numpy comparison skipped: ${engineLine.numpy_note}`);
     console.log(JSON.stringify(engineLine));
     if (runnerLine) console.log(JSON.stringify(runnerLine));
     if (specLine) console.log(JSON.stringify(specLine));
+    if ('skipped' in whole) console.error(`bench: whole-command comparison skipped: ${whole.skipped}`);
+    else console.log(JSON.stringify(whole));
+    console.log(JSON.stringify(checkpoint));
     return;
   }
   console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
@@ -138,6 +148,18 @@ async function main(): Promise<void> {
         (r.ratio_vs_numpy ? `  ${r.ratio_vs_numpy.toFixed(2)}x numpy` : ''),
     );
   }
+  if ('skipped' in whole) console.log(`  whole \`seqlab sweep\` command: skipped (${whole.skipped})`);
+  else
+    console.log(
+      `  whole \`seqlab sweep\` command (start to exit, best of ${whole.runs}): ${whole.seqlab_seconds.toFixed(3)} s` +
+        (whole.numpy_seconds !== null
+          ? `; numpy's whole script ${whole.numpy_seconds.toFixed(3)} s: ${whole.ratio_vs_numpy!.toFixed(2)}x`
+          : ''),
+    );
+  console.log(
+    `  checkpointed trace (LSTM T=${checkpoint.T} N=${checkpoint.N} H=${checkpoint.H}, segments of ${checkpoint.segment}): ` +
+      `${checkpoint.checkpointed_seconds.toFixed(3)} s against ${checkpoint.stored_seconds.toFixed(3)} s stored: ${checkpoint.ratio.toFixed(2)}x`,
+  );
   console.log(`  largest probe in the sweep (LSTM T=1024): ${formatBytes(engineLine.largest_probe_bytes)}`);
 }
 

@@ -12,6 +12,11 @@ comparison is in numpy's favour). Inputs are built before timing; the figure is 
 REPS passes over the sweep (default 3).
 
     python3 scripts/bench/numpy_baseline.py [REPS]     # prints one JSON line
+    python3 scripts/bench/numpy_baseline.py --whole    # the sweep once, as a script: draws, then one pass
+
+With --whole, the process is the figure (the caller times it from start to exit: the
+interpreter's start-up, importing numpy, drawing every probe's inputs, one pass, no warm-up);
+`npm run bench` compares it with a whole `seqlab sweep` command.
 
 The size grid (`npm run bench -- --grid`, scripts/bench/gridBench.ts) runs one probe per point
 the same way, through the same dh-norm functions:
@@ -176,9 +181,16 @@ def main():
         return grid_point(sys.argv[2:])
     if len(sys.argv) > 1 and sys.argv[1] == '--peak':
         return peak()
-    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    whole = len(sys.argv) > 1 and sys.argv[1] == '--whole'
+    reps = 1 if whole else int(sys.argv[1]) if len(sys.argv) > 1 else 3
     probes = [(arch, draw_probe(arch, T, bf))
               for T in SEQUENCE_LENGTHS for bf in FORGET_BIASES for arch in ('rnn', 'lstm')]
+    if whole:
+        for arch, inputs in probes:
+            DH_NORMS[arch](**inputs)
+        print(json.dumps({'workload': 'standard-sweep-40-whole-script', 'impl': 'numpy-by-hand', 'numpy': np.__version__,
+                          'configs': len(probes)}))
+        return
     DH_NORMS[probes[1][0]](**probes[1][1])  # warm-up
     best = math.inf
     for _ in range(reps):

@@ -92,7 +92,7 @@ export function carryToPreviousStep(
   dcFuture: Float64Array,
 ): void {
   const { N, H, G } = f;
-  f.kernels.gemm(dh, 0, da, 0, f.WhT, 0, N, G, H);
+  f.kernels.gemmPaired(false, dh, 0, da, 0, f.WhT, 0, f.Wh, 0, N, G, H);
   if (f.arch === 'lstm')
     f.kernels.lstmCarry(dct, f.window.coef, LSTM_COEFFICIENTS * (k - f.window.first) * N * H, dcFuture, N, H);
 }

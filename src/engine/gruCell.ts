@@ -317,6 +317,7 @@ export function gruCellBackward(
  */
 export function gruCarry(
   kernels: Kernels,
+  Wh: Float64Array,
   WhT: Float64Array,
   daH: Float64Array,
   keep: Float64Array,
@@ -326,7 +327,7 @@ export function gruCarry(
   H: number,
 ): number {
   const NH = N * H;
-  kernels.gemm(dh, 0, daH, 0, WhT, 0, N, 3 * H, H);
+  kernels.gemmPaired(false, dh, 0, daH, 0, WhT, 0, Wh, 0, N, 3 * H, H);
   const mh = kernels.maxAbs(dh, 0, NH);
   const mk = kernels.maxAbs(keep, 0, NH);
   const topH = mh === 0 ? -Infinity : e.ea + binaryExponent(mh);

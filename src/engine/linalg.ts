@@ -65,6 +65,45 @@ export function gemm(
   gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
 }
 
+/**
+ * out (+)= A B (gemmAcc with `accumulate`, else gemm), with B (K x P) given both ways: row-major
+ * at bOff and as its transpose Bt (P x K, row-major) at btOff, since the engine keeps each weight
+ * matrix both ways. These kernels (and the WebAssembly ones) read B; the native ones read the
+ * rows of Bt as dot products for a batch of 1 to 4 rows (native/dots_avx2.c), the one product
+ * that streams the weights from memory at large H.
+ */
+export function gemmPaired(
+  accumulate: boolean,
+  out: Float64Array,
+  oOff: number,
+  A: Float64Array,
+  aOff: number,
+  B: Float64Array,
+  bOff: number,
+  _Bt: Float64Array,
+  _btOff: number,
+  M: number,
+  K: number,
+  P: number,
+): void {
+  if (accumulate) gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
+  else gemm(out, oOff, A, aOff, B, bOff, M, K, P);
+}
+
+/** dst (cols x rows) := src (rows x cols)^T, both row-major, in square tiles. */
+export function transposeInto(dst: Float64Array, src: Float64Array, rows: number, cols: number): void {
+  // Tiles of 32 x 32: walking the whole of dst by columns missed the cache on every store,
+  // which cost 0.1 s on the LSTM's 32 MiB Wh at H = 1024.
+  const T = 32;
+  for (let i0 = 0; i0 < rows; i0 += T) {
+    const i1 = Math.min(rows, i0 + T);
+    for (let j0 = 0; j0 < cols; j0 += T) {
+      const j1 = Math.min(cols, j0 + T);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
+    }
+  }
+}
+
 /** Dot product of a[aOff .. aOff+len) and b[bOff .. bOff+len), four accumulators. */
 export function dot(a: Float64Array, aOff: number, b: Float64Array, bOff: number, len: number): number {
   let s0 = 0,
@@ -161,6 +200,7 @@ export function transposeTimesAcc(
 export interface Kernels {
   gemmAcc: typeof gemmAcc;
   gemm: typeof gemm;
+  gemmPaired: typeof gemmPaired;
   gramUpper: typeof gramUpper;
   transposeTimesAcc: typeof transposeTimesAcc;
   addBias: typeof addBias;
@@ -179,6 +219,7 @@ export interface Kernels {
 export const jsKernels: Kernels = {
   gemmAcc,
   gemm,
+  gemmPaired,
   gramUpper,
   transposeTimesAcc,
   addBias,

@@ -4,15 +4,16 @@ import { gateWidth } from './probeConfig';
 
 describe('the probe cost model', () => {
   it('counts work as T * N * (D + H) * gate width, and steps as T', () => {
-    // once: sigma_max(Wh), the H x H gram of Wh (H^2 G / 2) and at most 300 products with it.
+    // once: sigma_max(Wh), the H x H gram of Wh (H^2 G / 2) and Lanczos on it: at most H (here
+    // 7) products with it, H^2 each, and their reorthogonalisation, 2 * 7^2 * H.
     expect(probeCostTerms({ arch: 'rnn', T: 3, N: 2, D: 5, H: 7 })).toEqual({
       work: 3 * 2 * 12 * 7,
-      once: 49 * (7 / 2 + 300),
+      once: 49 * (7 / 2 + 7) + 2 * 49 * 7,
       steps: 3,
     });
     expect(probeCostTerms({ arch: 'lstm', T: 3, N: 2, D: 5, H: 7 })).toEqual({
       work: 3 * 2 * 12 * 28,
-      once: 49 * (28 / 2 + 300),
+      once: 49 * (28 / 2 + 7) + 2 * 49 * 7,
       steps: 3,
     });
     const shape = { arch: 'lstm' as const, T: 100, N: 16, D: 16, H: 64 };
@@ -73,7 +74,8 @@ describe('the once-per-probe and Lyapunov terms', () => {
     // The case: T=4, N=1, D=1, H=4096 was estimated 0.24 s and took 17.1 s.
     const c = { arch: 'lstm' as const, T: 4, N: 1, D: 1, H: 4096 };
     const t = probeCostTerms(c);
-    expect(t.once).toBe(4096 * 4096 * (8192 + 300));
+    // Lanczos: at most SPECTRAL_PRODUCTS (160) products and their reorthogonalisation.
+    expect(t.once).toBe(4096 * 4096 * (8192 + 160) + 2 * 160 * 160 * 4096);
     expect(t.once).toBeGreaterThan(500 * t.work);
   });
   it('k Lyapunov vectors add about k backward carries per step (none for the GRU, which has no pass)', () => {

@@ -4,7 +4,7 @@
 import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch } from './probeConfig';
-import { SPECTRAL_ITERATIONS } from './theory';
+import { spectralMultiplyAdds } from './theory';
 import { STEP_NORM_NAMES, prefersGram, type StepNormName } from './backward';
 
 /**
@@ -46,8 +46,9 @@ export interface ProbeCostTerms {
   work: number;
   /**
    * Multiply-adds done once per probe: sigma_max(Wh) for the theory (theory.ts), an H x H gram
-   * matrix of Wh (H^2 G / 2) and its power iteration (at most SPECTRAL_ITERATIONS products with
-   * it, H^2 each). At H = 4096 (LSTM) the gram alone is 1.4e11, seconds whatever T is.
+   * matrix of Wh (H^2 G / 2) and its Lanczos iteration (at most SPECTRAL_PRODUCTS products with
+   * it, H^2 each, and their reorthogonalisation: spectralMultiplyAdds). At H = 4096 (LSTM) the
+   * gram alone is 1.4e11, seconds whatever T is.
    */
   once: number;
   /** Time steps: the per-step overhead that dominates small probes. */
@@ -69,7 +70,7 @@ export function probeCostTerms(c: ProbeShape, needs: ProbeCostNeeds = {}): Probe
   const G = gateWidth(c.arch, c.H);
   const perStep = c.N * (c.D + c.H) * G;
   const work = c.T * (needs.norms ? perStep * normsShare(c, needs.norms) : perStep) + lyapunovWork(c, needs.lyapunovVectors ?? 0);
-  return { work, once: c.H * c.H * (G / 2 + SPECTRAL_ITERATIONS), steps: c.T };
+  return { work, once: (c.H * c.H * G) / 2 + spectralMultiplyAdds(c.H), steps: c.T };
 }
 
 /**
@@ -116,8 +117,8 @@ export const CALIBRATION_PROBES = {
   /**
    * Dominated by the once-per-probe work (sigma_max(Wh)'s gram matrix, 2.7e8 multiply-adds): one
    * large product runs many times faster per multiply-add than the small ones of the time steps.
-   * (At H = 256 the probe's fixed costs and the power iteration still weigh, and it overprices
-   * H = 1024 by 3x.) Timed twice only: the second run counts.
+   * (At H = 256 the probe's fixed costs and sigma_max's iteration, then a power iteration,
+   * still weighed, and it overpriced H = 1024 by 3x.) Timed twice only: the second run counts.
    */
   once: { arch: 'lstm' as const, T: 2, N: 1, D: 1, H: 512, seed: 1 },
 };

@@ -1,7 +1,11 @@
 // The theory rates against a plain forward pass in this file (its own tanh and sigmoid) and, for
-// the mean-field factor, against the exact asymptotic rate (the top Lyapunov exponent).
+// the mean-field factor, against the exact asymptotic rate (the top Lyapunov exponent);
+// sigma_max(Wh) against matrices built with known singular values; the sums of log2 f against
+// the plain sum of logs.
 import { describe, expect, it } from 'vitest';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig, type ProbeInputs } from './index';
+import { addLogForget, ForgetLogSums, largestEigenvalue, ritzLastComponent, SPECTRAL_PRODUCTS, topEigenvalue } from './theory';
+import { gramUpper, jsKernels, type Kernels } from './linalg';
 
 /** Per step t, sequence n: the pre-activations a_t (G), from a plain forward pass. */
 function preActivations(c: ProbeConfig, inp: ProbeInputs, visit: (t: number, n: number, a: number[]) => void): void {
@@ -106,5 +110,201 @@ describe('theory rates', () => {
     expect(r.theory.realizedGain).toBe(0);
     expect(r.theory.rates.meanField).toBe(-Infinity);
     expect(r.theory.rates.pmbBound).toBe(-Infinity);
+  });
+});
+
+/** Uniform draws in [0, 1) from a seed (mulberry32). */
+function uniforms(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function randomUnit(n: number, u: () => number): Float64Array {
+  const v = Float64Array.from({ length: n }, () => u() - 0.5);
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/**
+ * An H x G matrix (C order, H <= G) with singular values s (H of them): diag(s) padded with
+ * zero columns, then reflected from the left and the right by three Householder reflections
+ * each (W <- (I - 2 u u^T) W, W <- W (I - 2 v v^T)), which keep the singular values.
+ */
+function withSingularValues(s: readonly number[], H: number, G: number, seed: number): Float64Array {
+  const u = uniforms(seed);
+  const W = new Float64Array(H * G);
+  s.forEach((x, k) => (W[k * G + k] = x));
+  for (let r = 0; r < 3; r++) {
+    const left = randomUnit(H, u);
+    const columnDots = new Float64Array(G);
+    for (let i = 0; i < H; i++) for (let j = 0; j < G; j++) columnDots[j] += left[i] * W[i * G + j];
+    for (let i = 0; i < H; i++) for (let j = 0; j < G; j++) W[i * G + j] -= 2 * left[i] * columnDots[j];
+    const right = randomUnit(G, u);
+    for (let i = 0; i < H; i++) {
+      let rowDot = 0;
+      for (let j = 0; j < G; j++) rowDot += W[i * G + j] * right[j];
+      for (let j = 0; j < G; j++) W[i * G + j] -= 2 * rowDot * right[j];
+    }
+  }
+  return W;
+}
+
+/** The probe's sigma_max(Wh), with Wh replaced by W (H x G, G the arch's gate width). */
+function probeSpectralNorm(arch: 'rnn' | 'lstm', H: number, W: Float64Array): number {
+  const config = withDefaults({ arch, T: 2, N: 1, D: 1, H, seed: 1 });
+  const inputs = buildInputs(config);
+  expect(W.length).toBe(inputs.Wh.length);
+  inputs.Wh.set(W);
+  return runProbe(config, { inputs }).theory.whSpectralNorm;
+}
+
+function expectRelative(got: number, want: number, tolerance: number): void {
+  expect(Math.abs(got / want - 1)).toBeLessThan(tolerance);
+}
+
+describe('sigma_max(Wh) by Lanczos', () => {
+  it('matches known singular values, clustered ones too, square and H x 4H, H = 1, 2, 3, 300', () => {
+    for (const arch of ['rnn', 'lstm'] as const) {
+      for (const H of [1, 2, 3, 300]) {
+        const G = arch === 'lstm' ? 4 * H : H;
+        const u = uniforms(H);
+        const rest = (top: number) => Array.from({ length: H }, () => top * 0.95 * u());
+        const spread = [1.7, ...rest(1.7)].slice(0, H);
+        const clustered = [1, 1 - 1e-6, ...rest(1)].slice(0, H);
+        for (const s of H > 1 ? [spread, clustered] : [spread]) {
+          expectRelative(probeSpectralNorm(arch, H, withSingularValues(s, H, G, 7 * H + G)), s[0], 1e-9);
+        }
+      }
+    }
+  });
+
+  it('a rank-1 u v^T, u orthogonal to the ones vector: |u| |v|', () => {
+    const H = 40;
+    const u = Float64Array.from({ length: H }, (_, i) => (i % 2 === 0 ? 1 : -1) * (1 + i / H));
+    const v = randomUnit(4 * H, uniforms(3)).map((x) => 2.5 * x);
+    const W = new Float64Array(H * 4 * H);
+    for (let i = 0; i < H; i++) for (let j = 0; j < 4 * H; j++) W[i * 4 * H + j] = u[i] * v[j];
+    expectRelative(probeSpectralNorm('lstm', H, W), Math.hypot(...u) * Math.hypot(...v), 1e-9);
+  });
+
+  it('a scaled permutation (every singular value equal) and a diagonal matrix', () => {
+    const H = 50;
+    const P = new Float64Array(H * H);
+    for (let i = 0; i < H; i++) P[i * H + ((7 * i + 3) % H)] = -0.8;
+    expectRelative(probeSpectralNorm('rnn', H, P), 0.8, 1e-9);
+    const d = Array.from({ length: H }, (_, i) => Math.cos(i) * 3);
+    const D = new Float64Array(H * H);
+    d.forEach((x, i) => (D[i * H + i] = x));
+    expectRelative(probeSpectralNorm('rnn', H, D), Math.max(...d.map(Math.abs)), 1e-9);
+  });
+
+  it('takes far fewer products than the cap on the scaled init, and no more than the cap on a hard case', () => {
+    const productsFor = (S: Float64Array, n: number, maxProducts = SPECTRAL_PRODUCTS): { products: number; lambda: number } => {
+      let products = 0;
+      const counting: Kernels = { ...jsKernels, symv: (...a) => (products++, jsKernels.symv(...a)) };
+      const lambda = largestEigenvalue(S, n, maxProducts, counting);
+      return { products, lambda };
+    };
+    const gramOf = (W: Float64Array, H: number, G: number): Float64Array => {
+      const S = new Float64Array(H * H);
+      gramUpper(S, W, 0, H, G);
+      for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) S[i * H + j] = S[j * H + i];
+      return S;
+    };
+    for (const [H, most] of [
+      [64, 35],
+      [256, 55],
+    ]) {
+      const config = withDefaults({ arch: 'lstm', T: 2, N: 1, D: 1, H, seed: 1 });
+      expect(productsFor(gramOf(buildInputs(config).Wh, H, 4 * H), H).products).toBeLessThanOrEqual(most);
+    }
+    // Singular values 1, 1 - 1e-3, 1 - 2e-3, ...: slow to converge; the cap stops it, close anyway.
+    const H = 200;
+    const s = Array.from({ length: H }, (_, i) => 1 - 1e-3 * i);
+    const { products, lambda } = productsFor(gramOf(withSingularValues(s, H, H, 5), H, H), H, 12);
+    expect(products).toBe(12);
+    expect(Math.sqrt(lambda)).toBeLessThanOrEqual(1 + 1e-12);
+    expect(Math.sqrt(lambda)).toBeGreaterThan(0.99);
+  });
+
+  it('the top eigenpair of a tridiagonal matrix (-1, 2, -1): 2 + 2 cos(pi / (k + 1)), s_j ~ sin(j k pi / (k + 1))', () => {
+    for (const k of [1, 2, 5, 100]) {
+      const alpha = new Float64Array(k).fill(2);
+      const beta = new Float64Array(k).fill(-1);
+      const theta = topEigenvalue(alpha, beta, k);
+      expectRelative(theta, k === 1 ? 2 : 2 + 2 * Math.cos(Math.PI / (k + 1)), 1e-15);
+      // The unit eigenvector's last component: |sin(k^2 pi / (k + 1))| / sqrt((k + 1) / 2).
+      expectRelative(
+        ritzLastComponent(alpha, beta, k, theta),
+        Math.abs(Math.sin((k * k * Math.PI) / (k + 1))) / Math.sqrt((k + 1) / 2),
+        1e-9,
+      );
+    }
+  });
+});
+
+describe('the sums of log2 f over the steps (ForgetLogSums)', () => {
+  it('equal the plain sum of log2 f + exponent: gates near 1, tiny, above 1, exact zeros, read midway', () => {
+    const N = 2;
+    const H = 4;
+    const T = 200_000;
+    const u = uniforms(11);
+    // Two steps' coefficient blocks; the step is the second one (kOff), the rest is NaN (not read).
+    const coef = new Float64Array(2 * N * 6 * H).fill(NaN);
+    const kOff = N * 6 * H;
+    const sums = new ForgetLogSums(N * H);
+    const plain = new Array<number>(N * H).fill(0);
+    // Row and unit i's gate at step t; unit 7 has an exact zero midway.
+    const gate = (i: number, t: number): number => {
+      switch (i) {
+        case 0:
+          return 1 - 1e-7 * u();
+        case 2:
+          return 1e-300 * (0.5 + u());
+        case 3:
+          // Mostly about 1, now and then 2^-60: the running product folds often.
+          return u() < 0.05 ? 2 ** -60 * (0.5 + u()) : 0.6 + u();
+        case 4:
+          // Above 1 (relative to a lower exponent): the running product folds on the way up.
+          return 1 + u();
+        case 5:
+          return 1 + 1e-7 * u();
+        case 6:
+          // Tiny gates among small ones: they must not meet a running product already near 2^-900.
+          return u() < 0.1 ? 1e-300 * (0.5 + u()) : 2 ** -50 * (0.5 + u());
+        case 7:
+          return t === T / 2 ? 0 : u();
+        default:
+          return u();
+      }
+    };
+    const expectSums = (got: Float64Array): void => {
+      for (let i = 0; i < N * H; i++) {
+        if (plain[i] === -Infinity) expect(got[i]).toBe(-Infinity);
+        else expect(Math.abs(got[i] - plain[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(plain[i])));
+      }
+    };
+    for (let t = 0; t < T; t++) {
+      const exponent = t % 1000 === 3 ? -1500 : t % 1000 === 4 ? 7 : 0;
+      for (let n = 0; n < N; n++) {
+        for (let h = 0; h < H; h++) {
+          const f = gate(n * H + h, t);
+          coef[kOff + n * 6 * H + 5 * H + h] = f;
+          plain[n * H + h] += Math.log2(f) + exponent;
+        }
+      }
+      addLogForget(sums, coef, kOff, exponent, N, H);
+      if (t === T / 2 - 1) expectSums(sums.totals());
+    }
+    expect(plain[7]).toBe(-Infinity);
+    expect(plain.filter(Number.isFinite)).toHaveLength(N * H - 1);
+    expectSums(sums.totals());
+    // Reading again changes nothing.
+    expectSums(sums.totals());
   });
 });

@@ -23,26 +23,92 @@ export interface ProbeTheory {
   rates: { meanField: number | null; cellPath: number | null; pmbBound: number | null };
 }
 
+/** Factors outside [2^-100, 2^100] (exact zeros among them) add their log2 directly. */
+const FACTOR_MIN = 2 ** -100;
+const FACTOR_MAX = 2 ** 100;
+/** A running product leaving [2^-900, 2^900] is folded into the log sum: times a factor it stays normal. */
+const PRODUCT_MIN = 2 ** -900;
+const PRODUCT_MAX = 2 ** 900;
+
 /**
- * LSTM, one step: adds log2 f of every row and unit to sums (N, H). f is the coefficient block 5
- * of the step (coef at kOff, rows of 6H), relative to 2^exponent (saturatedSteps.ts), so a forget
- * gate below 1e-308 still adds its exact log.
+ * LSTM: per row and unit (N, H), the sum over steps of log2 f, exact however small f is (a
+ * forget gate below 1e-308 is kept as a coefficient relative to 2^exponent, saturatedSteps.ts).
+ * One log2 per gate and step would cost more than the rest of the statistics, so each sum is
+ * kept as a log and a running product of the factors since the last fold, plus the exponents'
+ * sum (the same for every unit); `totals` folds them. Rounding: a product of k factors is off
+ * by at most k * 2^-53 relative, 1.1e-10 for a million steps, an error of 1.6e-10 in the sum of
+ * log2 f, far below what the chart overlay shows.
  */
-export function addLogForget(sums: Float64Array, coef: Float64Array, kOff: number, exponent: number, N: number, H: number): void {
-  for (let n = 0; n < N; n++) {
-    const row = kOff + n * 6 * H + 5 * H;
-    for (let u = 0; u < H; u++) sums[n * H + u] += Math.log2(coef[row + u]) + exponent;
+export class ForgetLogSums {
+  private readonly logs: Float64Array;
+  private readonly products: Float64Array;
+  private exponents = 0;
+
+  constructor(size: number) {
+    this.logs = new Float64Array(size);
+    this.products = new Float64Array(size).fill(1);
+  }
+
+  /**
+   * Adds log2 f + exponent to every row and unit, f the forget gates of one step (coef rows of 6H
+   * from kOff, block 5, relative to 2^exponent); returns the step's sum of the gates, f 2^exponent.
+   */
+  addStep(coef: Float64Array, kOff: number, exponent: number, N: number, H: number): number {
+    const { logs, products } = this;
+    this.exponents += exponent;
+    let sum = 0;
+    for (let n = 0; n < N; n++) {
+      const row = kOff + n * 6 * H + 5 * H;
+      for (let u = 0; u < H; u++) {
+        const f = coef[row + u];
+        sum += f;
+        const i = n * H + u;
+        if (f >= FACTOR_MIN && f <= FACTOR_MAX) {
+          let p = products[i] * f;
+          if (p < PRODUCT_MIN || p > PRODUCT_MAX) {
+            logs[i] += Math.log2(p);
+            p = 1;
+          }
+          products[i] = p;
+        } else {
+          logs[i] += Math.log2(f);
+        }
+      }
+    }
+    return exponent === 0 ? sum : sum * 2 ** exponent;
+  }
+
+  /** The sums of log2 f so far, per row and unit (N, H): the running products folded in. */
+  totals(): Float64Array {
+    const { logs, products } = this;
+    for (let i = 0; i < logs.length; i++) logs[i] += Math.log2(products[i]) + this.exponents;
+    products.fill(1);
+    this.exponents = 0;
+    return logs;
   }
 }
 
+/** LSTM, one step: adds log2 f of every row and unit to sums and returns the sum of f (see ForgetLogSums.addStep). */
+export function addLogForget(
+  sums: ForgetLogSums,
+  coef: Float64Array,
+  kOff: number,
+  exponent: number,
+  N: number,
+  H: number,
+): number {
+  return sums.addStep(coef, kOff, exponent, N, H);
+}
+
+/** The gram matrix of Wh, a product's two vectors and the Lanczos basis (largestEigenvalue). */
 export function theoryDoubles(d: Dims): number {
-  return d.H * d.H + 2 * d.H;
+  return d.H * d.H + 2 * d.H + Math.min(SPECTRAL_PRODUCTS, d.H) * d.H;
 }
 
 export function probeTheory(f: ForwardTrace, sums: ForwardSums, ws: Workspace): ProbeTheory {
   const { T, N, H } = f;
   const count = T * N * H;
-  const whSpectralNorm = spectralNormOf(f, ws.take(H * H), ws.take(2 * H));
+  const whSpectralNorm = spectralNormOf(f, ws.take(H * H), ws.take(2 * H), ws.take(Math.min(SPECTRAL_PRODUCTS, H) * H));
   if (f.arch === 'rnn') {
     const meanSlope = Math.sqrt(sums.slopeSquares / count);
     const realizedGain = Math.sqrt(f.kernels.sumSquares(f.Wh, 0, H * H, 1) / H);
@@ -53,7 +119,11 @@ export function probeTheory(f: ForwardTrace, sums: ForwardSums, ws: Workspace): 
       rates: { meanField: Math.log10(realizedGain * meanSlope), cellPath: null, pmbBound: Math.log10(whSpectralNorm) },
     };
   }
-  const rates = { meanField: null, cellPath: f.arch === 'lstm' ? slowestForgetting(sums.logForget, T) : null, pmbBound: null };
+  const rates = {
+    meanField: null,
+    cellPath: f.arch === 'lstm' ? slowestForgetting(sums.logForget.totals(), T) : null,
+    pmbBound: null,
+  };
   return { whSpectralNorm, meanSlope: sums.forgetSum / count, realizedGain: null, rates };
 }
 
@@ -64,43 +134,174 @@ function slowestForgetting(logForget: Float64Array, T: number): number {
   return (max / T) * Math.log10(2);
 }
 
-/** The power iteration's most products with the gram matrix (what the cost model, probeCost.ts, counts). */
-export const SPECTRAL_ITERATIONS = 300;
+/**
+ * The Lanczos iteration's most products with the gram matrix, a hard cap (the cost model,
+ * probeCost.ts, counts it), and its basis (that many vectors of H). Measured on the scaled init
+ * (LSTM): 28, 46, 73 and 100 products at H = 64, 256, 1024 and 2048 (the RNN at H = 4096: 107).
+ * Stopped by the cap, the top Ritz value is still a lower bound close to sigma_max^2.
+ */
+export const SPECTRAL_PRODUCTS = 160;
 
-/** sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)): power iteration on the small H x H gram matrix. */
-function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Array): number {
-  const { H, G } = f;
-  f.kernels.gramUpper(gram, f.Wh, 0, H, G);
-  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
-  return Math.sqrt(largestEigenvalue(gram, H, SPECTRAL_ITERATIONS, f.kernels, vectors));
+/**
+ * Relative precision of sigma_max(Wh)^2: a chart overlay, nine digits are plenty. What is held
+ * to it is the top Ritz value's residual, a bound on its distance to an eigenvalue. (Its change
+ * from one product to the next is no such bound: with clustered top singular values, 1 and
+ * 1 - 1e-6, it stalls below 1e-10 for many products while still 3e-7 short.)
+ */
+const SPECTRAL_TOLERANCE = 1e-9;
+
+/**
+ * Multiply-adds of largestEigenvalue on an n x n matrix, at most: SPECTRAL_PRODUCTS products
+ * (n^2 each; never more than n) and the reorthogonalisation (at most two passes against up to
+ * that many basis vectors, 2 n each per vector and pass). The cost model (probeCost.ts) counts these.
+ */
+export function spectralMultiplyAdds(n: number): number {
+  const steps = Math.min(SPECTRAL_PRODUCTS, n);
+  return steps * n * n + 2 * steps * steps * n;
 }
 
 /**
- * Largest eigenvalue of a symmetric positive semi-definite n x n matrix, by power iteration. S
- * must be exactly symmetric. With kernels other than the JS ones, S and `vectors` (2n doubles:
- * the iteration's two vectors) must be views into those kernels' arena.
+ * sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)), by Lanczos on the H x H gram matrix. (Products
+ * with Wh and Wh^T instead of the gram matrix stream 2 H G doubles each, and measured slower:
+ * at H = 1024 (LSTM) the gram matrix costs 110 ms, a product with it 0.7 ms, one with Wh and
+ * Wh^T 4.2 ms, so the gram matrix wins beyond 30 products, about what Lanczos takes there.)
+ */
+function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Array, basis: Float64Array): number {
+  const { H, G } = f;
+  f.kernels.gramUpper(gram, f.Wh, 0, H, G);
+  for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
+  return Math.sqrt(largestEigenvalue(gram, H, SPECTRAL_PRODUCTS, f.kernels, vectors, basis));
+}
+
+/**
+ * Largest eigenvalue of a symmetric positive semi-definite n x n matrix S, by Lanczos with full
+ * reorthogonalisation from a fixed start vector: at most `maxProducts` products S v (and n), fewer
+ * once the top Ritz value's residual (a bound on its distance to an eigenvalue) is below
+ * SPECTRAL_TOLERANCE relative. S must be exactly symmetric. With kernels other than the
+ * JS ones, S and `vectors` (2n doubles: a product's argument and result) must be views into those
+ * kernels' arena; `basis` (min(maxProducts, n) vectors of n) need not be.
  */
 export function largestEigenvalue(
   S: Float64Array,
   n: number,
-  iterations = 300,
+  maxProducts = SPECTRAL_PRODUCTS,
   kernels: Kernels = jsKernels,
   vectors: Float64Array = new Float64Array(2 * n),
+  basis: Float64Array = new Float64Array(Math.min(maxProducts, n) * n),
 ): number {
-  let v = vectors.subarray(0, n).fill(1 / Math.sqrt(n));
-  let next = vectors.subarray(n, 2 * n);
-  let lambda = 0;
-  for (let it = 0; it < iterations; it++) {
-    kernels.symv(S, n, v, next);
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += next[i] * next[i];
-    norm = Math.sqrt(norm);
-    if (norm === 0) return 0;
-    for (let i = 0; i < n; i++) next[i] /= norm;
-    [v, next] = [next, v];
-    // A chart overlay: nine digits are plenty.
-    if (Math.abs(norm - lambda) <= 1e-9 * norm) return norm;
-    lambda = norm;
+  const steps = Math.min(maxProducts, n);
+  const v = vectors.subarray(0, n);
+  const w = vectors.subarray(n, 2 * n);
+  // The tridiagonal matrix: alpha its diagonal, beta the off-diagonal.
+  const alpha = new Float64Array(steps);
+  const beta = new Float64Array(steps);
+  startVector(basis.subarray(0, n));
+  let theta = 0;
+  for (let j = 0; j < steps; j++) {
+    const q = basis.subarray(j * n, (j + 1) * n);
+    v.set(q);
+    kernels.symv(S, n, v, w);
+    alpha[j] = dotOf(q, w, n);
+    for (let i = 0; i < n; i++) w[i] -= alpha[j] * q[i] + (j > 0 ? beta[j - 1] * basis[(j - 1) * n + i] : 0);
+    // Against the whole basis, and once more where that cancelled most of w: twice is enough
+    // (Kahan, Parlett) to keep w orthogonal to the basis to rounding.
+    const recurrenceNorm = Math.sqrt(dotOf(w, w, n));
+    orthogonalize(w, basis, j + 1, n);
+    let residualNorm = Math.sqrt(dotOf(w, w, n));
+    if (residualNorm < recurrenceNorm * Math.SQRT1_2) {
+      orthogonalize(w, basis, j + 1, n);
+      residualNorm = Math.sqrt(dotOf(w, w, n));
+    }
+    theta = topEigenvalue(alpha, beta, j + 1);
+    const residual = residualNorm * ritzLastComponent(alpha, beta, j + 1, theta);
+    const converged = residual <= SPECTRAL_TOLERANCE * theta;
+    if (converged || residualNorm === 0 || j + 1 === steps) break;
+    beta[j] = residualNorm;
+    const next = basis.subarray((j + 1) * n, (j + 2) * n);
+    for (let i = 0; i < n; i++) next[i] = w[i] / residualNorm;
   }
-  return lambda;
+  return theta;
+}
+
+/**
+ * The fixed start: unit, every component positive (so not orthogonal to a nonnegative
+ * eigenvector) and unequal (nor to the differences of two coordinates), from a Weyl sequence.
+ */
+function startVector(q: Float64Array): void {
+  const golden = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < q.length; i++) q[i] = 0.5 + ((i + 1) * golden - Math.floor((i + 1) * golden));
+  const norm = Math.sqrt(dotOf(q, q, q.length));
+  for (let i = 0; i < q.length; i++) q[i] /= norm;
+}
+
+function dotOf(a: Float64Array, b: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** w minus its projections on the first `count` basis vectors, one at a time (modified Gram-Schmidt). */
+function orthogonalize(w: Float64Array, basis: Float64Array, count: number, n: number): void {
+  for (let k = 0; k < count; k++) {
+    const q = basis.subarray(k * n, (k + 1) * n);
+    const c = dotOf(q, w, n);
+    for (let i = 0; i < n; i++) w[i] -= c * q[i];
+  }
+}
+
+/**
+ * The largest eigenvalue of the k x k symmetric tridiagonal matrix (alpha, beta), by bisection
+ * on the Sturm count (how many eigenvalues lie below x: the negative pivots of T - x I), to the
+ * last bits. The bracket is Gershgorin's.
+ */
+export function topEigenvalue(alpha: Float64Array, beta: Float64Array, k: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < k; i++) {
+    const radius = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i + 1 < k ? Math.abs(beta[i]) : 0);
+    lo = Math.min(lo, alpha[i] - radius);
+    hi = Math.max(hi, alpha[i] + radius);
+  }
+  for (;;) {
+    const mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) return hi;
+    if (eigenvaluesBelow(alpha, beta, k, mid) === k) hi = mid;
+    else lo = mid;
+  }
+}
+
+function eigenvaluesBelow(alpha: Float64Array, beta: Float64Array, k: number, x: number): number {
+  let count = 0;
+  let pivot = 1;
+  for (let i = 0; i < k; i++) {
+    pivot = alpha[i] - x - (i > 0 ? (beta[i - 1] * beta[i - 1]) / pivot : 0);
+    // A zero pivot: x is an eigenvalue of the leading block; nudge it to keep going (LAPACK's dstebz does the same).
+    if (pivot === 0) pivot = -Number.MIN_VALUE;
+    if (pivot < 0) count++;
+  }
+  return count;
+}
+
+/**
+ * |s_k| of the unit eigenvector s of the k x k tridiagonal matrix (alpha, beta) for its top
+ * eigenvalue theta (so beta_k |s_k| is the Ritz pair's residual). From the last row up, s_k = 1:
+ * the top eigenvector grows that way, which the recurrence computes stably. Rescaled against
+ * overflow; NaN only where some beta is so small that the basis is invariant anyway.
+ */
+export function ritzLastComponent(alpha: Float64Array, beta: Float64Array, k: number, theta: number): number {
+  let last = 1;
+  let below = 0;
+  let current = 1;
+  let squares = 1;
+  for (let i = k - 1; i > 0; i--) {
+    const above = ((theta - alpha[i]) * current - beta[i] * below) / beta[i - 1];
+    below = current;
+    current = above;
+    squares += current * current;
+    if (Math.abs(current) > 2 ** 400) {
+      const r = 2 ** -400;
+      [last, below, current, squares] = [last * r, below * r, current * r, squares * r * r];
+    }
+  }
+  return Math.abs(last) / Math.sqrt(squares);
 }

@@ -90,5 +90,5 @@ export function kernelsInUse(): string {
   if (!native) return rest;
   return p === 'native'
     ? `native ${native.isa()} (every product) + ${rest}`
-    : `native ${native.isa()} (the products it runs faster) + ${rest}`;
+    : `native ${native.isa()} (the products and elementwise steps it runs faster) + ${rest}`;
 }

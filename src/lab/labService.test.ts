@@ -159,6 +159,17 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(unwrap(await service.waitForSweep(second.id)).probes.done).toBe(12);
   });
 
+  it('starts its workers at open with startWorkers (the CLI sweep), before anything is queued, and not without it', async () => {
+    const idle = await openLabService({ dbPath: join(tempDir(), 'lab.sqlite'), workers: 2 });
+    open.push(idle);
+    const eager = await openLabService({ dbPath: join(tempDir(), 'lab.sqlite'), workers: 2, startWorkers: true });
+    open.push(eager);
+    await waitUntil(() => eager.workerPids().length === 2, 10_000, 'the workers to start');
+    expect(idle.workerPids()).toEqual([]);
+    const sweep = unwrap(await eager.queueSweep(SPEC));
+    expect(unwrap(await eager.waitForSweep(sweep.id)).probes.done).toBe(12);
+  });
+
   it('runs the same worker file through an Electron-style process.parentPort channel', async () => {
     const dir = tempDir();
     // Stand-in for Electron's utility process: parentPort with MessageEvent-like { data }.

@@ -45,6 +45,11 @@ export interface LabServiceOptions {
   resumeUnfinished?: boolean;
   /** Stop idle workers after this long with nothing to run (default 30 s). */
   workerIdleMs?: number;
+  /**
+   * Start the workers now rather than on the first queued probe: for a caller about to queue work
+   * (the CLI's `sweep`), whose workers then boot while it checks and queues the spec.
+   */
+  startWorkers?: boolean;
 }
 
 export type { Shard };
@@ -120,6 +125,8 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
     },
   });
   runner.start(opts.resumeUnfinished ?? true);
+  // A worker that cannot start stops the runner, which the caller's next call reports.
+  if (opts.startWorkers) runner.warmUp().catch(() => {});
   let closed = false;
 
   // A spec is checked against the memory one worker's probe may take: the probes of every worker

@@ -126,7 +126,7 @@ export function readSpec(path: string): unknown {
 
 async function openLab(flags: SweepFlags): Promise<LabService> {
   try {
-    return await openLabService({ dbPath: flags.db, workers: flags.workers, resumeUnfinished: false });
+    return await openLabService({ dbPath: flags.db, workers: flags.workers, resumeUnfinished: false, startWorkers: true });
   } catch (err) {
     throw new CliError(`--db ${flags.db}: ${(err as Error).message}`);
   }

@@ -26,6 +26,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "elementwise.h"
 #include "gemm.h"
 #include "glibcLog.h"
 
@@ -241,6 +242,146 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * The elementwise kernels of a step (elementwise.c), bit for bit those of elementwise.ts, in the
+ * same convention: sizes first, then each array with its offset (arrays are contiguous).
+ *
+ *   rnnForwardStep(n, A, oa, slope, os, Hs, oh)
+ *   lstmForwardStep(N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok)
+ *   lstmCellBackward(N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)
+ *   lstmCarry(N, H, dct, odt, coef, ok, dcFuture, odc)
+ *   maxAbs(n, v, ov)    returns max |v[ov + i]|, i < n
+ *
+ * AVX2 unless useIsa('generic') pinned the portable kernels (both give the same bits).
+ */
+
+/* Reads the batch N and the units H; N*H stays below 2^31, so every index below 6*N*H fits. */
+static int get_units(napi_env env, napi_value *args, const char *fn, long long *N, long long *H) {
+  if (!get_integer(env, args[0], fn, "N", "", 1, N) || !get_integer(env, args[1], fn, "H", "", 1, H)) return 0;
+  if (*N * *H >= (long long)INDEX_LIMIT) return fail(env, fn, "N*H must be below 2^31");
+  return 1;
+}
+
+/* Reads an array and its offset from args[0..1], checks that `count` elements from the offset lie
+ * in its view, and points *out at the first (NULL when count is 0: the kernel is not called). */
+static int get_span(napi_env env, napi_value *args, const char *fn, const char *name, long long count, double **out) {
+  struct view v;
+  long long off;
+  if (!get_view(env, args[0], fn, name, &v) || !get_offset(env, args[1], fn, name, &off) ||
+      !check_reach(env, fn, name, &v, off, 1, 0, count, 1)) {
+    return 0;
+  }
+  *out = count == 0 ? NULL : v.data + off;
+  return 1;
+}
+
+static const struct seq_elementwise *elementwise_of(napi_env env) {
+  return seq_elementwise_for(instance_of(env)->kernel->isa);
+}
+
+static napi_value rnn_forward_step(napi_env env, napi_callback_info info) {
+  static const char fn[] = "rnnForwardStep";
+  size_t argc = 7;
+  napi_value args[7];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 7) {
+    fail(env, fn, "takes 7 arguments (n, A, oa, slope, os, Hs, oh)");
+    return NULL;
+  }
+  long long n;
+  double *a, *slope, *h;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "A", n, &a) ||
+      !get_span(env, args + 3, fn, "slope", n, &slope) || !get_span(env, args + 5, fn, "Hs", n, &h)) {
+    return NULL;
+  }
+  if (n > 0) elementwise_of(env)->rnn_forward_step((size_t)n, a, slope, h);
+  return NULL;
+}
+
+static napi_value lstm_forward_step(napi_env env, napi_callback_info info) {
+  static const char fn[] = "lstmForwardStep";
+  size_t argc = 13;
+  napi_value args[13];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 13) {
+    fail(env, fn, "takes 13 arguments (N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok)");
+    return NULL;
+  }
+  long long N, H;
+  bool has_prev;
+  double *a, *slope, *c, *h, *coef;
+  if (!get_units(env, args, fn, &N, &H)) return NULL;
+  if (napi_get_value_bool(env, args[2], &has_prev) != napi_ok) {
+    fail(env, fn, "hasPrev must be a boolean");
+    return NULL;
+  }
+  const long long NH = N * H;
+  if (!get_span(env, args + 3, fn, "A", 4 * NH, &a) || !get_span(env, args + 5, fn, "slope", 4 * NH, &slope) ||
+      !get_span(env, args + 7, fn, "C", NH, &c) || !get_span(env, args + 9, fn, "Hs", NH, &h) ||
+      !get_span(env, args + 11, fn, "coef", 6 * NH, &coef)) {
+    return NULL;
+  }
+  if (NH > 0) elementwise_of(env)->lstm_forward_step((size_t)N, (size_t)H, has_prev, a, slope, c, h, coef);
+  return NULL;
+}
+
+static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
+  static const char fn[] = "lstmCellBackward";
+  size_t argc = 12;
+  napi_value args[12];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 12) {
+    fail(env, fn, "takes 12 arguments (N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)");
+    return NULL;
+  }
+  long long N, H;
+  double *coef, *dh, *dc_future, *dct, *da;
+  if (!get_units(env, args, fn, &N, &H)) return NULL;
+  const long long NH = N * H;
+  if (!get_span(env, args + 2, fn, "coef", 6 * NH, &coef) || !get_span(env, args + 4, fn, "dh", NH, &dh) ||
+      !get_span(env, args + 6, fn, "dcFuture", NH, &dc_future) || !get_span(env, args + 8, fn, "dct", NH, &dct) ||
+      !get_span(env, args + 10, fn, "da", 4 * NH, &da)) {
+    return NULL;
+  }
+  if (NH > 0) elementwise_of(env)->lstm_cell_backward((size_t)N, (size_t)H, coef, dh, dc_future, dct, da);
+  return NULL;
+}
+
+static napi_value lstm_carry(napi_env env, napi_callback_info info) {
+  static const char fn[] = "lstmCarry";
+  size_t argc = 8;
+  napi_value args[8];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 8) {
+    fail(env, fn, "takes 8 arguments (N, H, dct, odt, coef, ok, dcFuture, odc)");
+    return NULL;
+  }
+  long long N, H, ok;
+  struct view coef;
+  double *dct, *dc_future;
+  if (!get_units(env, args, fn, &N, &H)) return NULL;
+  const long long NH = N * H;
+  /* Of coef only the forget gates are read: N rows of H, 6H apart, from ok + 5H. */
+  if (!get_span(env, args + 2, fn, "dct", NH, &dct) || !get_view(env, args[4], fn, "coef", &coef) ||
+      !get_offset(env, args[5], fn, "coef", &ok) || !check_reach(env, fn, "coef", &coef, ok + 5 * H, N, 6 * H, H, 1) ||
+      !get_span(env, args + 6, fn, "dcFuture", NH, &dc_future)) {
+    return NULL;
+  }
+  if (NH > 0) elementwise_of(env)->lstm_carry((size_t)N, (size_t)H, dct, coef.data + ok, dc_future);
+  return NULL;
+}
+
+static napi_value max_abs(napi_env env, napi_callback_info info) {
+  static const char fn[] = "maxAbs";
+  size_t argc = 3;
+  napi_value args[3], out;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
+    fail(env, fn, "takes 3 arguments (n, v, ov)");
+    return NULL;
+  }
+  long long n;
+  double *v;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v)) return NULL;
+  napi_create_double(env, n > 0 ? elementwise_of(env)->max_abs((size_t)n, v) : 0, &out);
+  return out;
+}
+
 static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -270,6 +411,11 @@ NAPI_MODULE_INIT() {
     {"glibcLog", NULL, glibc_log_one, NULL, NULL, NULL, napi_default, NULL},
     {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
     {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
+    {"rnnForwardStep", NULL, rnn_forward_step, NULL, NULL, NULL, napi_default, NULL},
+    {"lstmForwardStep", NULL, lstm_forward_step, NULL, NULL, NULL, napi_default, NULL},
+    {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"lstmCarry", NULL, lstm_carry, NULL, NULL, NULL, napi_default, NULL},
+    {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -96,23 +96,26 @@ static void zero_output(size_t M, size_t N, double *C, ptrdiff_t sc1, ptrdiff_t 
 
 /* The part of C a packed A block (rows i0.., mc of them) and a packed B block (columns jb.., nc
  * of them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile. */
-static void multiply_blocks(const struct seq_microkernel *kernel, const double *packed_a, const double *packed_b,
-                            size_t i0, size_t mc, size_t jb, size_t nc, size_t kc,
+static void multiply_blocks(const struct seq_microkernel *kernel, const double *packed_a, const double *b, int b_packed,
+                            ptrdiff_t ldb, size_t i0, size_t mc, size_t jb, size_t nc, size_t kc,
                             int add, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
   double tile[SEQ_MR * SEQ_NR] __attribute__((aligned(32)));
   for (size_t j0 = jb; j0 < jb + nc; j0 += SEQ_NR) {
     const size_t nr = min_size(SEQ_NR, jb + nc - j0);
-    const double *b_sliver = packed_b + ((j0 - jb) / SEQ_NR) * kc * SEQ_NR;
+    /* Packed: the sliver's kc x NR block (rows NR apart); else B itself from column j0. */
+    const double *b_sliver = b_packed ? b + ((j0 - jb) / SEQ_NR) * kc * SEQ_NR : b + (j0 - jb);
+    const ptrdiff_t b_row = b_packed ? SEQ_NR : ldb;
     for (size_t ir = 0; ir < mc; ir += SEQ_MR) {
       const size_t mr = min_size(SEQ_MR, mc - ir);
       const size_t row = i0 + ir;
       if (upper && j0 + nr <= row) break; /* this tile and the rest of the column lie below the diagonal */
       const double *a_panel = packed_a + ir * kc;
       double *c = C + (ptrdiff_t)row * sc1 + (ptrdiff_t)j0 * sc2;
-      if (mr == SEQ_MR && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + SEQ_MR)) {
-        kernel->run(kc, a_panel, b_sliver, c, sc1, add);
+      const seq_microkernel_fn run = mr <= 4 && kernel->run4 ? kernel->run4 : kernel->run;
+      if ((mr == SEQ_MR || (mr == 4 && kernel->run4)) && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + mr)) {
+        run(kc, a_panel, b_sliver, b_row, c, sc1, add);
       } else {
-        kernel->run(kc, a_panel, b_sliver, tile, SEQ_NR, 0);
+        run(kc, a_panel, b_sliver, b_row, tile, SEQ_NR, 0);
         store_tile(c, sc1, sc2, tile, mr, nr, add, upper, row, j0);
       }
     }
@@ -129,6 +132,12 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
     if (!accumulate) zero_output(M, N, C, sc1, sc2, upper);
     return;
   }
+  /* Few rows against a matrix given as its transpose (unit row stride in B), or a small Gram
+   * matrix: dot products (dots_avx2.c). */
+  if ((upper ? M <= SEQ_GRAM_DOTS_MAX_M : M <= SEQ_ROWS_MAX_M) && sb1 == 1 && sa2 == 1 && sc2 == 1) {
+    kernel->dots(M, N, K, A, sa1, B, sb2, accumulate, C, sc1, upper);
+    return;
+  }
   /* Few rows or a short inner size: row by row, unpacked (rows.h). */
   if ((M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
     kernel->rows(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
@@ -136,6 +145,9 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
   }
   double *packed_a = scratch;
   double *packed_b = scratch + SEQ_MC * SEQ_KC;
+  /* A small B with whole columns of 8 is read in place: for a batch of a few micro-panels, packing
+   * it cost as much as a third of the product (16 x 64 x 256: 4.4 of 22 us). */
+  const int direct_b = sb2 == 1 && N % SEQ_NR == 0 && (size_t)K * N <= SEQ_DIRECT_B_DOUBLES && !upper;
   /* MC-row blocks of near-equal height (in whole micro-panels), so that no block is a sliver. */
   const size_t blocks = (M + SEQ_MC - 1) / SEQ_MC;
   const size_t panels = (M + SEQ_MR - 1) / SEQ_MR;
@@ -151,8 +163,13 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
       /* Upper: the columns left of this block's first row hold no entry to write. */
       for (size_t jb = upper ? (i0 / SEQ_NR) * SEQ_NR : 0; jb < N; jb += SEQ_NB * SEQ_NR) {
         const size_t nc = min_size(SEQ_NB * SEQ_NR, N - jb);
-        pack_b(packed_b, B + (ptrdiff_t)p0 * sb1 + (ptrdiff_t)jb * sb2, sb1, sb2, kc, nc);
-        multiply_blocks(kernel, packed_a, packed_b, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+        const double *b_block = B + (ptrdiff_t)p0 * sb1 + (ptrdiff_t)jb * sb2;
+        if (direct_b) {
+          multiply_blocks(kernel, packed_a, b_block, 0, sb1, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+        } else {
+          pack_b(packed_b, b_block, sb1, sb2, kc, nc);
+          multiply_blocks(kernel, packed_a, packed_b, 1, SEQ_NR, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+        }
       }
     }
   }

@@ -23,14 +23,19 @@
 #define SEQ_MC 144
 #define SEQ_NB 4
 
+/* B up to this many doubles (256 KiB, half of L2) with unit column stride is read in place, unpacked. */
+#define SEQ_DIRECT_B_DOUBLES 32768
+
 /* Doubles of scratch seq_gemm needs (packed A block and one packed B sliver). */
 #define SEQ_SCRATCH_DOUBLES (SEQ_MC * SEQ_KC + SEQ_NB * SEQ_KC * SEQ_NR)
 
 /*
  * c[MR x NR] (row stride ldc, column stride 1) = (accumulate ? c : 0) + a * b, over kc steps of
- * a packed A micro-panel (a[k*MR + i]) and a packed B sliver (b[k*NR + j]); b is 32-byte aligned.
+ * a packed A micro-panel (a[k*MR + i]) and NR columns of B, row k at b + k*ldb: a packed sliver
+ * (ldb = NR) or, for a small B, B itself (gemm.c).
  */
-typedef void (*seq_microkernel_fn)(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate);
+typedef void (*seq_microkernel_fn)(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                                   int accumulate);
 
 /*
  * C[M x N] (+)= A[M x K] B[K x N] with unit column strides in B and C, row by row (rows.h): for
@@ -41,11 +46,25 @@ typedef void (*seq_rows_fn)(size_t M, size_t N, size_t K, const double *A, ptrdi
 #define SEQ_ROWS_MAX_M 4
 #define SEQ_ROWS_MAX_K 8
 
+/*
+ * C[M x N] (+)= A[M x K] Bt^T, where row j of Bt is B's column j (K contiguous doubles, rows ldb
+ * apart) and A's rows are contiguous, as dot products (dots_avx2.c): for M of 1 to
+ * SEQ_ROWS_MAX_M, and with `upper` (only the entries with column >= row written; Bt = A, a Gram
+ * matrix) for M up to SEQ_GRAM_DOTS_MAX_M.
+ */
+typedef void (*seq_dots_fn)(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt,
+                            ptrdiff_t ldb, int accumulate, double *C, ptrdiff_t sc1, int upper);
+/* Below 32 rows a Gram matrix's 6 x 8 tiles are mostly padding. */
+#define SEQ_GRAM_DOTS_MAX_M 31
+
 struct seq_microkernel {
   /* "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
   const char *isa;
   seq_microkernel_fn run;
+  /* The same for micro-panels of at most 4 rows (rows 4 and 5 of c untouched), or NULL: run does them. */
+  seq_microkernel_fn run4;
   seq_rows_fn rows;
+  seq_dots_fn dots;
 };
 
 /* The fastest micro-kernel this CPU runs. */
@@ -65,14 +84,25 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
               const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
               int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper);
 
+/* The dot-product path (dots_avx2.c; plain C in microkernel_generic.c, which NEON uses too). */
+void seq_dots_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
+                      int accumulate, double *C, ptrdiff_t sc1, int upper);
+#if defined(__x86_64__) || defined(__i386__)
+void seq_dots_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
+                   int accumulate, double *C, ptrdiff_t sc1, int upper);
+#endif
+
 /* The kernels of each instruction set (each file compiles to nothing on other architectures). */
 #define SEQ_DECLARE_KERNELS(isa)                                                                       \
-  void seq_microkernel_##isa(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate); \
+  void seq_microkernel_##isa(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,     \
+                             int accumulate);                                                                     \
   void seq_rows_##isa(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,       \
                       const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);
 SEQ_DECLARE_KERNELS(generic)
 #if defined(__x86_64__) || defined(__i386__)
 SEQ_DECLARE_KERNELS(avx2)
+void seq_microkernel4_avx2(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                           int accumulate);
 #endif
 #if defined(__aarch64__)
 SEQ_DECLARE_KERNELS(neon)

@@ -26,14 +26,15 @@
   } while (0)
 
 __attribute__((target("avx2,fma")))
-void seq_microkernel_avx2(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate) {
+void seq_microkernel_avx2(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                          int accumulate) {
   __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   __m256d c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (int i = 0; i < SEQ_MR; i++) _mm_prefetch((const char *)(c + (ptrdiff_t)i * ldc), _MM_HINT_T0);
 #pragma GCC unroll 4
   for (size_t k = 0; k < kc; k++) {
-    const __m256d b0 = _mm256_load_pd(b);
-    const __m256d b1 = _mm256_load_pd(b + 4);
+    const __m256d b0 = _mm256_loadu_pd(b);
+    const __m256d b1 = _mm256_loadu_pd(b + 4);
     ROW(0);
     ROW(1);
     ROW(2);
@@ -41,7 +42,7 @@ void seq_microkernel_avx2(size_t kc, const double *a, const double *b, double *c
     ROW(4);
     ROW(5);
     a += SEQ_MR;
-    b += SEQ_NR;
+    b += ldb;
   }
   STORE(0);
   STORE(1);
@@ -49,6 +50,30 @@ void seq_microkernel_avx2(size_t kc, const double *a, const double *b, double *c
   STORE(3);
   STORE(4);
   STORE(5);
+}
+
+/* The last micro-panel of a block when it has at most 4 rows (a batch of 16 is 6 + 6 + 4): the
+ * 6-row kernel would multiply two rows of zeros there, a third of its work. Eight accumulators
+ * still cover the two FMA units' latency. Same A layout (a[k*MR + i]); rows 4 and 5 unread. */
+__attribute__((target("avx2,fma")))
+void seq_microkernel4_avx2(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                           int accumulate) {
+  __m256d c00 = _mm256_setzero_pd(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+#pragma GCC unroll 4
+  for (size_t k = 0; k < kc; k++) {
+    const __m256d b0 = _mm256_loadu_pd(b);
+    const __m256d b1 = _mm256_loadu_pd(b + 4);
+    ROW(0);
+    ROW(1);
+    ROW(2);
+    ROW(3);
+    a += SEQ_MR;
+    b += ldb;
+  }
+  STORE(0);
+  STORE(1);
+  STORE(2);
+  STORE(3);
 }
 
 __attribute__((target("avx2,fma")))

@@ -3,12 +3,13 @@
 #include "gemm.h"
 #include "rows.h"
 
-void seq_microkernel_generic(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate) {
+void seq_microkernel_generic(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                             int accumulate) {
   double acc[SEQ_MR][SEQ_NR] = {{0}};
   for (size_t k = 0; k < kc; k++) {
     for (size_t i = 0; i < SEQ_MR; i++) {
       const double ai = a[k * SEQ_MR + i];
-      for (size_t j = 0; j < SEQ_NR; j++) acc[i][j] += ai * b[k * SEQ_NR + j];
+      for (size_t j = 0; j < SEQ_NR; j++) acc[i][j] += ai * b[(ptrdiff_t)k * ldb + (ptrdiff_t)j];
     }
   }
   for (size_t i = 0; i < SEQ_MR; i++) {
@@ -20,4 +21,18 @@ void seq_microkernel_generic(size_t kc, const double *a, const double *b, double
 void seq_rows_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
                  const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1) {
   seq_rows_template(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
+}
+
+void seq_dots_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
+                      int accumulate, double *C, ptrdiff_t sc1, int upper) {
+  for (size_t j = 0; j < N; j++) {
+    const double *b = Bt + (ptrdiff_t)j * ldb;
+    for (size_t m = 0; m < (upper && j + 1 < M ? j + 1 : M); m++) {
+      const double *a = A + (ptrdiff_t)m * sa1;
+      double s = 0.0;
+      for (size_t k = 0; k < K; k++) s += a[k] * b[k];
+      double *out = C + (ptrdiff_t)m * sc1 + (ptrdiff_t)j;
+      *out = accumulate ? *out + s : s;
+    }
+  }
 }

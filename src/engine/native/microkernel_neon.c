@@ -6,7 +6,8 @@
 #include "gemm.h"
 #include "rows.h"
 
-void seq_microkernel_neon(size_t kc, const double *a, const double *b, double *c, ptrdiff_t ldc, int accumulate) {
+void seq_microkernel_neon(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                          int accumulate) {
   float64x2_t acc[SEQ_MR][SEQ_NR / 2];
   for (int i = 0; i < SEQ_MR; i++)
     for (int j = 0; j < SEQ_NR / 2; j++) acc[i][j] = vdupq_n_f64(0.0);
@@ -21,7 +22,7 @@ void seq_microkernel_neon(size_t kc, const double *a, const double *b, double *c
     ROW(0, a01, 0) ROW(1, a01, 1) ROW(2, a23, 0) ROW(3, a23, 1) ROW(4, a45, 0) ROW(5, a45, 1)
 #undef ROW
     a += SEQ_MR;
-    b += SEQ_NR;
+    b += ldb;
   }
   for (int i = 0; i < SEQ_MR; i++) {
     double *r = c + (ptrdiff_t)i * ldc;

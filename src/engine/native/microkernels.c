@@ -5,12 +5,12 @@
 #include <string.h>
 #include "gemm.h"
 
-static const struct seq_microkernel generic = {"generic", seq_microkernel_generic, seq_rows_generic};
+static const struct seq_microkernel generic = {"generic", seq_microkernel_generic, NULL, seq_rows_generic, seq_dots_generic};
 #if defined(__x86_64__) || defined(__i386__)
-static const struct seq_microkernel avx2 = {"avx2-fma", seq_microkernel_avx2, seq_rows_avx2};
+static const struct seq_microkernel avx2 = {"avx2-fma", seq_microkernel_avx2, seq_microkernel4_avx2, seq_rows_avx2, seq_dots_avx2};
 #endif
 #if defined(__aarch64__)
-static const struct seq_microkernel neon = {"neon", seq_microkernel_neon, seq_rows_neon};
+static const struct seq_microkernel neon = {"neon", seq_microkernel_neon, NULL, seq_rows_neon, seq_dots_generic};
 #endif
 
 const struct seq_microkernel *seq_best_microkernel(void) {

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsKernels, type Kernels } from '../linalg';
+import { jsKernels, transposeInto, type Kernels } from '../linalg';
 import { createWasmArena, wasmSimdAvailable } from '../wasm/wasmKernels';
 import { mulberry32 } from '../testing/mulberry32';
 import { runProbe, type ProbeResult } from '../probe';
@@ -153,6 +153,34 @@ describe.skipIf(native === null)('native products', () => {
       }
     });
 
+    it(`${isa}: a batch of 1 to 4 rows against B given as its transpose (the dot-product path) matches the triple loop`, () => {
+      n.useIsa(isa);
+      const next = rng(15);
+      let kind = 0;
+      for (const M of [1, 2, 3, 4]) {
+        for (const [N, K] of [
+          [1, 1],
+          [3, 5],
+          [4, 4],
+          [9, 7],
+          [17, 64],
+          [33, 259],
+          [64, 1024],
+        ]) {
+          for (const beta of [0, 1]) {
+            // A row-major (contiguous rows, padded or with a negative row stride) and B column-major (unit row stride).
+            const A = layout(M, K, [0, 2, 3][kind++ % 3], next),
+              B = layout(K, N, 1, next),
+              C = layout(M, N, kind++, next);
+            if (beta === 0) C.data.fill(NaN);
+            const before = C.data.slice();
+            n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, C.data, C.s1, C.s2, C.off);
+            expectProduct(M, N, K, A, B, beta, before, C, false, `${isa} dots ${M}x${N}x${K} beta ${beta}`);
+          }
+        }
+      }
+    });
+
     it(`${isa}: gramUpper writes the upper triangle of A A^T and leaves the rest alone`, () => {
       n.useIsa(isa);
       const next = rng(12);
@@ -271,6 +299,55 @@ describe.skipIf(native === null)('native products', () => {
           k.transposeTimesAcc(mem, aOff, K, mem.subarray(bOff), M, P, mem.subarray(oOff)),
         );
         compare(`gramUpper ${M}x${K}`, K, (k, mem) => k.gramUpper(mem.subarray(oOff), mem, aOff, M, K));
+      }
+    });
+
+    it('symv agrees with the JS one to 1e-13 (n = 1 to 300)', () => {
+      const next = rng(17);
+      const arena = createWasmArena(1 << 18)!;
+      const viaNative = withNativeProducts(arena.kernels, n, true);
+      for (const size of [1, 2, 5, 64, 91, 300]) {
+        const S = arena.mem.subarray(0, size * size);
+        for (let i = 0; i < size; i++) for (let j = 0; j <= i; j++) S[i * size + j] = S[j * size + i] = next();
+        const v = arena.mem.subarray(100_000, 100_000 + size);
+        for (let i = 0; i < size; i++) v[i] = next();
+        const out = arena.mem.subarray(110_000, 110_000 + size);
+        const want = new Float64Array(size);
+        jsKernels.symv(S.slice(), size, v.slice(), want);
+        viaNative.symv(S, size, v, out);
+        for (let i = 0; i < size; i++) expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(1e-13 * size);
+      }
+    });
+
+    it('gemmPaired reads B or its transpose and agrees with gemm and gemmAcc to 1e-13, batches of 1 to 4 rows included', () => {
+      const next = rng(16);
+      const dim = (max: number) => 1 + Math.floor(((next() + 1) / 2) * max);
+      const arena = createWasmArena(1 << 18)!;
+      const mem = arena.mem;
+      const viaNative = withNativeProducts(arena.kernels, n, true);
+      for (let trial = 0; trial < 40; trial++) {
+        const M = trial < 20 ? 1 + (trial % 4) : dim(40);
+        const [K, P] = [dim(300), dim(70)];
+        const [aOff, bOff, btOff, oOff] = [dim(9), 20_000 + dim(9), 60_000 + dim(9), 100_000 + dim(9)];
+        for (let i = 0; i < mem.length; i++) mem[i] = next();
+        transposeInto(mem.subarray(btOff, btOff + P * K), mem.subarray(bOff, bOff + K * P), K, P);
+        for (const accumulate of [false, true]) {
+          const start = mem.slice();
+          const expected = start.slice();
+          (accumulate ? jsKernels.gemmAcc : jsKernels.gemm)(expected, oOff, expected, aOff, expected, bOff, M, K, P);
+          for (const [name, k] of [
+            ['wasm', arena.kernels],
+            ['native', viaNative],
+          ] as const) {
+            mem.set(start);
+            k.gemmPaired(accumulate, mem, oOff, mem, aOff, mem, bOff, mem, btOff, M, K, P);
+            for (let i = 0; i < mem.length; i++) {
+              if (!(Math.abs(mem[i] - expected[i]) <= 1e-13 * (K + 1)))
+                throw new Error(`${name} gemmPaired(${accumulate}) ${M}x${K}x${P}: element ${i} is ${mem[i]}, JS ${expected[i]}`);
+            }
+          }
+          mem.set(start);
+        }
       }
     });
   });

@@ -56,6 +56,55 @@ export interface NativeBinding {
   isa(): string;
   /** Switches to that micro-kernel if this CPU runs it (tests pin 'generic'); returns whether it did. */
   useIsa(isa: string): boolean;
+  // The elementwise kernels of elementwise.ts (and maxAbs of linalg.ts), bit for bit the same
+  // results, sizes first and then each array with its offset; AVX2 unless useIsa('generic')
+  // pinned the portable C. Absent from a library built before them (then the base kernels run).
+  /** Hs[oh + i] = tanh(A[oa + i]), slope[os + i] = tanh'(A[oa + i]) for i < n. */
+  rnnForwardStep?(n: number, A: Float64Array, oa: number, slope: Float64Array, os: number, Hs: Float64Array, oh: number): void;
+  /** lstmForwardStep of elementwise.ts, its slopes at `os` in `slope`. */
+  lstmForwardStep?(
+    N: number,
+    H: number,
+    hasPrev: boolean,
+    A: Float64Array,
+    oa: number,
+    slope: Float64Array,
+    os: number,
+    C: Float64Array,
+    oc: number,
+    Hs: Float64Array,
+    oh: number,
+    coef: Float64Array,
+    ok: number,
+  ): void;
+  /** lstmCellBackward of elementwise.ts, with an offset for each array. */
+  lstmCellBackward?(
+    N: number,
+    H: number,
+    coef: Float64Array,
+    ok: number,
+    dh: Float64Array,
+    odh: number,
+    dcFuture: Float64Array,
+    odc: number,
+    dct: Float64Array,
+    odt: number,
+    da: Float64Array,
+    oda: number,
+  ): void;
+  /** lstmCarry of elementwise.ts, with an offset for each array. */
+  lstmCarry?(
+    N: number,
+    H: number,
+    dct: Float64Array,
+    odt: number,
+    coef: Float64Array,
+    ok: number,
+    dcFuture: Float64Array,
+    odc: number,
+  ): void;
+  /** max |v[ov + i]| for i < n, NaNs skipped, 0 when there is none (maxAbs of linalg.ts). */
+  maxAbs?(n: number, v: Float64Array, ov: number): number;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -150,18 +199,35 @@ export function requestedKernelPath(): KernelPath | 'auto' {
  * microbenchmark of the engine's shapes on this project's machine (AMD EPYC, Zen 3; native
  * AVX2+FMA against wasm SIMD on the same arena, batches of 1 to 256, H = 16 to 1024). A native
  * call costs about 0.35 us before any arithmetic; the WebAssembly loops are as fast up to about
- * 4096 multiply-adds. Two shapes stay in WebAssembly at any size: a rank-1..3 update
- * (transposeTimesAcc over a batch of 1 to 3), where the native path is about 0.7x, and the Gram
- * matrix of fewer than 32 rows, whose 6 x 8 tiles would be mostly padding.
+ * 4096 multiply-adds. One shape stays in WebAssembly at any size: a rank-1..3 update
+ * (transposeTimesAcc over a batch of 1 to 3), where the native path is about 0.7x. A Gram matrix
+ * of fewer than 32 rows runs natively as dot products (dots_avx2.c): 1.6 against 2.6 us at 16 x
+ * 64, 2.9 against 7.7 at 16 x 256, 1.2 against 1.4 at 16 x 16 (best of 5 runs of 2000).
  */
 export const NATIVE_RULE = {
   /** Fewer multiply-adds than this: WebAssembly. */
   minMultiplyAdds: 8192,
   /** transposeTimesAcc: the smallest inner (batch) size. */
   minInner: 4,
-  /** gramUpper: the fewest rows. */
-  minGramRows: 32,
+  /** gramUpper: fewer multiply-adds (M^2 K / 2) than this, WebAssembly. */
+  minGramMultiplyAdds: 2048,
+  // The elementwise kernels (elementwise.c, AVX2 against the wasm SIMD ones, best of 7 runs on
+  // the same arena views the engine uses, this machine): a native call of theirs costs 0.12 us
+  // (maxAbs, one array) to 0.45 us (lstmCellBackward, five) before any arithmetic, a wasm call
+  // 0.02 us. The LSTM step (five exponentials a unit) breaks even at N*H = 16 and is 1.3x at 32,
+  // 1.5x at 64, 2.2x at 1024; the RNN step (one tanh a double) breaks even at 64 doubles (1.0x), 1.3x
+  // at 128, 1.9x at 1024. The kernels of a few multiplies a double lose below that: at 128 units
+  // (doubles for maxAbs) 0.6-0.7x, at 256 0.6-1.1x, at 512 1.0-1.8x, at 1024 1.4-1.7x.
+  /** lstmForwardStep: the fewest units (N*H). */
+  minLstmUnits: 32,
+  /** rnnForwardStep: the fewest doubles. */
+  minTanhs: 64,
+  /** lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
+  minMultiplies: 512,
 } as const;
+
+/** The largest batch gemmPaired runs as dot products with the transpose (SEQ_ROWS_MAX_M in gemm.h). */
+const DOT_PRODUCT_MAX_ROWS = 4;
 
 const composed = new Map<boolean, WeakMap<Kernels, Kernels>>();
 
@@ -187,6 +253,7 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
   const product = (M: number, K: number, P: number) => every || M * K * P >= r.minMultiplyAdds;
   return {
     ...base,
+    ...nativeElementwise(base, native, every),
     gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P) {
       if (product(M, K, P)) native.gemm(M, P, K, A, K, 1, aOff, B, P, 1, bOff, 1, out, P, 1, oOff);
       else base.gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
@@ -201,10 +268,56 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
         native.gemm(K, G, N, A, 1, K, aOff, da, G, 1, 0, 1, out, G, 1, 0);
       else base.transposeTimesAcc(A, aOff, K, da, N, G, out);
     },
+    // S v as dot products with S's rows (dots_avx2.c; S is symmetric, so its rows are its
+    // columns): the Lanczos products of sigma_max(Wh) (theory.ts), where the WebAssembly kernel
+    // walks S by columns (0.12 s of 73 products at H = 1024, native 0.01 s).
+    symv(S, n, v, out) {
+      if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
+      else base.symv(S, n, v, out);
+    },
+    // A batch of 1 to 4 rows reads Bt's rows as dot products (dots_avx2.c), larger ones B.
+    gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, Bt, btOff, M, K, P) {
+      const beta = accumulate ? 1 : 0;
+      if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, Bt, btOff, M, K, P);
+      else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, Bt, 1, K, btOff, beta, out, P, 1, oOff);
+      else native.gemm(M, P, K, A, K, 1, aOff, B, P, 1, bOff, beta, out, P, 1, oOff);
+    },
     gramUpper(out, A, aOff, M, K) {
-      if (every || (M >= r.minGramRows && (M * M * K) / 2 >= r.minMultiplyAdds))
-        native.gramUpper(M, K, A, K, 1, aOff, out, M, 1, 0);
+      if (every || (M * M * K) / 2 >= r.minGramMultiplyAdds) native.gramUpper(M, K, A, K, 1, aOff, out, M, 1, 0);
       else base.gramUpper(out, A, aOff, M, K);
     },
   };
+}
+
+/**
+ * The elementwise kernels the native module has, in place of base's: the same results bit for
+ * bit, so the choice is one of speed alone.
+ */
+function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean): Partial<Kernels> {
+  const r = NATIVE_RULE;
+  const { rnnForwardStep, lstmForwardStep, lstmCellBackward, lstmCarry, maxAbs } = native;
+  const kernels: Partial<Kernels> = {};
+  if (rnnForwardStep)
+    kernels.rnnForwardStep = (A, aOff, slope, sOff, Hs, hOff, len) => {
+      if (every || len >= r.minTanhs) rnnForwardStep(len, A, aOff, slope, sOff, Hs, hOff);
+      else base.rnnForwardStep(A, aOff, slope, sOff, Hs, hOff, len);
+    };
+  if (lstmForwardStep)
+    kernels.lstmForwardStep = (A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev) => {
+      if (every || N * H >= r.minLstmUnits) lstmForwardStep(N, H, hasPrev, A, aOff, slope, aOff, C, cOff, Hs, hOff, coef, kOff);
+      else base.lstmForwardStep(A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev);
+    };
+  if (lstmCellBackward)
+    kernels.lstmCellBackward = (coef, kOff, dh, dcFuture, dct, da, N, H) => {
+      if (every || N * H >= r.minMultiplies) lstmCellBackward(N, H, coef, kOff, dh, 0, dcFuture, 0, dct, 0, da, 0);
+      else base.lstmCellBackward(coef, kOff, dh, dcFuture, dct, da, N, H);
+    };
+  if (lstmCarry)
+    kernels.lstmCarry = (dct, coef, kOff, dcFuture, N, H) => {
+      if (every || N * H >= r.minMultiplies) lstmCarry(N, H, dct, 0, coef, kOff, dcFuture, 0);
+      else base.lstmCarry(dct, coef, kOff, dcFuture, N, H);
+    };
+  if (maxAbs)
+    kernels.maxAbs = (v, off, len) => (every || len >= r.minMultiplies ? maxAbs(len, v, off) : base.maxAbs(v, off, len));
+  return kernels;
 }

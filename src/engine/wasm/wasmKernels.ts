@@ -60,6 +60,21 @@ export interface Kernels {
     K: number,
     P: number,
   ): void;
+  /** gemmAcc (accumulate) or gemm, reading B; Bt (B's transpose) is for the native kernels (linalg.ts). */
+  gemmPaired(
+    accumulate: boolean,
+    out: Float64Array,
+    oOff: number,
+    A: Float64Array,
+    aOff: number,
+    B: Float64Array,
+    bOff: number,
+    Bt: Float64Array,
+    btOff: number,
+    M: number,
+    K: number,
+    P: number,
+  ): void;
   /** out[n*M + m] = dot(row n, row m) of A[M x K] at aOff, for m >= n; the lower triangle is left alone. */
   gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void;
   /**
@@ -343,9 +358,15 @@ function makeKernels(w: WasmExports): Kernels {
       w.gemm(addr(out, oOff, M * P, name, 'out'), addr(A, aOff, M * K, name, 'A'), addr(B, bOff, K * P, name, 'B'), M, K, P, acc);
     };
   }
+  const gemmAcc = product(1, 'gemmAcc');
+  const gemm = product(0, 'gemm');
   return {
-    gemmAcc: product(1, 'gemmAcc'),
-    gemm: product(0, 'gemm'),
+    gemmAcc,
+    gemm,
+    // B row-major, as gemmAcc and gemm read it (Bt is for the native kernels; linalg.ts).
+    gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, _Bt, _btOff, M, K, P) {
+      (accumulate ? gemmAcc : gemm)(out, oOff, A, aOff, B, bOff, M, K, P);
+    },
     gramUpper(out, A, aOff, M, K) {
       if (!dims('gramUpper', M, M, K)) return;
       w.gramUpper(addr(out, 0, M * M, 'gramUpper out'), addr(A, aOff, M * K, 'gramUpper A'), M, K);

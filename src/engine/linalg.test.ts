@@ -1,0 +1,44 @@
+// The plain-JS helpers of linalg.ts that no kernel path replaces.
+import { describe, expect, it } from 'vitest';
+import { gemm, gemmAcc, gemmPaired, transposeInto } from './linalg';
+import { mulberry32 } from './testing/mulberry32';
+
+function random(n: number, seed: number): Float64Array {
+  const u = mulberry32(seed);
+  return Float64Array.from({ length: n }, () => u() * 2 - 1);
+}
+
+describe('transposeInto', () => {
+  it('transposes every shape, tile edges included (1 to 70 rows and columns)', () => {
+    for (const [rows, cols] of [
+      [1, 1],
+      [1, 70],
+      [70, 1],
+      [31, 33],
+      [32, 64],
+      [65, 47],
+    ]) {
+      const src = random(rows * cols, rows * 100 + cols);
+      const dst = new Float64Array(rows * cols).fill(NaN);
+      transposeInto(dst, src, rows, cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(dst[j * rows + i]).toBe(src[i * cols + j]);
+    }
+  });
+});
+
+describe('gemmPaired (JS)', () => {
+  it('is gemm or gemmAcc of B, bit for bit, whatever Bt holds', () => {
+    const [M, K, P] = [3, 5, 7];
+    const A = random(M * K, 1),
+      B = random(K * P, 2),
+      start = random(M * P, 3);
+    const junk = new Float64Array(P * K).fill(NaN);
+    for (const accumulate of [false, true]) {
+      const want = start.slice();
+      (accumulate ? gemmAcc : gemm)(want, 0, A, 0, B, 0, M, K, P);
+      const got = start.slice();
+      gemmPaired(accumulate, got, 0, A, 0, B, 0, junk, 0, M, K, P);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+  });
+});

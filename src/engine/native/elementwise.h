@@ -1,0 +1,44 @@
+/*
+ * The native elementwise kernels of a probe step: the activations of the RNN and LSTM forward
+ * steps, the LSTM cell backward and carry, and maxAbs. Each computes exactly what its JS
+ * reference in src/engine/elementwise.ts (and maxAbs of linalg.ts) computes, with the same IEEE
+ * operations in the same order (the exponential of expTerms.ts included), so the results agree
+ * bit for bit, signed zeros, infinities, NaNs and subnormals included.
+ *
+ * Arrays are contiguous and start at their first element; outputs must not overlap inputs
+ * (but for the in-place A and C of lstm_forward_step).
+ */
+#ifndef SEQLAB_ELEMENTWISE_H
+#define SEQLAB_ELEMENTWISE_H
+
+#include <stddef.h>
+
+struct seq_elementwise {
+  /* h[i] = tanh(a[i]), slope[i] = tanh'(a[i]) for i < n. */
+  void (*rnn_forward_step)(size_t n, const double *a, double *slope, double *h);
+  /*
+   * One LSTM step over N rows of H units: a (N x 4H: gates i, f, o, g) replaced by the
+   * activations, their slopes into slope (N x 4H), c (N x H) holding c_{t-1} (read only when
+   * has_prev) overwritten with c_t, h_t into h (N x H), the backward coefficients into coef
+   * (N x 6H: o tanh'(c), g i', cPrev f', tanh(c) o', i g', f).
+   */
+  void (*lstm_forward_step)(size_t N, size_t H, int has_prev, double *a, double *slope, double *c, double *h,
+                            double *coef);
+  /* dct = dc_future + dh o tanh'(c) (N x H), da = (dct g i', dct cPrev f', dh tanh(c) o', dct i g') (N x 4H). */
+  void (*lstm_cell_backward)(size_t N, size_t H, const double *coef, const double *dh, const double *dc_future,
+                             double *dct, double *da);
+  /* dc_future[n*H + j] = dct[n*H + j] * f[n, j], f the forget gates of coef (N x 6H, block 5). */
+  void (*lstm_carry)(size_t N, size_t H, const double *dct, const double *coef, double *dc_future);
+  /* max |v[i]| for i < n, NaNs skipped, 0 when there is none. */
+  double (*max_abs)(size_t n, const double *v);
+};
+
+/*
+ * The kernels to run beside the micro-kernel named `isa` (gemm.h): the AVX2 ones where the CPU
+ * runs AVX2 (checked with __builtin_cpu_supports), unless `isa` is "generic", so that pinning
+ * the generic micro-kernel (useIsa, in tests) pins the portable scalar ones too. Both give the
+ * same bits.
+ */
+const struct seq_elementwise *seq_elementwise_for(const char *isa);
+
+#endif

@@ -1,0 +1,273 @@
+// The native elementwise kernels (elementwise.c) against their JS references (elementwise.ts,
+// maxAbs of linalg.ts), bit for bit, on the AVX2 path and on the portable one ('generic'):
+// random shapes with odd sizes (so the vector loops' scalar tails run), inputs of every kind
+// (saturating, tiny, subnormal, signed zeros, infinities, NaN), at offsets inside larger arrays
+// whose other elements must stay untouched; then the same kernels through the engine's Kernels
+// (withNativeProducts) and the native argument checks.
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsKernels } from '../linalg';
+import { LSTM_COEFFICIENTS, lstmCarry, lstmCellBackward, lstmForwardStep, rnnForwardStep } from '../elementwise';
+import { mulberry32 } from '../testing/mulberry32';
+import { nativeBinding, nativeUnavailableReason, withNativeProducts, type NativeBinding } from './nativeKernels';
+
+const native = nativeBinding();
+const skipReason =
+  native === null
+    ? `the native module is not built (${nativeUnavailableReason()})`
+    : native.lstmForwardStep === undefined
+      ? 'the native module was built before its elementwise kernels (rebuild it: npx node-gyp rebuild)'
+      : '';
+if (skipReason !== '') console.warn(`[nativeElementwise.test] skipped: ${skipReason}`);
+
+/** Values of every kind: moderate, saturating (up to |a| = 800), tiny and subnormal, special. */
+function mixedValue(u: () => number): number {
+  const sign = u() < 0.5 ? -1 : 1;
+  const kind = u();
+  if (kind < 0.35) return sign * u() * 4;
+  if (kind < 0.55) return sign * u() * 800;
+  if (kind < 0.7) return sign * 10 ** (-8 - 300 * u()); // 1e-308 .. 1e-8
+  if (kind < 0.8) return sign * (350 + u() * 50); // -2|a| around exp's clamp at -746
+  if (kind < 0.9) return sign * (700 + u() * 50); // e^-|a| subnormal or below the clamp
+  const special = [0, -0, 0, -0, Infinity, -Infinity, NaN, 5e-324, -5e-324, 745.2, -745.2, 372.6, 0.5, -0.5];
+  return special[Math.floor(u() * special.length)];
+}
+
+/** `pad` elements, then n mixed values, then `pad` more: a range at offset `pad` in a larger array. */
+function padded(n: number, pad: number, u: () => number): Float64Array {
+  const v = new Float64Array(n + 2 * pad);
+  for (let i = 0; i < v.length; i++) v[i] = mixedValue(u);
+  return v;
+}
+
+/** Element by element with Object.is: the same value, sign of zero included, or both NaN. */
+function expectSameBits(got: Float64Array, want: Float64Array, what: string): void {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) throw new Error(`${what}[${i}] is ${got[i]}, want ${want[i]}`);
+  }
+}
+
+/** Random shapes: N in 1..17, H in 1..70 (most not multiples of 4), and the edges of both. */
+function shapes(seed: number): [number, number][] {
+  const u = mulberry32(seed);
+  const list: [number, number][] = [
+    [1, 1],
+    [1, 3],
+    [2, 4],
+    [17, 70],
+    [16, 64],
+    [3, 5],
+  ];
+  for (let i = 0; i < 14; i++) list.push([1 + Math.floor(u() * 17), 1 + Math.floor(u() * 70)]);
+  return list;
+}
+
+const PAD = 5;
+
+describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit against elementwise.ts', () => {
+  const n = native as NativeBinding;
+  const best = native?.isa() ?? '';
+  afterEach(() => {
+    n.useIsa(best);
+  });
+
+  for (const isa of [...new Set([best, 'generic'])]) {
+    it(`${isa}: rnnForwardStep`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(1);
+      for (const [N, H] of shapes(11)) {
+        const len = N * H;
+        const A = padded(len, PAD, u);
+        const before = A.slice();
+        const slope = padded(len, PAD + 2, u);
+        const Hs = padded(len, PAD + 1, u);
+        const wantSlope = slope.slice();
+        const wantHs = Hs.slice();
+        rnnForwardStep(A, PAD, wantSlope, PAD + 2, wantHs, PAD + 1, len);
+        n.rnnForwardStep!(len, A, PAD, slope, PAD + 2, Hs, PAD + 1);
+        const at = `${isa} N=${N} H=${H}`;
+        expectSameBits(Hs, wantHs, `${at} Hs`);
+        expectSameBits(slope, wantSlope, `${at} slope`);
+        expectSameBits(A, before, `${at} A (read only)`);
+      }
+    });
+
+    for (const hasPrev of [true, false]) {
+      it(`${isa}: lstmForwardStep, hasPrev ${hasPrev}`, () => {
+        expect(n.useIsa(isa)).toBe(true);
+        const u = mulberry32(hasPrev ? 2 : 3);
+        for (const [N, H] of shapes(hasPrev ? 12 : 13)) {
+          const NH = N * H;
+          const A = padded(4 * NH, PAD, u);
+          const slope = padded(4 * NH, PAD, u); // slope shares A's offset, as in elementwise.ts
+          const C = padded(NH, PAD + 3, u);
+          if (!hasPrev) C.fill(NaN, PAD + 3, PAD + 3 + NH); // never read: c_{t-1} is 0
+          const Hs = padded(NH, PAD + 1, u);
+          const coef = padded(LSTM_COEFFICIENTS * NH, PAD + 2, u);
+          const want = [A, slope, C, Hs, coef].map((v) => v.slice());
+          lstmForwardStep(want[0], PAD, want[1], want[2], PAD + 3, want[3], PAD + 1, want[4], PAD + 2, N, H, hasPrev);
+          n.lstmForwardStep!(N, H, hasPrev, A, PAD, slope, PAD, C, PAD + 3, Hs, PAD + 1, coef, PAD + 2);
+          const at = `${isa} N=${N} H=${H}`;
+          ['A', 'slope', 'C', 'Hs', 'coef'].forEach((name, i) =>
+            expectSameBits([A, slope, C, Hs, coef][i], want[i], `${at} ${name}`),
+          );
+        }
+      });
+    }
+
+    it(`${isa}: the activations on a grid over [-800, 800], every power of two and random bit patterns`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const points: number[] = [];
+      for (let i = 0; i <= 1 << 16; i++) points.push(-800 + (1600 * i) / (1 << 16));
+      for (let e = -1074; e <= 1023; e++) points.push(2 ** e, -(2 ** e));
+      const u = mulberry32(8);
+      const bits = new Uint32Array(2 * 4096);
+      for (let i = 0; i < bits.length; i++) bits[i] = Math.floor(u() * 2 ** 32);
+      points.push(...new Float64Array(bits.buffer)); // NaNs with payloads, subnormals, huge values
+      const H = points.length;
+      const A = new Float64Array(4 * H);
+      for (let b = 0; b < 4; b++) A.set(points, b * H); // each point as every gate
+      const C = Float64Array.from(points, (x) => x / 3);
+      const got = [A.slice(), new Float64Array(4 * H), C.slice(), new Float64Array(H), new Float64Array(6 * H)];
+      const want = got.map((v) => v.slice());
+      lstmForwardStep(want[0], 0, want[1], want[2], 0, want[3], 0, want[4], 0, 1, H, true);
+      n.lstmForwardStep!(1, H, true, got[0], 0, got[1], 0, got[2], 0, got[3], 0, got[4], 0);
+      ['A', 'slope', 'C', 'Hs', 'coef'].forEach((name, i) => expectSameBits(got[i], want[i], `${isa} ${name}`));
+      const tanh = [new Float64Array(H), new Float64Array(H)];
+      const wantTanh = tanh.map((v) => v.slice());
+      rnnForwardStep(A, 0, wantTanh[0], 0, wantTanh[1], 0, H);
+      n.rnnForwardStep!(H, A, 0, tanh[0], 0, tanh[1], 0);
+      expectSameBits(tanh[0], wantTanh[0], `${isa} tanh' slope`);
+      expectSameBits(tanh[1], wantTanh[1], `${isa} tanh`);
+    });
+
+    it(`${isa}: lstmCellBackward`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(4);
+      for (const [N, H] of shapes(14)) {
+        const NH = N * H;
+        const coef = padded(LSTM_COEFFICIENTS * NH, PAD, u);
+        const dh = padded(NH, 0, u);
+        const dcFuture = padded(NH, 0, u);
+        const dct = padded(NH, 0, u);
+        const da = padded(4 * NH, 0, u);
+        const wantDct = dct.slice();
+        const wantDa = da.slice();
+        lstmCellBackward(coef, PAD, dh, dcFuture, wantDct, wantDa, N, H);
+        // Offsets for dh .. da too: the same values from one array holding all four at once.
+        const joined = new Float64Array(3 + 7 * NH);
+        joined.set(dh, 1);
+        joined.set(dcFuture, 1 + NH);
+        joined.set(dct, 2 + 2 * NH);
+        joined.set(da, 3 + 3 * NH);
+        n.lstmCellBackward!(N, H, coef, PAD, joined, 1, joined, 1 + NH, joined, 2 + 2 * NH, joined, 3 + 3 * NH);
+        const at = `${isa} N=${N} H=${H}`;
+        expectSameBits(joined.slice(2 + 2 * NH, 2 + 3 * NH), wantDct, `${at} dct`);
+        expectSameBits(joined.slice(3 + 3 * NH), wantDa, `${at} da`);
+        expectSameBits(joined.slice(1, 1 + NH), dh, `${at} dh (read only)`);
+      }
+    });
+
+    it(`${isa}: lstmCarry`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(5);
+      for (const [N, H] of shapes(15)) {
+        const NH = N * H;
+        const coef = padded(LSTM_COEFFICIENTS * NH, PAD, u);
+        const dct = padded(NH, 2, u);
+        const dcFuture = padded(NH, 3, u);
+        const want = dcFuture.slice();
+        lstmCarry(dct.subarray(2), coef, PAD, want.subarray(3), N, H);
+        n.lstmCarry!(N, H, dct, 2, coef, PAD, dcFuture, 3);
+        expectSameBits(dcFuture, want, `${isa} N=${N} H=${H} dcFuture`);
+      }
+    });
+
+    it(`${isa}: maxAbs, NaNs skipped, 0 for none`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(6);
+      const cases: Float64Array[] = [new Float64Array([-0, -0, -0]), new Float64Array([NaN, NaN, NaN, NaN, NaN])];
+      for (const len of [0, 1, 3, 4, 5, 15, 16, 17, 33, 64, 70, 257]) cases.push(padded(len, 0, u));
+      for (const [N, H] of shapes(16)) cases.push(padded(4 * N * H, 0, u));
+      // The largest at either end, and an Infinity in the tail.
+      const end = padded(37, 0, u).map((x) => (Number.isNaN(x) ? 0 : Math.min(1, Math.abs(x))));
+      end[0] = -3;
+      cases.push(end, end.slice().reverse(), Float64Array.from([...end, -Infinity]));
+      // The largest at each position, then a NaN a vector or a round of running maxima later (in
+      // the same lane): a maximum that let the NaN in would forget it.
+      for (let p = 0; p < 72; p++) {
+        for (const gap of [4, 16]) {
+          if (p + gap >= 72) continue;
+          const v = new Float64Array(72).map(() => u());
+          v[p] = -3;
+          v[p + gap] = NaN;
+          cases.push(v);
+        }
+      }
+      for (const v of cases) {
+        for (const off of [0, Math.min(2, v.length)]) {
+          const len = v.length - off;
+          const got = n.maxAbs!(len, v, off);
+          const want = jsKernels.maxAbs(v, off, len);
+          if (!Object.is(got, want)) throw new Error(`${isa} len=${len} off=${off}: maxAbs ${got}, want ${want}`);
+        }
+      }
+    });
+  }
+
+  it("runs in the engine's Kernels (withNativeProducts, every kernel native) with the same results as the JS ones", () => {
+    const kernels = withNativeProducts(jsKernels, n, true);
+    expect(kernels.lstmForwardStep).not.toBe(jsKernels.lstmForwardStep);
+    const u = mulberry32(7);
+    const [N, H] = [3, 21];
+    const NH = N * H;
+    const arrays = () => ({
+      A: padded(4 * NH, PAD, u),
+      slope: padded(4 * NH, PAD, u),
+      C: padded(NH, 1, u),
+      Hs: padded(NH, 2, u),
+      coef: padded(LSTM_COEFFICIENTS * NH, 3, u),
+    });
+    const got = arrays();
+    const want = { A: got.A.slice(), slope: got.slope.slice(), C: got.C.slice(), Hs: got.Hs.slice(), coef: got.coef.slice() };
+    for (const [k, x] of [
+      [kernels, got],
+      [jsKernels, want],
+    ] as const) {
+      x.A.subarray(PAD, PAD + 4 * NH).reverse(); // a second step's inputs: other values, same kinds
+      k.lstmForwardStep(x.A, PAD, x.slope, x.C, 1, x.Hs, 2, x.coef, 3, N, H, true);
+      k.rnnForwardStep(x.coef, 3, x.slope, PAD, x.A, PAD, NH);
+      const dct = new Float64Array(NH);
+      const dcFuture = x.Hs.slice(2, 2 + NH);
+      const da = new Float64Array(4 * NH);
+      k.lstmCellBackward(x.coef, 3, x.C.subarray(1), dcFuture, dct, da, N, H);
+      k.lstmCarry(dct, x.coef, 3, dcFuture, N, H);
+      x.Hs.set(dcFuture, 2);
+      x.C[0] = k.maxAbs(da, 0, 4 * NH);
+    }
+    for (const name of ['A', 'slope', 'C', 'Hs', 'coef'] as const) expectSameBits(got[name], want[name], name);
+  });
+
+  it('throws a RangeError naming the argument for a range outside its view, or a non-Float64Array', () => {
+    const v = new Float64Array(10);
+    expect(() => n.rnnForwardStep!(8, v, 3, v, 0, v, 0)).toThrow(
+      /rnnForwardStep: A's elements \[3, 10\] are outside its view of 10 doubles/,
+    );
+    expect(() => n.lstmForwardStep!(1, 2, true, new Float64Array(8), 0, new Float64Array(8), 0, v, 0, v, 0, v, 0)).toThrow(
+      /lstmForwardStep: coef's elements \[0, 11\] are outside/,
+    );
+    expect(() => n.lstmForwardStep!(1, 1, 1 as unknown as boolean, v, 0, v, 0, v, 0, v, 0, v, 0)).toThrow(
+      /hasPrev must be a boolean/,
+    );
+    // lstmCarry reads only the forget gates: N = 2, H = 1 reaches coef[ok + 5 + 6] at most.
+    expect(() => n.lstmCarry!(2, 1, v, 0, new Float64Array(12), 0, v, 0)).not.toThrow();
+    expect(() => n.lstmCarry!(2, 1, v, 0, new Float64Array(11), 0, v, 0)).toThrow(/lstmCarry: coef's elements \[5, 11\]/);
+    expect(() => n.lstmCellBackward!(1, 1, v, 0, [0] as unknown as Float64Array, 0, v, 0, v, 0, v, 0)).toThrow(
+      /lstmCellBackward: dh must be a Float64Array/,
+    );
+    expect(() => n.maxAbs!(3, v, 8)).toThrow(RangeError);
+    expect(() => n.maxAbs!(2 ** 31, v, 0)).toThrow(/maxAbs: n must be an integer in \[0, 2\^31\)/);
+    expect(() => n.lstmCarry!(2 ** 16, 2 ** 15, v, 0, v, 0, v, 0)).toThrow(/N\*H must be below 2\^31/);
+    expect(n.maxAbs!(0, v, 10)).toBe(0);
+  });
+});
