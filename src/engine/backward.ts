@@ -175,7 +175,7 @@ export class LossStepBackward {
 
     if (k === 0) return;
     if (gru) {
-      this.eh = gruCarry(kernels, f.Wh, f.WhT, daH, dct, cell, dh, N, H);
+      this.eh = gruCarry(kernels, f.recurrentT, daH, dct, cell, dh, N, H);
       this.ec = this.eh;
       return;
     }

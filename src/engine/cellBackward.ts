@@ -91,8 +91,8 @@ export function carryToPreviousStep(
   dh: Float64Array,
   dcFuture: Float64Array,
 ): void {
-  const { N, H, G } = f;
-  f.kernels.gemmPaired(false, dh, 0, da, 0, f.WhT, 0, f.Wh, 0, N, G, H);
+  const { N, H } = f;
+  f.kernels.gemmPaired(false, dh, 0, da, 0, f.recurrentT, N);
   if (f.arch === 'lstm')
     f.kernels.lstmCarry(dct, f.window.coef, LSTM_COEFFICIENTS * (k - f.window.first) * N * H, dcFuture, N, H);
 }

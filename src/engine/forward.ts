@@ -7,7 +7,7 @@
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
 import { DRAW_CHUNK_DOUBLES, copyTimeMajor, drawTimeMajor, type ModelInputs, type ProbeParameters } from './inputs';
 import type { Workspace } from './workspace';
-import { transposeInto, type Kernels } from './linalg';
+import { packedDoubles, packsWeights, transposeInto, type Kernels, type StepWeights } from './linalg';
 import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
 import { ldexp } from './scaledNumber';
 import { addLogForget, ForgetLogSums } from './theory';
@@ -70,6 +70,9 @@ export interface ForwardTrace extends Dims {
   readonly WhT: Float64Array;
   /** Wx^T, (G, D). */
   readonly WxT: Float64Array;
+  /** Wh (H x G) as the forward pass's h_{t-1} Wh reads it, and Wh^T (G x H) as the backward carry's da Wh^T does. */
+  readonly recurrent: StepWeights;
+  readonly recurrentT: StepWeights;
   readonly b: Float64Array;
   /** GRU: the recurrent bias b_h (G); empty otherwise. */
   readonly bh: Float64Array;
@@ -135,7 +138,9 @@ export function inputProjectionSteps(d: Dims): number {
 /** Bytes the forward pass keeps outside its workspace: per-step flags, the window's exponents, the draw buffer, h_last (GRU: its coefficients' exponents of a step). */
 export function forwardHeapBytes(d: Dims, layout: TraceLayout): number {
   const gruScratch = d.arch === 'gru' ? 4 * GRU_COEFFICIENTS * d.N * d.H : 0;
-  return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch;
+  // Wh and Wh^T packed by the native kernels (counted whichever kernels run: the check is the same everywhere).
+  const packed = packsWeights(d.N, d.H, d.G) ? 8 * (packedDoubles(d.H, d.G) + packedDoubles(d.G, d.H)) : 0;
+  return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch + packed;
 }
 
 /** Doubles held per unit and step besides h: the RNN's slope, the LSTM's or the GRU's coefficients. */
@@ -211,6 +216,8 @@ class SteppedTrace implements ForwardTrace {
   readonly Wh: Float64Array;
   readonly WhT: Float64Array;
   readonly WxT: Float64Array;
+  readonly recurrent: StepWeights;
+  readonly recurrentT: StepWeights;
   readonly b: Float64Array;
   readonly bh: Float64Array;
   readonly window: StepWindow;
@@ -296,6 +303,8 @@ class SteppedTrace implements ForwardTrace {
     this.WxT = ws.take(G * D);
     transposeInto(this.WhT, this.Wh, H, G);
     transposeInto(this.WxT, this.Wx, D, G);
+    this.recurrent = ws.kernels.prepareWeights(this.Wh, this.WhT, H, G, N);
+    this.recurrentT = ws.kernels.prepareWeights(this.WhT, this.Wh, G, H, N);
     this.A = ws.take(N * G);
     const steps = inputProjectionSteps(d);
     this.projection = { steps, buffer: steps > 1 ? ws.take(steps * N * G) : this.A, first: 0, count: 0, next: 0 };
@@ -386,8 +395,8 @@ class SteppedTrace implements ForwardTrace {
       this.gruStep(A, t, j, sums);
       return;
     }
-    if (j === 0) kr.gemmPaired(true, A, 0, w.hBefore, 0, this.Wh, 0, this.WhT, 0, N, H, G);
-    else kr.gemmPaired(true, A, 0, w.Hs, hOff - NH, this.Wh, 0, this.WhT, 0, N, H, G);
+    if (j === 0) kr.gemmPaired(true, A, 0, w.hBefore, 0, this.recurrent, N);
+    else kr.gemmPaired(true, A, 0, w.Hs, hOff - NH, this.recurrent, N);
     hooks?.preActivation?.(t, A, 0);
     const first = sums !== null;
     // Only the first pass looks for saturation (at step 0, h0 may be large); a recomputation replays it.
@@ -443,7 +452,7 @@ class SteppedTrace implements ForwardTrace {
     const hPrev = j === 0 ? w.hBefore : w.Hs;
     const pOff = j === 0 ? 0 : hOff - NH;
     hooks?.preActivation?.(t, A, 0);
-    kr.gemmPaired(false, Ah, 0, hPrev, pOff, this.Wh, 0, this.WhT, 0, N, H, G);
+    kr.gemmPaired(false, Ah, 0, hPrev, pOff, this.recurrent, N);
     kr.addBias(Ah, 0, N, G, this.bh);
     hooks?.recurrent?.(t, Ah, 0);
     const eOff = GRU_COEFFICIENTS * j;

@@ -106,7 +106,7 @@ export class FullGradientBackward {
       this.addDxSquares(cell.ea);
     }
     if (gru) {
-      this.eh = gruCarry(kernels, f.Wh, f.WhT, daH, dct, cell, dh, N, H);
+      this.eh = gruCarry(kernels, f.recurrentT, daH, dct, cell, dh, N, H);
       this.ec = this.eh;
       return;
     }

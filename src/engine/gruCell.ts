@@ -19,7 +19,7 @@ import { expSplit } from './saturatedSteps';
 import { binaryExponent, ldexp } from './scaledNumber';
 import { tanhInto } from './elementwise';
 import { scaleByPowerOfTwo } from './norms';
-import type { Kernels } from './linalg';
+import type { Kernels, StepWeights } from './linalg';
 
 /**
  * The GRU's backward coefficients per unit, per row of the batch as five blocks of H:
@@ -317,8 +317,8 @@ export function gruCellBackward(
  */
 export function gruCarry(
   kernels: Kernels,
-  Wh: Float64Array,
-  WhT: Float64Array,
+  /** Wh^T (3H x H) as the carry reads it (ForwardTrace.recurrentT). */
+  WhT: StepWeights,
   daH: Float64Array,
   keep: Float64Array,
   e: GruExponents,
@@ -327,7 +327,7 @@ export function gruCarry(
   H: number,
 ): number {
   const NH = N * H;
-  kernels.gemmPaired(false, dh, 0, daH, 0, WhT, 0, Wh, 0, N, 3 * H, H);
+  kernels.gemmPaired(false, dh, 0, daH, 0, WhT, N);
   const mh = kernels.maxAbs(dh, 0, NH);
   const mk = kernels.maxAbs(keep, 0, NH);
   const topH = mh === 0 ? -Infinity : e.ea + binaryExponent(mh);

@@ -1,6 +1,6 @@
 // The plain-JS helpers of linalg.ts that no kernel path replaces.
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmAcc, gemmPaired, transposeInto } from './linalg';
+import { gemm, gemmAcc, gemmPaired, jsKernels, packedDoubles, packsWeights, transposeInto } from './linalg';
 import { mulberry32 } from './testing/mulberry32';
 
 function random(n: number, seed: number): Float64Array {
@@ -26,8 +26,8 @@ describe('transposeInto', () => {
   });
 });
 
-describe('gemmPaired (JS)', () => {
-  it('is gemm or gemmAcc of B, bit for bit, whatever Bt holds', () => {
+describe('gemmPaired and prepareWeights (JS)', () => {
+  it('is gemm or gemmAcc of B, bit for bit, whatever Bt holds; the JS kernels never pack', () => {
     const [M, K, P] = [3, 5, 7];
     const A = random(M * K, 1),
       B = random(K * P, 2),
@@ -37,8 +37,20 @@ describe('gemmPaired (JS)', () => {
       const want = start.slice();
       (accumulate ? gemmAcc : gemm)(want, 0, A, 0, B, 0, M, K, P);
       const got = start.slice();
-      gemmPaired(accumulate, got, 0, A, 0, B, 0, junk, 0, M, K, P);
+      const W = jsKernels.prepareWeights(B, junk, K, P, M);
+      expect(W.packed).toBeNull();
+      gemmPaired(accumulate, got, 0, A, 0, W, M);
       expect(Array.from(got)).toEqual(Array.from(want));
     }
+  });
+
+  it('packs for batches of 5 to 63 against B of 32769 to 8M doubles', () => {
+    expect(packsWeights(16, 64, 256)).toBe(false); // 16384 doubles: read in place
+    expect(packsWeights(16, 256, 1024)).toBe(true);
+    expect(packsWeights(4, 256, 1024)).toBe(false); // dot products
+    expect(packsWeights(64, 256, 1024)).toBe(false); // packing each time is as fast
+    expect(packsWeights(16, 1024, 8192)).toBe(true);
+    expect(packsWeights(16, 1024, 8193)).toBe(false); // past 64 MiB
+    expect(packedDoubles(3, 9)).toBe(48);
   });
 });

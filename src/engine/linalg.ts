@@ -66,11 +66,45 @@ export function gemm(
 }
 
 /**
- * out (+)= A B (gemmAcc with `accumulate`, else gemm), with B (K x P) given both ways: row-major
- * at bOff and as its transpose Bt (P x K, row-major) at btOff, since the engine keeps each weight
- * matrix both ways. These kernels (and the WebAssembly ones) read B; the native ones read the
- * rows of Bt as dot products for a batch of 1 to 4 rows (native/dots_avx2.c), the one product
- * that streams the weights from memory at large H.
+ * A weight matrix B (K x P) that every step multiplies, in the forms kernels read: row-major,
+ * its transpose Bt (P x K, row-major; the engine keeps each weight matrix both ways), and B
+ * packed for the native blocked product (native/gemm.c) where that pays (packsWeights), else null.
+ */
+export interface StepWeights {
+  readonly B: Float64Array;
+  readonly Bt: Float64Array;
+  readonly packed: Float64Array | null;
+  readonly K: number;
+  readonly P: number;
+}
+
+/** B and Bt as StepWeights, unpacked (these kernels and the WebAssembly ones never pack). */
+export function stepWeights(B: Float64Array, Bt: Float64Array, K: number, P: number): StepWeights {
+  return { B, Bt, packed: null, K, P };
+}
+
+/**
+ * Whether the native kernels pack a K x P weight matrix once for products with batches of
+ * `rows` rows: for 5 to 63 rows, where packing B in every product cost up to 40% of it (16 x
+ * 1024 x 4096: 19.5 GFLOP/s packing each time, 26.7 packed once; 16 x 256 x 1024: 24 against
+ * 41), B larger than what is read in place unpacked (32768 doubles, SEQ_DIRECT_B_DOUBLES) and at
+ * most 8M doubles (64 MiB), so that the packed copy stays a small part of a probe's memory. (At
+ * 128 rows packing each time is as fast.) The memory check counts the copies (tracePlan.ts).
+ */
+export function packsWeights(rows: number, K: number, P: number): boolean {
+  return rows >= 5 && rows < 64 && K * P > 32_768 && K * P <= 8 * 1024 ** 2;
+}
+
+/** Doubles of a K x P matrix packed (native/gemm.h, seq_packed_doubles: P rounded up to 8). */
+export function packedDoubles(K: number, P: number): number {
+  return K * Math.ceil(P / 8) * 8;
+}
+
+/**
+ * out (+)= A W.B (gemmAcc with `accumulate`, else gemm) for A of M rows. These kernels (and the
+ * WebAssembly ones) read W.B; the native ones read the rows of W.Bt as dot products for a batch
+ * of 1 to 4 rows (native/dots_avx2.c: the product that streams the weights from memory at large
+ * H), and W.packed where there is one.
  */
 export function gemmPaired(
   accumulate: boolean,
@@ -78,16 +112,11 @@ export function gemmPaired(
   oOff: number,
   A: Float64Array,
   aOff: number,
-  B: Float64Array,
-  bOff: number,
-  _Bt: Float64Array,
-  _btOff: number,
+  W: StepWeights,
   M: number,
-  K: number,
-  P: number,
 ): void {
-  if (accumulate) gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
-  else gemm(out, oOff, A, aOff, B, bOff, M, K, P);
+  if (accumulate) gemmAcc(out, oOff, A, aOff, W.B, 0, M, W.K, W.P);
+  else gemm(out, oOff, A, aOff, W.B, 0, M, W.K, W.P);
 }
 
 /** dst (cols x rows) := src (rows x cols)^T, both row-major, in square tiles. */
@@ -201,6 +230,8 @@ export interface Kernels {
   gemmAcc: typeof gemmAcc;
   gemm: typeof gemm;
   gemmPaired: typeof gemmPaired;
+  /** B and Bt as StepWeights for products with `rows`-row batches, packed where these kernels gain from it. */
+  prepareWeights(B: Float64Array, Bt: Float64Array, K: number, P: number, rows: number): StepWeights;
   gramUpper: typeof gramUpper;
   transposeTimesAcc: typeof transposeTimesAcc;
   addBias: typeof addBias;
@@ -220,6 +251,7 @@ export const jsKernels: Kernels = {
   gemmAcc,
   gemm,
   gemmPaired,
+  prepareWeights: (B, Bt, K, P) => stepWeights(B, Bt, K, P),
   gramUpper,
   transposeTimesAcc,
   addBias,

@@ -8,6 +8,11 @@
  *   gemm(M, N, K, A, sa1, sa2, oa, B, sb1, sb2, ob, beta, C, sc1, sc2, oc)
  *       C = beta*C + A*B, C M x N, A M x K, B K x N; beta is 0 or 1. Element (i, j) of A is
  *       A[oa + i*sa1 + j*sa2]. With beta = 0, C is only written (NaNs in it do not survive).
+ *   packMatrix(K, N, B, sb1, sb2, ob, packed)
+ *       B (K x N) into `packed` (K * ceil(N / 8) * 8 doubles) in the layout gemm packs it into,
+ *       once for many products with it (gemm.h, seq_pack_matrix).
+ *   gemmPacked(M, N, K, A, sa1, sa2, oa, packed, beta, C, sc1, sc2, oc)
+ *       gemm with B given packed by packMatrix.
  *   gramUpper(M, K, A, sa1, sa2, oa, C, sc1, sc2, oc)
  *       the entries on and above the diagonal of C = A A^T (M x M); the rest of C untouched.
  *   polarFactors(n, points, factors)
@@ -155,6 +160,67 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
   seq_gemm(inst->kernel, inst->scratch, (size_t)M, (size_t)N, (size_t)K,
            A.view.data + A.off, A.s1, A.s2, B.view.data + B.off, B.s1, B.s2,
            (int)beta, C.view.data + C.off, C.s1, C.s2, 0);
+  return NULL;
+}
+
+/* Checks that `packed` holds the packed form of a K x N matrix (seq_packed_doubles). */
+static int check_packed(napi_env env, const char *fn, const struct view *packed, long long K, long long N) {
+  if (packed->length >= seq_packed_doubles((size_t)K, (size_t)N)) return 1;
+  char what[128];
+  snprintf(what, sizeof what, "packed holds %zu doubles; a %lld x %lld matrix packs into %zu", packed->length, K, N,
+           seq_packed_doubles((size_t)K, (size_t)N));
+  return fail(env, fn, what);
+}
+
+static napi_value pack_matrix(napi_env env, napi_callback_info info) {
+  static const char fn[] = "packMatrix";
+  size_t argc = 7;
+  napi_value args[7];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 7) {
+    fail(env, fn, "takes 7 arguments (K, N, B, sb1, sb2, ob, packed)");
+    return NULL;
+  }
+  long long K, N;
+  struct matrix B;
+  struct view packed;
+  if (!get_integer(env, args[0], fn, "K", "", 1, &K) || !get_integer(env, args[1], fn, "N", "", 1, &N) ||
+      !get_matrix(env, args + 2, fn, "B", &B) || !get_view(env, args[6], fn, "packed", &packed)) {
+    return NULL;
+  }
+  if (!check_reach(env, fn, "B", &B.view, B.off, K, B.s1, N, B.s2) || !check_packed(env, fn, &packed, K, N)) return NULL;
+  seq_pack_matrix((size_t)K, (size_t)N, B.view.data + B.off, B.s1, B.s2, packed.data);
+  return NULL;
+}
+
+static napi_value gemm_packed(napi_env env, napi_callback_info info) {
+  static const char fn[] = "gemmPacked";
+  size_t argc = 13;
+  napi_value args[13];
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 13) {
+    fail(env, fn, "takes 13 arguments (M, N, K, A, sa1, sa2, oa, packed, beta, C, sc1, sc2, oc)");
+    return NULL;
+  }
+  long long M, N, K, beta;
+  struct matrix A, C;
+  struct view packed;
+  if (!get_integer(env, args[0], fn, "M", "", 1, &M) || !get_integer(env, args[1], fn, "N", "", 1, &N) ||
+      !get_integer(env, args[2], fn, "K", "", 1, &K) || !get_matrix(env, args + 3, fn, "A", &A) ||
+      !get_view(env, args[7], fn, "packed", &packed) || !get_integer(env, args[8], fn, "beta", "", 1, &beta) ||
+      !get_matrix(env, args + 9, fn, "C", &C)) {
+    return NULL;
+  }
+  if (beta != 0 && beta != 1) {
+    fail(env, fn, "beta must be 0 or 1");
+    return NULL;
+  }
+  if (M == 0 || N == 0) return NULL;
+  if (!check_reach(env, fn, "A", &A.view, A.off, M, A.s1, K, A.s2) || !check_packed(env, fn, &packed, K, N) ||
+      !check_reach(env, fn, "C", &C.view, C.off, M, C.s1, N, C.s2)) {
+    return NULL;
+  }
+  struct instance *inst = instance_of(env);
+  seq_gemm_with(inst->kernel, inst->scratch, (size_t)M, (size_t)N, (size_t)K, A.view.data + A.off, A.s1, A.s2, NULL, 0, 0,
+                packed.data, (int)beta, C.view.data + C.off, C.s1, C.s2, 0);
   return NULL;
 }
 
@@ -406,6 +472,8 @@ NAPI_MODULE_INIT() {
   }
   const napi_property_descriptor props[] = {
     {"gemm", NULL, gemm, NULL, NULL, NULL, napi_default, NULL},
+    {"packMatrix", NULL, pack_matrix, NULL, NULL, NULL, napi_default, NULL},
+    {"gemmPacked", NULL, gemm_packed, NULL, NULL, NULL, napi_default, NULL},
     {"gramUpper", NULL, gram_upper, NULL, NULL, NULL, napi_default, NULL},
     {"polarFactors", NULL, polar_factors, NULL, NULL, NULL, napi_default, NULL},
     {"glibcLog", NULL, glibc_log_one, NULL, NULL, NULL, napi_default, NULL},

@@ -122,11 +122,26 @@ static void multiply_blocks(const struct seq_microkernel *kernel, const double *
   }
 }
 
+size_t seq_packed_doubles(size_t K, size_t N) { return K * ((N + SEQ_NR - 1) / SEQ_NR) * SEQ_NR; }
+
+void seq_pack_matrix(size_t K, size_t N, const double *B, ptrdiff_t sb1, ptrdiff_t sb2, double *packed) {
+  const size_t width = ((N + SEQ_NR - 1) / SEQ_NR) * SEQ_NR;
+  for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) pack_b(packed + p0 * width, B + (ptrdiff_t)p0 * sb1, sb1, sb2, min_size(SEQ_KC, K - p0), N);
+}
+
 void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
               size_t M, size_t N, size_t K,
               const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
               const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
               int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  seq_gemm_with(kernel, scratch, M, N, K, A, sa1, sa2, B, sb1, sb2, NULL, accumulate, C, sc1, sc2, upper);
+}
+
+void seq_gemm_with(const struct seq_microkernel *kernel, double *scratch,
+                   size_t M, size_t N, size_t K,
+                   const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+                   const double *B, ptrdiff_t sb1, ptrdiff_t sb2, const double *packed,
+                   int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
   if (M == 0 || N == 0) return;
   if (K == 0) {
     if (!accumulate) zero_output(M, N, C, sc1, sc2, upper);
@@ -134,12 +149,12 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
   }
   /* Few rows against a matrix given as its transpose (unit row stride in B), or a small Gram
    * matrix: dot products (dots_avx2.c). */
-  if ((upper ? M <= SEQ_GRAM_DOTS_MAX_M : M <= SEQ_ROWS_MAX_M) && sb1 == 1 && sa2 == 1 && sc2 == 1) {
+  if (!packed && (upper ? M <= SEQ_GRAM_DOTS_MAX_M : M <= SEQ_ROWS_MAX_M) && sb1 == 1 && sa2 == 1 && sc2 == 1) {
     kernel->dots(M, N, K, A, sa1, B, sb2, accumulate, C, sc1, upper);
     return;
   }
   /* Few rows or a short inner size: row by row, unpacked (rows.h). */
-  if ((M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
+  if (!packed && (M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
     kernel->rows(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
     return;
   }
@@ -147,7 +162,8 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
   double *packed_b = scratch + SEQ_MC * SEQ_KC;
   /* A small B with whole columns of 8 is read in place: for a batch of a few micro-panels, packing
    * it cost as much as a third of the product (16 x 64 x 256: 4.4 of 22 us). */
-  const int direct_b = sb2 == 1 && N % SEQ_NR == 0 && (size_t)K * N <= SEQ_DIRECT_B_DOUBLES && !upper;
+  const int direct_b = !packed && sb2 == 1 && N % SEQ_NR == 0 && (size_t)K * N <= SEQ_DIRECT_B_DOUBLES && !upper;
+  const size_t packed_width = ((N + SEQ_NR - 1) / SEQ_NR) * SEQ_NR;
   /* MC-row blocks of near-equal height (in whole micro-panels), so that no block is a sliver. */
   const size_t blocks = (M + SEQ_MC - 1) / SEQ_MC;
   const size_t panels = (M + SEQ_MR - 1) / SEQ_MR;
@@ -164,7 +180,11 @@ void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
       for (size_t jb = upper ? (i0 / SEQ_NR) * SEQ_NR : 0; jb < N; jb += SEQ_NB * SEQ_NR) {
         const size_t nc = min_size(SEQ_NB * SEQ_NR, N - jb);
         const double *b_block = B + (ptrdiff_t)p0 * sb1 + (ptrdiff_t)jb * sb2;
-        if (direct_b) {
+        if (packed) {
+          /* Packed ahead (seq_pack_matrix): this block's slivers, as pack_b would have made them. */
+          const double *b_packed = packed + p0 * packed_width + (jb / SEQ_NR) * kc * SEQ_NR;
+          multiply_blocks(kernel, packed_a, b_packed, 1, SEQ_NR, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+        } else if (direct_b) {
           multiply_blocks(kernel, packed_a, b_block, 0, sb1, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
         } else {
           pack_b(packed_b, b_block, sb1, sb2, kc, nc);

@@ -92,6 +92,23 @@ void seq_dots_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1,
                    int accumulate, double *C, ptrdiff_t sc1, int upper);
 #endif
 
+/*
+ * A K x N matrix B packed once for many products with it (the engine's weights, used every
+ * step): the slivers pack_b makes for each KC-deep block, block p0 at packed + p0 * width
+ * (width = N rounded up to NR), so that seq_gemm_with skips packing B and reads it in the order
+ * it computes. seq_packed_doubles: the doubles `packed` must hold.
+ */
+size_t seq_packed_doubles(size_t K, size_t N);
+void seq_pack_matrix(size_t K, size_t N, const double *B, ptrdiff_t sb1, ptrdiff_t sb2, double *packed);
+
+/* seq_gemm, with B also given packed (`packed`, from seq_pack_matrix; NULL: pack as needed). With
+ * `packed`, B itself is not read: the packed product is always the blocked one. */
+void seq_gemm_with(const struct seq_microkernel *kernel, double *scratch,
+                   size_t M, size_t N, size_t K,
+                   const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+                   const double *B, ptrdiff_t sb1, ptrdiff_t sb2, const double *packed,
+                   int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper);
+
 /* The kernels of each instruction set (each file compiles to nothing on other architectures). */
 #define SEQ_DECLARE_KERNELS(isa)                                                                       \
   void seq_microkernel_##isa(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,     \

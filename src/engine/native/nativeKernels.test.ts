@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsKernels, transposeInto, type Kernels } from '../linalg';
+import { jsKernels, packedDoubles, packsWeights, transposeInto, type Kernels } from '../linalg';
 import { createWasmArena, wasmSimdAvailable } from '../wasm/wasmKernels';
 import { mulberry32 } from '../testing/mulberry32';
 import { runProbe, type ProbeResult } from '../probe';
@@ -217,6 +217,38 @@ describe.skipIf(native === null)('native products', () => {
     });
   }
 
+  it('gemmPacked with B packed once by packMatrix matches the triple loop, and gemm bit for bit where gemm packs too', () => {
+    const next = rng(18);
+    // The first three are shapes gemm also runs blocked (packing B as it goes): the same sums.
+    for (const [M, N, K, sameAsGemm] of [
+      [16, 300, 1030, true],
+      [5, 129, 513, true],
+      [7, 9, 300, true],
+      [63, 257, 8, false],
+      [1, 1, 1, false],
+    ] as const) {
+      for (const beta of [0, 1]) {
+        const A = layout(M, K, 0, next),
+          B = layout(K, N, 2, next),
+          C = layout(M, N, 0, next);
+        const before = C.data.slice();
+        const viaGemm = C.data.slice();
+        n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, viaGemm, C.s1, C.s2, C.off);
+        const packed = new Float64Array(packedDoubles(K, N));
+        n.packMatrix!(K, N, B.data, B.s1, B.s2, B.off, packed);
+        n.gemmPacked!(M, N, K, A.data, A.s1, A.s2, A.off, packed, beta, C.data, C.s1, C.s2, C.off);
+        expectProduct(M, N, K, A, B, beta, before, C, false, `gemmPacked ${M}x${N}x${K} beta ${beta}`);
+        if (sameAsGemm && C.data.some((v, i) => !Object.is(v, viaGemm[i])))
+          throw new Error(`gemmPacked ${M}x${N}x${K} beta ${beta}: not gemm's result to the bit`);
+      }
+    }
+    const A = new Float64Array(4 * 20);
+    const C = new Float64Array(4 * 9);
+    expect(() => n.gemmPacked!(4, 9, 20, A, 20, 1, 0, new Float64Array(packedDoubles(20, 9) - 1), 0, C, 9, 1, 0)).toThrow(
+      /gemmPacked: packed holds 319 doubles; a 20 x 9 matrix packs into 320/,
+    );
+  });
+
   it('the loaded library is newer than its sources (if not: npm run build:native)', () => {
     const root = resolve(import.meta.dirname, '..', '..', '..');
     const built = statSync(join(root, 'build', 'Release', 'seqlab_kernels.node')).mtimeMs;
@@ -326,8 +358,10 @@ describe.skipIf(native === null)('native products', () => {
       const mem = arena.mem;
       const viaNative = withNativeProducts(arena.kernels, n, true);
       for (let trial = 0; trial < 40; trial++) {
-        const M = trial < 20 ? 1 + (trial % 4) : dim(40);
-        const [K, P] = [dim(300), dim(70)];
+        // Batches of 1 to 4 (dot products), any batch, and batches of 5 to 63 against a B large
+        // enough to be packed once (packsWeights).
+        const M = trial < 20 ? 1 + (trial % 4) : trial < 30 ? dim(40) : 5 + Math.floor(((next() + 1) / 2) * 59);
+        const [K, P] = trial < 30 ? [dim(300), dim(70)] : [300, 110 + dim(20)];
         const [aOff, bOff, btOff, oOff] = [dim(9), 20_000 + dim(9), 60_000 + dim(9), 100_000 + dim(9)];
         for (let i = 0; i < mem.length; i++) mem[i] = next();
         transposeInto(mem.subarray(btOff, btOff + P * K), mem.subarray(bOff, bOff + K * P), K, P);
@@ -340,7 +374,9 @@ describe.skipIf(native === null)('native products', () => {
             ['native', viaNative],
           ] as const) {
             mem.set(start);
-            k.gemmPaired(accumulate, mem, oOff, mem, aOff, mem, bOff, mem, btOff, M, K, P);
+            const W = k.prepareWeights(mem.subarray(bOff, bOff + K * P), mem.subarray(btOff, btOff + P * K), K, P, M);
+            if (name === 'native') expect(W.packed !== null).toBe(packsWeights(M, K, P));
+            k.gemmPaired(accumulate, mem, oOff, mem, aOff, W, M);
             for (let i = 0; i < mem.length; i++) {
               if (!(Math.abs(mem[i] - expected[i]) <= 1e-13 * (K + 1)))
                 throw new Error(`${name} gemmPaired(${accumulate}) ${M}x${K}x${P}: element ${i} is ${mem[i]}, JS ${expected[i]}`);

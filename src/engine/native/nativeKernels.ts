@@ -8,7 +8,7 @@
 // does) and reads no data: every result still depends on the arguments alone. Keeping it here
 // keeps the math modules pure. Node's modules are reached through process.getBuiltinModule, so
 // that importing the engine where there is no Node (a browser) still works, without them.
-import type { Kernels } from '../linalg';
+import { packedDoubles, packsWeights, stepWeights, type Kernels } from '../linalg';
 
 /** The module's exports (binding.c documents each). Arrays are passed in place, never copied. */
 export interface NativeBinding {
@@ -25,6 +25,27 @@ export interface NativeBinding {
     sb1: number,
     sb2: number,
     ob: number,
+    beta: number,
+    C: Float64Array,
+    sc1: number,
+    sc2: number,
+    oc: number,
+  ): void;
+  /**
+   * B (K x N; element (k, j) at B[ob + k*sb1 + j*sb2]) into `packed` (packedDoubles(K, N) of
+   * linalg.ts) for gemmPacked. Absent from a library built before it.
+   */
+  packMatrix?(K: number, N: number, B: Float64Array, sb1: number, sb2: number, ob: number, packed: Float64Array): void;
+  /** gemm with B given as packMatrix packed it. */
+  gemmPacked?(
+    M: number,
+    N: number,
+    K: number,
+    A: Float64Array,
+    sa1: number,
+    sa2: number,
+    oa: number,
+    packed: Float64Array,
     beta: number,
     C: Float64Array,
     sc1: number,
@@ -275,12 +296,21 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
       else base.symv(S, n, v, out);
     },
-    // A batch of 1 to 4 rows reads Bt's rows as dot products (dots_avx2.c), larger ones B.
-    gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, Bt, btOff, M, K, P) {
+    // A batch of 1 to 4 rows reads Bt's rows as dot products (dots_avx2.c), larger ones B, packed
+    // once (prepareWeights) where that pays.
+    gemmPaired(accumulate, out, oOff, A, aOff, W, M) {
+      const { K, P } = W;
       const beta = accumulate ? 1 : 0;
-      if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, Bt, btOff, M, K, P);
-      else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, Bt, 1, K, btOff, beta, out, P, 1, oOff);
-      else native.gemm(M, P, K, A, K, 1, aOff, B, P, 1, bOff, beta, out, P, 1, oOff);
+      if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, W, M);
+      else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, W.Bt, 1, K, 0, beta, out, P, 1, oOff);
+      else if (W.packed && native.gemmPacked) native.gemmPacked(M, P, K, A, K, 1, aOff, W.packed, beta, out, P, 1, oOff);
+      else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
+    },
+    prepareWeights(B, Bt, K, P, rows) {
+      if (!native.packMatrix || !packsWeights(rows, K, P)) return stepWeights(B, Bt, K, P);
+      const packed = new Float64Array(packedDoubles(K, P));
+      native.packMatrix(K, P, B, P, 1, 0, packed);
+      return { B, Bt, packed, K, P };
     },
     gramUpper(out, A, aOff, M, K) {
       if (every || (M * M * K) / 2 >= r.minGramMultiplyAdds) native.gramUpper(M, K, A, K, 1, aOff, out, M, 1, 0);

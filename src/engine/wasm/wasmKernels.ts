@@ -21,6 +21,7 @@
 // products' rounding is identical; wasmKernelVariant() tells which one runs.
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 import { LSTM_COEFFICIENTS } from '../elementwise';
+import { stepWeights, type StepWeights } from '../linalg';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -60,21 +61,18 @@ export interface Kernels {
     K: number,
     P: number,
   ): void;
-  /** gemmAcc (accumulate) or gemm, reading B; Bt (B's transpose) is for the native kernels (linalg.ts). */
+  /** gemmAcc (accumulate) or gemm of A and W.B; W's other forms are for the native kernels (linalg.ts). */
   gemmPaired(
     accumulate: boolean,
     out: Float64Array,
     oOff: number,
     A: Float64Array,
     aOff: number,
-    B: Float64Array,
-    bOff: number,
-    Bt: Float64Array,
-    btOff: number,
+    W: StepWeights,
     M: number,
-    K: number,
-    P: number,
   ): void;
+  /** W unpacked: these kernels read B as it is. */
+  prepareWeights(B: Float64Array, Bt: Float64Array, K: number, P: number, rows: number): StepWeights;
   /** out[n*M + m] = dot(row n, row m) of A[M x K] at aOff, for m >= n; the lower triangle is left alone. */
   gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void;
   /**
@@ -363,10 +361,11 @@ function makeKernels(w: WasmExports): Kernels {
   return {
     gemmAcc,
     gemm,
-    // B row-major, as gemmAcc and gemm read it (Bt is for the native kernels; linalg.ts).
-    gemmPaired(accumulate, out, oOff, A, aOff, B, bOff, _Bt, _btOff, M, K, P) {
-      (accumulate ? gemmAcc : gemm)(out, oOff, A, aOff, B, bOff, M, K, P);
+    // B row-major, as gemmAcc and gemm read it (its other forms are for the native kernels; linalg.ts).
+    gemmPaired(accumulate, out, oOff, A, aOff, W, M) {
+      (accumulate ? gemmAcc : gemm)(out, oOff, A, aOff, W.B, 0, M, W.K, W.P);
     },
+    prepareWeights: (B, Bt, K, P) => stepWeights(B, Bt, K, P),
     gramUpper(out, A, aOff, M, K) {
       if (!dims('gramUpper', M, M, K)) return;
       w.gramUpper(addr(out, 0, M * M, 'gramUpper out'), addr(A, aOff, M * K, 'gramUpper A'), M, K);
