@@ -45,6 +45,18 @@ export interface SweepSummary {
   elapsedSeconds: number;
   /** Only while its probes are still being inserted (a big sweep is queued in chunks): `queued` of `total` are in. */
   queueing?: { queued: number; total: number };
+  /**
+   * When the summary was read, in the order of the process that read it (milliseconds since the
+   * epoch, strictly increasing within the process): of two summaries of a sweep, the larger is
+   * the newer. A reply and a progress event can reach a client in either order; it keeps the newer
+   * (newerSummary). Absent from a summary that does not say.
+   */
+  revision?: number;
+}
+
+/** Whether `incoming` should replace `held` (the same sweep's): unless `held` is known to be newer. */
+export function newerSummary(incoming: SweepSummary, held: SweepSummary): boolean {
+  return incoming.revision === undefined || held.revision === undefined || incoming.revision >= held.revision;
 }
 
 export interface ProbeSummary {

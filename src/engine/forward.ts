@@ -10,7 +10,7 @@ import type { Workspace } from './workspace';
 import { packedDoubles, packsWeights, transposeInto, type Kernels, type StepWeights } from './linalg';
 import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
 import { ldexp } from './scaledNumber';
-import { addLogForget, ForgetLogSums } from './theory';
+import { ForgetLogSums } from './theory';
 import { GRU_COEFFICIENTS, gruForwardStep } from './gruCell';
 import {
   LSTM_SATURATION,
@@ -116,7 +116,7 @@ export function forwardDoubles(d: Dims, layout: TraceLayout): number {
   const perStep = (1 + coefficientsPerUnit(d.arch)) * NH;
   // At each segment's start: h_{t0-1}, and c_{t0-1} for the LSTM.
   const checkpoints = segments > 1 ? segments * NH * (lstm ? 2 : 1) : 0;
-  // X, dout; h0; the weights, their transposes and b; one step's a_t and slopes; the LSTM's c and gate sums.
+  // X, dout; h0; the weights, their transposes and b; one step's a_t and slopes, the input projection's block; the LSTM's c.
   const inputs = T * N * D + (layout.allDout ? T * NH : NH) + NH + 2 * D * G + 2 * H * G + (d.arch === 'gru' ? 2 * G : G);
   const projection = inputProjectionSteps(d);
   const step = 2 * N * G + (projection > 1 ? projection * N * G : 0) + (lstm ? NH : 0);
@@ -129,7 +129,8 @@ const INPUT_PROJECTION_DOUBLES = 65_536;
 /**
  * Steps whose input part x_t Wx + b is computed in one product: as many as fit in
  * INPUT_PROJECTION_DOUBLES (one, the step alone, for a batch as wide as that). One product
- * and one bias pass for many steps instead of two calls per step: 4% of the standard sweep.
+ * and one bias pass for many steps instead of two calls per step: 6% of the standard sweep
+ * (0.817 against 0.866 s, passes with and without it interleaved).
  */
 export function inputProjectionSteps(d: Dims): number {
   return Math.max(1, Math.min(d.T, Math.floor(INPUT_PROJECTION_DOUBLES / (d.N * d.G))));
@@ -430,7 +431,7 @@ class SteppedTrace implements ForwardTrace {
       }
       if (first) {
         // The forget gates' sum (the mean forget gate) comes with their logs, in one pass over them.
-        sums.forgetSum += addLogForget(sums.logForget, w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
+        sums.forgetSum += sums.logForget.addStep(w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
       }
     }
     hooks?.hidden?.(t, w.Hs, hOff);

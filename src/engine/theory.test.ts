@@ -4,7 +4,7 @@
 // the plain sum of logs.
 import { describe, expect, it } from 'vitest';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig, type ProbeInputs } from './index';
-import { addLogForget, ForgetLogSums, largestEigenvalue, ritzLastComponent, SPECTRAL_PRODUCTS, topEigenvalue } from './theory';
+import { ForgetLogSums, largestEigenvalue, ritzLastComponent, SPECTRAL_PRODUCTS, topEigenvalue } from './theory';
 import { gramUpper, jsKernels, type Kernels } from './linalg';
 
 /** Per step t, sequence n: the pre-activations a_t (G), from a plain forward pass. */
@@ -298,7 +298,7 @@ describe('the sums of log2 f over the steps (ForgetLogSums)', () => {
           plain[n * H + h] += Math.log2(f) + exponent;
         }
       }
-      addLogForget(sums, coef, kOff, exponent, N, H);
+      sums.addStep(coef, kOff, exponent, N, H);
       if (t === T / 2 - 1) expectSums(sums.totals());
     }
     expect(plain[7]).toBe(-Infinity);

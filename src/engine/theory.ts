@@ -88,18 +88,6 @@ export class ForgetLogSums {
   }
 }
 
-/** LSTM, one step: adds log2 f of every row and unit to sums and returns the sum of f (see ForgetLogSums.addStep). */
-export function addLogForget(
-  sums: ForgetLogSums,
-  coef: Float64Array,
-  kOff: number,
-  exponent: number,
-  N: number,
-  H: number,
-): number {
-  return sums.addStep(coef, kOff, exponent, N, H);
-}
-
 /** The gram matrix of Wh, a product's two vectors and the Lanczos basis (largestEigenvalue). */
 export function theoryDoubles(d: Dims): number {
   return d.H * d.H + 2 * d.H + Math.min(SPECTRAL_PRODUCTS, d.H) * d.H;

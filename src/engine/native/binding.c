@@ -124,6 +124,15 @@ static int get_matrix(napi_env env, napi_value *args, const char *fn, const char
          get_integer(env, args[2], fn, name, " stride 2", 0, &m->s2) && get_offset(env, args[3], fn, name, &m->off);
 }
 
+/* Reads exactly `count` arguments into args; otherwise throws "fn: takes count arguments (usage)". */
+static int get_args(napi_env env, napi_callback_info info, const char *fn, size_t count, const char *usage, napi_value *args) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) == napi_ok && argc == count) return 1;
+  char what[192];
+  snprintf(what, sizeof what, "takes %zu arguments (%s)", count, usage);
+  return fail(env, fn, what);
+}
+
 static struct instance *instance_of(napi_env env) {
   struct instance *inst = NULL;
   napi_get_instance_data(env, (void **)&inst);
@@ -132,12 +141,8 @@ static struct instance *instance_of(napi_env env) {
 
 static napi_value gemm(napi_env env, napi_callback_info info) {
   static const char fn[] = "gemm";
-  size_t argc = 16;
   napi_value args[16];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 16) {
-    fail(env, fn, "takes 16 arguments (M, N, K, A, sa1, sa2, oa, B, sb1, sb2, ob, beta, C, sc1, sc2, oc)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 16, "M, N, K, A, sa1, sa2, oa, B, sb1, sb2, ob, beta, C, sc1, sc2, oc", args)) return NULL;
   long long M, N, K, beta;
   struct matrix A, B, C;
   if (!get_integer(env, args[0], fn, "M", "", 1, &M) || !get_integer(env, args[1], fn, "N", "", 1, &N) ||
@@ -174,12 +179,8 @@ static int check_packed(napi_env env, const char *fn, const struct view *packed,
 
 static napi_value pack_matrix(napi_env env, napi_callback_info info) {
   static const char fn[] = "packMatrix";
-  size_t argc = 7;
   napi_value args[7];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 7) {
-    fail(env, fn, "takes 7 arguments (K, N, B, sb1, sb2, ob, packed)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 7, "K, N, B, sb1, sb2, ob, packed", args)) return NULL;
   long long K, N;
   struct matrix B;
   struct view packed;
@@ -194,12 +195,8 @@ static napi_value pack_matrix(napi_env env, napi_callback_info info) {
 
 static napi_value gemm_packed(napi_env env, napi_callback_info info) {
   static const char fn[] = "gemmPacked";
-  size_t argc = 13;
   napi_value args[13];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 13) {
-    fail(env, fn, "takes 13 arguments (M, N, K, A, sa1, sa2, oa, packed, beta, C, sc1, sc2, oc)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 13, "M, N, K, A, sa1, sa2, oa, packed, beta, C, sc1, sc2, oc", args)) return NULL;
   long long M, N, K, beta;
   struct matrix A, C;
   struct view packed;
@@ -226,12 +223,8 @@ static napi_value gemm_packed(napi_env env, napi_callback_info info) {
 
 static napi_value gram_upper(napi_env env, napi_callback_info info) {
   static const char fn[] = "gramUpper";
-  size_t argc = 10;
   napi_value args[10];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 10) {
-    fail(env, fn, "takes 10 arguments (M, K, A, sa1, sa2, oa, C, sc1, sc2, oc)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 10, "M, K, A, sa1, sa2, oa, C, sc1, sc2, oc", args)) return NULL;
   long long M, K;
   struct matrix A, C;
   if (!get_integer(env, args[0], fn, "M", "", 1, &M) || !get_integer(env, args[1], fn, "K", "", 1, &K) ||
@@ -253,12 +246,8 @@ static napi_value gram_upper(napi_env env, napi_callback_info info) {
 
 static napi_value polar_factors(napi_env env, napi_callback_info info) {
   static const char fn[] = "polarFactors";
-  size_t argc = 3;
   napi_value args[3];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
-    fail(env, fn, "takes 3 arguments (n, points, factors)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 3, "n, points, factors", args)) return NULL;
   long long n;
   struct view points, factors;
   if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_view(env, args[1], fn, "points", &points) ||
@@ -347,12 +336,8 @@ static const struct seq_elementwise *elementwise_of(napi_env env) {
 
 static napi_value rnn_forward_step(napi_env env, napi_callback_info info) {
   static const char fn[] = "rnnForwardStep";
-  size_t argc = 7;
   napi_value args[7];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 7) {
-    fail(env, fn, "takes 7 arguments (n, A, oa, slope, os, Hs, oh)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 7, "n, A, oa, slope, os, Hs, oh", args)) return NULL;
   long long n;
   double *a, *slope, *h;
   if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "A", n, &a) ||
@@ -365,12 +350,8 @@ static napi_value rnn_forward_step(napi_env env, napi_callback_info info) {
 
 static napi_value lstm_forward_step(napi_env env, napi_callback_info info) {
   static const char fn[] = "lstmForwardStep";
-  size_t argc = 13;
   napi_value args[13];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 13) {
-    fail(env, fn, "takes 13 arguments (N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 13, "N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok", args)) return NULL;
   long long N, H;
   bool has_prev;
   double *a, *slope, *c, *h, *coef;
@@ -391,12 +372,8 @@ static napi_value lstm_forward_step(napi_env env, napi_callback_info info) {
 
 static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
   static const char fn[] = "lstmCellBackward";
-  size_t argc = 12;
   napi_value args[12];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 12) {
-    fail(env, fn, "takes 12 arguments (N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 12, "N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda", args)) return NULL;
   long long N, H;
   double *coef, *dh, *dc_future, *dct, *da;
   if (!get_units(env, args, fn, &N, &H)) return NULL;
@@ -412,12 +389,8 @@ static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
 
 static napi_value lstm_carry(napi_env env, napi_callback_info info) {
   static const char fn[] = "lstmCarry";
-  size_t argc = 8;
   napi_value args[8];
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 8) {
-    fail(env, fn, "takes 8 arguments (N, H, dct, odt, coef, ok, dcFuture, odc)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 8, "N, H, dct, odt, coef, ok, dcFuture, odc", args)) return NULL;
   long long N, H, ok;
   struct view coef;
   double *dct, *dc_future;
@@ -435,12 +408,8 @@ static napi_value lstm_carry(napi_env env, napi_callback_info info) {
 
 static napi_value max_abs(napi_env env, napi_callback_info info) {
   static const char fn[] = "maxAbs";
-  size_t argc = 3;
   napi_value args[3], out;
-  if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc != 3) {
-    fail(env, fn, "takes 3 arguments (n, v, ov)");
-    return NULL;
-  }
+  if (!get_args(env, info, fn, 3, "n, v, ov", args)) return NULL;
   long long n;
   double *v;
   if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v)) return NULL;

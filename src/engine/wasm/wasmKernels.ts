@@ -21,7 +21,7 @@
 // products' rounding is identical; wasmKernelVariant() tells which one runs.
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 import { LSTM_COEFFICIENTS } from '../elementwise';
-import { stepWeights, type StepWeights } from '../linalg';
+import { stepWeights, type gemmPaired, type Kernels as LinalgKernels } from '../linalg';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -61,18 +61,10 @@ export interface Kernels {
     K: number,
     P: number,
   ): void;
-  /** gemmAcc (accumulate) or gemm of A and W.B; W's other forms are for the native kernels (linalg.ts). */
-  gemmPaired(
-    accumulate: boolean,
-    out: Float64Array,
-    oOff: number,
-    A: Float64Array,
-    aOff: number,
-    W: StepWeights,
-    M: number,
-  ): void;
+  /** gemmAcc (accumulate) or gemm of A and W.B; W's other forms are for the native kernels. */
+  gemmPaired: typeof gemmPaired;
   /** W unpacked: these kernels read B as it is. */
-  prepareWeights(B: Float64Array, Bt: Float64Array, K: number, P: number, rows: number): StepWeights;
+  prepareWeights: LinalgKernels['prepareWeights'];
   /** out[n*M + m] = dot(row n, row m) of A[M x K] at aOff, for m >= n; the lower triangle is left alone. */
   gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: number, K: number): void;
   /**

@@ -10,6 +10,18 @@ export function openReadonlyStore(path: string, opts: OpenOptions = {}): LabStor
   return new LabStore(openLabDatabase(path, { ...opts, readonly: true }));
 }
 
+let lastRevision = 0;
+
+/**
+ * The next summary's revision (SweepSummary.revision): wall-clock milliseconds, so that a
+ * restarted server's summaries are newer than the ones before it, and at least a microsecond past
+ * the previous one, so that two read within the same tick are still ordered.
+ */
+function nextRevision(): number {
+  lastRevision = Math.max(performance.timeOrigin + performance.now(), lastRevision + 0.001);
+  return lastRevision;
+}
+
 const seconds = (from: string | null, to: string | null): number =>
   from ? Math.max(0, ((to ? Date.parse(to) : Date.now()) - Date.parse(from)) / 1000) : 0;
 
@@ -40,6 +52,7 @@ export function toSweepSummary(
     etaSeconds: live && tp && tp > 0 ? remaining / tp : null,
     elapsedSeconds: elapsed,
     ...(queueingTarget === null ? {} : { queueing: { queued: counts.total, total: queueingTarget } }),
+    revision: nextRevision(),
   };
 }
 

@@ -1,5 +1,5 @@
 // The app's shared live state: the sweep list, kept current by progress events.
-import type { LabClient, LabInfo, ProgressEvent, SweepSummary } from '../../../contract/labApi';
+import { newerSummary, type LabClient, type LabInfo, type ProgressEvent, type SweepSummary } from '../../../contract/labApi';
 
 export type View = 'new' | 'queue' | 'curves' | 'summary' | 'connectivity' | 'export';
 
@@ -45,16 +45,27 @@ export class LabState {
       return;
     }
     this.error = null;
-    this.sweeps = [...r.value].sort((a, b) => b.id - a.id);
+    // The list says which sweeps there are; of each, the newer of the listed and the held summary
+    // (a progress event may have come while the list was on its way).
+    const held: Record<number, SweepSummary> = {};
+    for (const s of this.sweeps) held[s.id] = s;
+    this.sweeps = r.value
+      .map((s) => {
+        const h = held[s.id];
+        return h && !newerSummary(s, h) ? h : s;
+      })
+      .sort((a, b) => b.id - a.id);
     if (this.selectedSweepId === null || !this.sweeps.some((s) => s.id === this.selectedSweepId)) {
       this.selectedSweepId = this.sweeps.find((s) => s.probes.done > 0)?.id ?? this.sweeps[0]?.id ?? null;
     }
   }
 
+  /** A sweep's summary, unless the one held is newer (a reply can arrive after a later event). */
   upsert(s: SweepSummary): void {
     const i = this.sweeps.findIndex((x) => x.id === s.id);
-    if (i >= 0) this.sweeps[i] = s;
-    else this.sweeps = [s, ...this.sweeps].sort((a, b) => b.id - a.id);
+    if (i >= 0) {
+      if (newerSummary(s, this.sweeps[i])) this.sweeps[i] = s;
+    } else this.sweeps = [s, ...this.sweeps].sort((a, b) => b.id - a.id);
   }
 
   private onProgress(e: ProgressEvent): void {
