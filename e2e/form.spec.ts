@@ -85,6 +85,8 @@ test('the estimate follows the typing, and a sweep too big for this machine is r
   // 2 T x (RNN + LSTM x 5 biases) = 12 probes.
   await page.getByTestId('T-list').fill('16, 64');
   await expect(page.getByTestId('estimate-probes')).toHaveText('12');
+  // The time is from the sweep's shapes timed by the lab's idle workers, and says so.
+  await expect(page.getByTestId('estimate-basis')).toHaveText("from this sweep's shapes timed here just now");
   await page.getByTestId('seeds-list').fill('1 2 3');
   await expect(page.getByTestId('estimate-probes')).toHaveText('36');
 

@@ -4,7 +4,7 @@
 // with --json; then the whole `seqlab sweep` command against numpy's whole script, and a
 // checkpointed trace against a stored one (./wholeCommandBench.ts). Without python3 or numpy the
 // comparison is skipped, said in one line, and the engine's figures are still printed (exit 0).
-// With --grid, the size grid (./gridBench.ts).
+// With --grid, the size grid (./gridBench.ts); with --estimates, the form's estimates (./estimateBench.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src/engine/index';
@@ -170,8 +170,13 @@ function round(v: number, digits = 4): number {
 
 // Before the first probe compiles the kernels; forked workers then get the flag too.
 enableRelaxedSimd();
-// --grid (--grid-quick, --only arch:H:N,...): the size grid instead (scripts/bench/gridBench.ts).
-if (['--grid', '--grid-quick', '--only'].some((f) => process.argv.includes(f))) {
+// --estimates (--only arch:H:N,...): the sweep form's estimates against the sweeps' times
+// (scripts/bench/estimateBench.ts); --grid (--grid-quick, --only arch:H:N,...): the size grid
+// instead (scripts/bench/gridBench.ts).
+if (process.argv.includes('--estimates')) {
+  const { estimateBench } = await import('./estimateBench');
+  await estimateBench(process.argv.slice(2));
+} else if (['--grid', '--grid-quick', '--only'].some((f) => process.argv.includes(f))) {
   const { gridBench } = await import('./gridBench');
   await gridBench(process.argv.slice(2));
 } else {

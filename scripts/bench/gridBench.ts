@@ -4,7 +4,8 @@
 // time beside it, and this machine's float64 peak (numpy dgemm n=2048, one thread) measured in
 // the same run. T per point: what numpy does in about GRID_TARGET_SECONDS, at most what its
 // stored trace's memory allows, and 16384 for H <= 64 where numpy does that within twice the
-// target. Prints a table, or one JSON line per point with --json (the peak first).
+// target. Prints a table, or one JSON line per point with --json (the peak first). Whether the
+// sweep form's estimates are right at these points is `--estimates` (./estimateBench.ts).
 //
 //   --grid-quick          a few small points only (development; the full grid is for a quiet machine)
 //   --only lstm:64:16     only these points (arch:H:N, comma-separated)
@@ -12,8 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type Arch, type ProbeConfig } from '../../src/engine/index';
 import { gateWidth } from '../../src/engine/probeConfig';
-import { probeCostTerms, sweepProbeOptions, timeCalibrationProbes } from '../../src/engine/probeCost';
-import { engineSeconds, speedModelFrom } from '../../src/lab/sweep/estimateSweep';
+import { sweepProbeOptions } from '../../src/engine/probeCost';
 import { kernelsInUse } from '../../src/engine/workspace';
 
 export interface GridPoint {
@@ -97,15 +97,11 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
   }
   const peakGflops = Number(peak.gflops);
   const kernels = kernelsInUse();
-  // The speed model the lab's estimates use, from the calibration probes as a worker times them.
-  const speed = speedModelFrom(timeCalibrationProbes(5));
   if (json) console.log(JSON.stringify({ workload: 'dgemm-peak', ...peak, kernels }));
   else {
     console.log(`SeqLab size grid: one probe per point, D=${GRID_D}, the engine on one thread (${kernels})`);
     console.log(`  float64 peak here: numpy dgemm n=2048, one thread: ${peakGflops} GFLOP/s`);
-    console.log(
-      '  point            T     numpy s  engine dh s  ratio  matmul GFLOP/s (of peak)  engine all norms s  estimate s (/ taken)',
-    );
+    console.log('  point            T     numpy s  engine dh s  ratio  matmul GFLOP/s (of peak)  engine all norms s');
   }
   for (const p of points) {
     const maxT = Math.min(1_000_000, Math.max(1, Math.floor(NUMPY_TRACE_BYTES / numpyBytesPerStep(p))));
@@ -145,8 +141,6 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       if (dh + all > REPEAT_BELOW_SECONDS) break;
     }
     const gflops = matmulFlops(config) / dh / 1e9;
-    // What the sweep form estimates for this probe (all norms, the engine's part of its time).
-    const estimate = engineSeconds(probeCostTerms(config), speed);
     const line = {
       workload: 'grid-point',
       arch: p.arch,
@@ -160,8 +154,6 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       matmul_gflops: round(gflops, 2),
       fraction_of_peak: round(gflops / peakGflops, 3),
       all_norms_seconds: round(all),
-      estimate_seconds: round(estimate),
-      estimate_over_taken: round(estimate / all, 3),
       norms: 'engine: dh only (and all five beside it); numpy: dh only',
       matmul_note: "the dh-only probe's matrix-product flops over its whole time",
     };
@@ -171,7 +163,7 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
         `  ${`${p.arch}:${p.H}:${p.N}`.padEnd(14)} ${String(config.T).padStart(7)}  ${line.numpy_seconds.toFixed(3).padStart(7)}  ` +
           `${line.seconds.toFixed(3).padStart(11)}  ${line.ratio_vs_numpy.toFixed(2).padStart(5)}  ` +
           `${line.matmul_gflops.toFixed(1).padStart(8)} (${(100 * line.fraction_of_peak).toFixed(0).padStart(3)}%)         ` +
-          `${line.all_norms_seconds.toFixed(3).padStart(10)}  ${line.estimate_seconds.toFixed(3).padStart(10)} (${line.estimate_over_taken.toFixed(2)})`,
+          `${line.all_norms_seconds.toFixed(3).padStart(10)}`,
       );
   }
 }

@@ -18,9 +18,16 @@ export interface SweepEstimate {
   /** Stored norms: sum over probes of (lossStep + 1) steps x norms per step. */
   norms: number;
   diskBytes: number;
-  /** Rough wall time on this machine with the configured worker count. */
+  /** Wall time on this machine with the configured worker count. */
   seconds: number;
   workers: number;
+  /**
+   * Where `seconds` comes from: 'timed', the sweep's own shapes timed by the workers just now
+   * (src/lab/sweep/timedEstimate.ts); 'calibrated', the cost model at the speed two small
+   * calibration probes measured, a rough figure (up to several times off), used while the
+   * workers are running probes.
+   */
+  basis: 'timed' | 'calibrated';
 }
 
 /** A spec that passed every check: defaults filled in, and how many probes it expands to. */

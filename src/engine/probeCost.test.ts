@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { CALIBRATION_PROBES, normsShare, probeCostTerms, probeWork, timeCalibrationProbes } from './probeCost';
-import { gateWidth } from './probeConfig';
+import {
+  CALIBRATION_PROBES,
+  normsShare,
+  probeCostTerms,
+  probeWork,
+  timeCalibrationProbes,
+  timeSamples,
+  type TimingSample,
+} from './probeCost';
+import { gateWidth, withDefaults } from './probeConfig';
 
 describe('the probe cost model', () => {
   it('counts work as T * N * (D + H) * gate width, and steps as T', () => {
@@ -91,5 +99,23 @@ describe('the once-per-probe and Lyapunov terms', () => {
     }
     const gru = { ...lstm, arch: 'gru' as const };
     expect(probeCostTerms(gru, { lyapunovVectors: 4 }).work).toBe(probeCostTerms(gru).work);
+  });
+});
+
+describe('timing samples', () => {
+  const sample = (T: number, segment?: number): TimingSample => ({
+    config: withDefaults({ arch: 'lstm', T, N: 2, D: 2, H: 3, seed: 1 }),
+    lyapunovVectors: 0,
+    segment,
+  });
+
+  it('answers one time per sample, in order, checkpointed ones included', () => {
+    const seconds = timeSamples([sample(4), sample(64), sample(64, 8)]);
+    expect(seconds).toHaveLength(3);
+    for (const s of seconds) expect(Number.isFinite(s) && s > 0).toBe(true);
+  });
+
+  it('refuses a sample the probe limits refuse (the worker answers with the reason)', () => {
+    expect(() => timeSamples([sample(0)])).toThrow();
   });
 });

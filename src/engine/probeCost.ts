@@ -3,8 +3,12 @@
 // speed per term is measured on (timed in a sweep worker, which may import only the engine).
 import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
-import { gateWidth, type Arch } from './probeConfig';
+import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
 import { spectralMultiplyAdds } from './theory';
+import { planTrace, probeDoubles } from './tracePlan';
+import { dimsOf } from './forward';
+import { Workspace } from './workspace';
+import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
 import { STEP_NORM_NAMES, prefersGram, type StepNormName } from './backward';
 
 /**
@@ -145,6 +149,50 @@ export function timeCalibrationProbes(runs: number): CalibrationTimes {
     return Math.max(seconds, 1e-6);
   };
   return { big: time(CALIBRATION_PROBES.big), small: time(CALIBRATION_PROBES.small), once: time(CALIBRATION_PROBES.once, 2) };
+}
+
+/**
+ * A probe run only to be timed: one of a sweep's probes at a length short enough to time, its
+ * trace kept the way the sweep's own probes will keep theirs (`segment`: checkpointed, that many
+ * steps per segment), under the memory the sweep's probes may take.
+ */
+export interface TimingSample {
+  config: ProbeConfig;
+  norms?: StepNormName[];
+  lyapunovVectors: number;
+  segment?: number;
+  maxBytes?: number;
+  /** Runs of it (default `runs` of timeSamples): the fastest counts. */
+  runs?: number;
+}
+
+/**
+ * Seconds each sample takes here, the fastest of its runs (a worker answers 'timeSamples' with
+ * these; src/lab/sweep/timedEstimate.ts chooses the samples and reads their times).
+ */
+export function timeSamples(samples: readonly TimingSample[], runs = 2): number[] {
+  // A worker's arena grows to its largest probe and stays (wasmKernels.ts): the sweep's probes
+  // run in memory already touched, so the samples do too, not paying the first touch in their time.
+  let most = 0;
+  for (const s of samples) {
+    const needs = { lyapunovK: s.lyapunovVectors > 0 && hasLyapunovPass(s.config.arch) ? s.lyapunovVectors : undefined };
+    const d = dimsOf(s.config.arch, s.config.T, s.config.N, s.config.D, s.config.H);
+    most = Math.max(most, probeDoubles(d, planTrace(s.config, needs, s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES, s.segment), needs));
+  }
+  Workspace.create(most).take(most).fill(0);
+  return samples.map((s) => {
+    let best = Infinity;
+    for (let i = 0; i < Math.max(1, s.runs ?? runs); i++) {
+      const t0 = performance.now();
+      runProbe(s.config, {
+        ...sweepProbeOptions(s.config.arch, s.lyapunovVectors, s.norms),
+        maxBytes: s.maxBytes,
+        checkpointSegment: s.segment,
+      });
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return best;
+  });
 }
 
 /**

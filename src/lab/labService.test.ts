@@ -58,6 +58,27 @@ class Collect extends Writable {
   }
 }
 
+describe('the estimate while workers run probes', () => {
+  it("is the calibrated model's, and says so, while a sweep keeps every worker busy", async () => {
+    const { service } = await lab({ workers: 1 });
+    // As the form does before Queue: this also has the worker measure the calibration probes.
+    expect(unwrap(await service.estimateSweep(SPEC)).basis).toBe('timed');
+    const long = { name: 'long', archs: ['lstm'], T: [8000], N: 16, D: 16, H: 64 } as SweepSpecInput;
+    const queued = unwrap(await service.queueSweep(long));
+    const t0 = Date.now();
+    while (unwrap(await service.getSweep(queued.id)).summary.probes.running !== 1) {
+      if (Date.now() - t0 > 20_000) throw new Error('the long probe did not start');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const busy = unwrap(await service.estimateSweep({ ...SPEC, H: 5 }));
+    expect(busy.basis).toBe('calibrated');
+    expect(busy.seconds).toBeGreaterThan(0);
+    // Once it is done, the workers time the samples again.
+    expect(unwrap(await service.waitForSweep(queued.id)).status).toBe('done');
+    expect(unwrap(await service.estimateSweep({ ...SPEC, H: 5 })).basis).toBe('timed');
+  });
+});
+
 describe('a sweep through the service, real workers and a real SQLite file', () => {
   it('runs end to end: stored curves equal direct engine probes, the CSV has one row per (probe, step)', async () => {
     const { service } = await lab();
@@ -67,9 +88,10 @@ describe('a sweep through the service, real workers and a real SQLite file', () 
     expect(estimate.probes).toBe(12);
     // The engine's speed is timed by a worker started for it: the host never runs the engine.
     expect(service.workerPids().length).toBeGreaterThan(0);
-    // Its value comes from this machine's calibration; the refit's degenerate cases are tested
-    // with fabricated timings beside the cost model.
+    // Its value comes from the sweep's own shapes timed by the idle workers; the fit and the
+    // schedule are tested on a synthetic clock beside it (timedEstimate.test.ts).
     expect(Number.isFinite(estimate.seconds) && estimate.seconds > 0).toBe(true);
+    expect(estimate.basis).toBe('timed');
     const queued = unwrap(await service.queueSweep(SPEC));
     const done = unwrap(await service.waitForSweep(queued.id));
     expect(done.status).toBe('done');

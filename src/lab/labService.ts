@@ -20,7 +20,8 @@ import { LabFileError, isOnReadOnlyMedia, openLabDatabase, refuseReadOnlyMedia }
 import { acquireLabLock } from './store/labLock';
 import { countProbes, iterateSweep, specHash } from './sweep/expandSweep';
 import { queueInChunks, shardProbes, shardSize, type Shard } from './sweep/queueInChunks';
-import { estimateProbes, speedModelInProcess, type SpeedModel } from './sweep/estimateSweep';
+import { speedModelInProcess, type SpeedModel } from './sweep/estimateSweep';
+import { timedEstimate } from './sweep/timedEstimate';
 import { sweepProbeSettings } from './sweep/sweepProbeSettings';
 import { labReadCalls } from './labReader';
 import { openReadOnlyLab } from './readOnlyLab';
@@ -238,7 +239,14 @@ export async function openLabService(opts: LabServiceOptions): Promise<LabServic
         const check = expandSweepSpec(spec, specPlace());
         if (!check.ok) return check;
         return ok<SweepEstimate>(
-          estimateProbes(check.value.probes, runner.workers, await engineSpeed(), sweepProbeSettings(check.value.spec)),
+          await timedEstimate({
+            probes: check.value.probes,
+            workers: runner.workers,
+            settings: sweepProbeSettings(check.value.spec),
+            model: await engineSpeed(),
+            maxBytes: perWorkerProbeBytes(runner.workers),
+            time: (samples, concurrency) => runner.timeSamples(samples, concurrency),
+          }),
         );
       }),
 

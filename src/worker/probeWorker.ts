@@ -5,7 +5,7 @@ import type { ProbeTask } from './workerProtocol';
 import { parentChannel } from './workerChannel';
 import { exitWhenParentDies } from './parentWatchdog';
 import { applyTestHook } from './testHook';
-import { sweepProbeOptions, timeCalibrationProbes } from '../engine/probeCost';
+import { sweepProbeOptions, timeCalibrationProbes, timeSamples } from '../engine/probeCost';
 import { runLossTable } from './lossTableTask';
 
 /** Runs of each calibration probe: the fastest of the last four counts (about 40 ms in all). */
@@ -78,6 +78,13 @@ channel.onMessage((msg) => {
     runLossTable(msg.task, (m) => channel.send(m));
   } else if (msg.type === 'calibrate') {
     channel.send({ type: 'speed', speed: timeCalibrationProbes(CALIBRATION_RUNS) });
+  } else if (msg.type === 'timeSamples') {
+    try {
+      channel.send({ type: 'sampleTimes', requestId: msg.requestId, seconds: timeSamples(msg.samples) });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      channel.send({ type: 'sampleTimes', requestId: msg.requestId, seconds: null, message });
+    }
   } else if (msg.type === 'shutdown') {
     process.exit(0);
   }

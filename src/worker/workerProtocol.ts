@@ -2,7 +2,7 @@
 // (child_process 'advanced' serialization, or Electron's parentPort), so Float64Arrays and
 // -Infinity cross as they are. Imports only the engine: the store takes ProbeOutcome from here.
 import type { GivenModel, ProbeConfig, StepNormName } from '../engine/index';
-import type { CalibrationTimes } from '../engine/probeCost';
+import type { CalibrationTimes, TimingSample } from '../engine/probeCost';
 
 export interface ProbeTask {
   probeId: number;
@@ -64,12 +64,16 @@ export type ToWorker =
   | { type: 'skip'; probeIds: number[] }
   /** Time the calibration probes (between probes) and answer with 'speed'. */
   | { type: 'calibrate' }
+  /** Time these samples of a sweep's shapes (between probes) and answer with 'sampleTimes'. */
+  | { type: 'timeSamples'; requestId: number; samples: TimingSample[] }
   | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'ready'; pid: number }
   /** The answer to 'calibrate': how long the calibration probes took here. */
   | { type: 'speed'; speed: CalibrationTimes }
+  /** The answer to 'timeSamples': each sample's seconds, in order (null: a sample could not run, `message` says why). */
+  | { type: 'sampleTimes'; requestId: number; seconds: number[] | null; message?: string }
   | { type: 'started'; probeId: number }
   | { type: 'done'; probeId: number; outcome: ProbeOutcome }
   | { type: 'error'; probeId: number; message: string }

@@ -125,7 +125,12 @@ describe('seqlab slurm (a real single-node Slurm)', () => {
       (s) => s !== null && s.shards.some((x) => x.done) && s.shards.some((x) => x.state === 'RUNNING'),
     ))!;
     expect(stdout).toMatch(/^submitted shards 1-2 as job array (\d+), and the merge as job (\d+)/);
-    expect(stderr).toMatch(/\d+\/12 probes {2}shards: .*running/);
+    // --wait redraws its line on its own clock: the shard may be RUNNING before the line says so.
+    await pollUntil(
+      'the progress line to show the running shard',
+      () => stderr,
+      (e) => /\d+\/12 probes {2}shards: .*running/.test(e),
+    );
     const hung = running.shards.find((s) => s.state === 'RUNNING')!;
     expect(running.merge).toMatchObject({ state: 'PENDING', reason: 'Dependency', live: true });
     expect(running.complete).toBe(false);

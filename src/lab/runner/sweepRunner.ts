@@ -6,7 +6,7 @@
 // status table (../store/sweepStatus.ts) says what each event does to a sweep.
 import { availableParallelism } from 'node:os';
 import type { GivenModel, ProbeConfig } from '../../engine/index';
-import { probeWork } from '../../engine/probeCost';
+import { probeWork, type TimingSample } from '../../engine/probeCost';
 import type { ProgressEvent, SweepStatus, WorkerActivity } from '../../contract/labApi';
 import type { SweepSpec } from '../../contract/sweepSpec';
 import { sweepProbeSettings, type SweepProbeSettings } from '../sweep/sweepProbeSettings';
@@ -16,6 +16,7 @@ import type { LabStore, ProbeRow } from '../store/labStore';
 import { isRunnable, isTerminal } from '../store/sweepStatus';
 import type { SpeedModel } from '../sweep/estimateSweep';
 import { Calibration } from './calibration';
+import { SampleTimer } from './sampleTimer';
 import { ProgressTracker, toProbeSummary, toSweepSummary } from './progressTracker';
 import { blameCrash, candidatesWanted, planPump, unstartedProbes, withdrawSweep, type SchedulerLimits } from './scheduler';
 import { StateWatch } from './stateWatch';
@@ -62,6 +63,7 @@ export class SweepRunner {
   private readonly limits: SchedulerLimits;
   private readonly pool: WorkerPool;
   private readonly calibration: Calibration;
+  private readonly sampleTimer: SampleTimer;
   private readonly modelOf: RunnerOptions['modelOf'];
   /** Wakes warmUp() and speedModel() when the pool or the runner changes. */
   private readonly watch = new StateWatch();
@@ -95,11 +97,16 @@ export class SweepRunner {
       opts.spawn,
       {
         message: (worker, msg) => this.guarded(() => this.onMessage(worker, msg)),
-        exit: (worker, last, reason) => this.guarded(() => this.onExit(last, reason)),
+        exit: (worker, last, reason) =>
+          this.guarded(() => {
+            this.sampleTimer.onExit(worker);
+            this.onExit(last, reason);
+          }),
       },
       opts.idleMs ?? 30_000,
     );
     this.calibration = new Calibration(this.pool);
+    this.sampleTimer = new SampleTimer(this.pool);
   }
 
   /**
@@ -309,6 +316,25 @@ export class SweepRunner {
     throw new Error('the runner is stopped');
   }
 
+  /**
+   * Seconds of these samples of a sweep's shapes (src/lab/sweep/timedEstimate.ts), timed by
+   * `concurrency` of this runner's workers at once (started if they are not running); null when
+   * they cannot be timed now: workers are running probes, or did not start or answer in time.
+   */
+  async timeSamples(samples: readonly TimingSample[], concurrency: number, timeoutMs = 30_000): Promise<number[] | null> {
+    if (this.fatal || this.stopped) return null;
+    try {
+      // A worker being stopped (a cancelled probe's) still counts in the pool: let it go first.
+      const leaving = this.pool.all().filter((w) => w.state.kind === 'retiring');
+      if (leaving.length > 0)
+        await Promise.race([Promise.all(leaving.map((w) => w.exited)), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+      await this.warmUp(timeoutMs);
+    } catch {
+      return null;
+    }
+    return this.sampleTimer.time(samples, Math.max(1, Math.min(concurrency, this.workers)), timeoutMs);
+  }
+
   workerPids(): number[] {
     return this.pool.pids();
   }
@@ -416,6 +442,9 @@ export class SweepRunner {
       case 'speed':
         this.calibration.onSpeed(worker, msg.speed);
         this.watch.notify();
+        return;
+      case 'sampleTimes':
+        this.sampleTimer.onAnswer(msg);
         return;
       case 'started': {
         const busy = this.busy(worker);

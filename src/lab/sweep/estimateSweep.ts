@@ -23,9 +23,9 @@ export interface SpeedModel {
 }
 
 /** Per-probe cost outside the engine: messages, the SQLite write, scheduling (measured ~1 ms). */
-const PER_PROBE_SECONDS = 0.002;
+export const PER_PROBE_SECONDS = 0.002;
 /** Starting the worker processes (measured ~0.15 s). */
-const STARTUP_SECONDS = 0.2;
+export const STARTUP_SECONDS = 0.2;
 
 /** A probe's engine seconds under a model. */
 export function engineSeconds(t: ProbeCostTerms, m: SpeedModel): number {
@@ -183,19 +183,29 @@ export function estimateProbes(
 ): SweepEstimate {
   let norms = 0;
   let bytes = 0;
-  let total = 0;
-  let longest = 0;
+  const seconds: number[] = [];
   for (const p of probes) {
     const c = p.config;
     const perStep = storedNorms(c.arch, settings.norms);
     const steps = c.lossStep + 1;
     norms += steps * perStep;
     bytes += steps * perStep * 8 + PROBE_OVERHEAD_BYTES;
-    const seconds = probeSeconds(c, m, settings);
-    total += seconds;
-    longest = Math.max(longest, seconds);
+    seconds.push(probeSeconds(c, m, settings));
   }
-  // Workers share the work, but the sweep lasts at least as long as its longest probe.
-  const seconds = probes.length === 0 ? 0 : STARTUP_SECONDS + Math.max(total / workers, longest);
-  return { probes: probes.length, norms, diskBytes: bytes, seconds, workers };
+  const wall = probes.length === 0 ? 0 : STARTUP_SECONDS + makespan(seconds, workers);
+  return { probes: probes.length, norms, diskBytes: bytes, seconds: wall, workers, basis: 'calibrated' };
+}
+
+/**
+ * The sweep's wall time when its probes take these seconds on `workers` workers, handed out
+ * biggest first to whichever worker is free first (the runner's order).
+ */
+export function makespan(seconds: readonly number[], workers: number): number {
+  const lanes = new Array<number>(Math.max(1, workers)).fill(0);
+  for (const s of [...seconds].sort((a, b) => b - a)) {
+    let free = 0;
+    for (let i = 1; i < lanes.length; i++) if (lanes[i] < lanes[free]) free = i;
+    lanes[free] += s;
+  }
+  return Math.max(...lanes);
 }

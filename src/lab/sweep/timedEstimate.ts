@@ -1,0 +1,211 @@
+// The sweep form's time estimate from this machine's own times of the sweep's shapes. The cost
+// model's speeds, measured on two small calibration probes, are off by up to 5x at other sizes
+// (the products run at another fraction of the peak at every H and N, the widest are bound by
+// memory, long traces are checkpointed), so each distinct shape of a sweep is timed instead: two
+// short probes of it (the longer one near a fixed budget), their times fitted by once + perStep * T,
+// on as many workers at once as the sweep will keep busy. The model only sizes the samples, and
+// stands in when the workers cannot time them (they are running a sweep).
+import { hasLyapunovPass, planTrace, type ProbeConfig } from '../../engine/index';
+import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
+import type { SweepEstimate } from '../../contract/labApi';
+import type { ExpandedProbe } from './expandSweep';
+import { engineSeconds, estimateProbes, makespan, PER_PROBE_SECONDS, type SpeedModel } from './estimateSweep';
+import type { SweepProbeSettings } from './sweepProbeSettings';
+
+/** The longer sample of a shape takes about this long at most (by the model, which overprices large shapes)... */
+const MAX_SAMPLE_SECONDS = 0.3;
+/** ...and the longer samples of all shapes together about this long: many shapes get shorter ones. */
+const ALL_SAMPLES_SECONDS = 1;
+/** The shorter sample is this fraction of the longer one's steps. */
+const SHORT_SAMPLE_SHARE = 1 / 8;
+/**
+ * Where the once-per-probe work (sigma_max(Wh)'s Gram matrix, the packed weights) outweighs the
+ * steps the two samples differ by, their difference is mostly noise: a second, longer sample is
+ * timed, with steps worth about this many times the once work...
+ */
+const STEPS_OVER_ONCE = 2;
+/** ...as far as a sample of at most this long allows. */
+const MAX_SECOND_SAMPLE_SECONDS = 1;
+/**
+ * A shape whose shortest sample the model prices above this (sigma_max's Gram matrix alone takes
+ * seconds at H = 4096) is not timed: the form would wait that long for every edit. The sweep is
+ * priced by the calibrated model instead, and the estimate says it is rough.
+ */
+const MAX_TIMED_PROBE_SECONDS = 1.5;
+/** Samples longer than this run once (their noise is a smaller part of them), shorter ones twice. */
+const ONE_RUN_SECONDS = 0.25;
+
+/** Probes whose time is one function of T: one shape, what they compute, and one kind of trace. */
+export interface CostGroup {
+  /** The group's longest probe: its samples are it at other lengths. */
+  longest: ProbeConfig;
+  /** The trace is checkpointed (the probes' traces exceed what they may keep whole). */
+  checkpointed: boolean;
+  /** Steps per segment of the longest probe's checkpointed trace. */
+  segment: number;
+  /** The longest probe's T. */
+  maxT: number;
+}
+
+/** A group's time per probe, fitted to its samples' times. */
+export interface GroupCost {
+  once: number;
+  perStep: number;
+}
+
+/** The cost groups of a sweep's probes, and which group each probe is in. */
+export function costGroups(
+  configs: readonly ProbeConfig[],
+  settings: SweepProbeSettings,
+  maxBytes: number,
+): { groups: CostGroup[]; groupOf: number[] } {
+  const byKey = new Map<string, number>();
+  const groups: CostGroup[] = [];
+  const groupOf = configs.map((c) => {
+    const k = settings.lyapunovVectors > 0 && hasLyapunovPass(c.arch) ? settings.lyapunovVectors : undefined;
+    const plan = planTrace(c, { lyapunovK: k }, maxBytes);
+    const key = JSON.stringify([c.arch, c.N, c.D, c.H, plan.checkpointed]);
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      byKey.set(key, g);
+      groups.push({ longest: c, checkpointed: plan.checkpointed, segment: plan.segment, maxT: c.T });
+    }
+    const group = groups[g];
+    if (c.T > group.maxT) Object.assign(group, { longest: c, maxT: c.T, segment: plan.segment });
+    return g;
+  });
+  return { groups, groupOf };
+}
+
+/**
+ * A group's samples, the longer one last: the longest T <= its longest probe's that the model
+ * prices within `seconds`, or, where the once-per-probe work would outweigh that many steps, with
+ * STEPS_OVER_ONCE times the once work in steps as far as MAX_SECOND_SAMPLE_SECONDS allows; and an
+ * eighth of it (one sample when that is the same T). A checkpointed group's samples are
+ * checkpointed too, in segments that give the shorter one two. Samples the model prices above
+ * ONE_RUN_SECONDS run once, the others twice (the faster counts).
+ */
+export function groupSamples(
+  g: CostGroup,
+  settings: SweepProbeSettings,
+  model: SpeedModel,
+  seconds: number,
+  maxBytes: number,
+): TimingSample[] {
+  const price = (T: number): number => engineSeconds(probeCostTerms({ ...g.longest, T }, settings), model);
+  const once = Math.max(0, price(1) - (price(2) - price(1)));
+  const budget = Math.min(MAX_SECOND_SAMPLE_SECONDS, Math.max(seconds, (1 + STEPS_OVER_ONCE) * once));
+  let [lo, hi] = [1, g.maxT];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (price(mid) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  const long = Math.max(Math.min(2, g.maxT), lo);
+  const short = Math.max(1, Math.ceil(long * SHORT_SAMPLE_SHARE));
+  const segment = g.checkpointed ? Math.min(g.segment, Math.max(1, Math.floor(short / 2))) : undefined;
+  const sample = (T: number): TimingSample => ({
+    config: { ...g.longest, T, lossStep: Math.min(g.longest.lossStep, T - 1) },
+    norms: settings.norms ? [...settings.norms] : undefined,
+    lyapunovVectors: settings.lyapunovVectors,
+    segment,
+    maxBytes,
+    runs: price(T) > ONE_RUN_SECONDS ? 1 : 2,
+  });
+  return short < long ? [sample(short), sample(long)] : [sample(long)];
+}
+
+/** once + perStep * T through the samples' times (one sample: all of it per step). */
+export function fitGroupCost(samples: readonly TimingSample[], seconds: readonly number[]): GroupCost {
+  const last = samples.length - 1;
+  const [T1, s1] = [samples[last].config.T, seconds[last]];
+  if (last === 0) return { once: 0, perStep: s1 / T1 };
+  const [T0, s0] = [samples[0].config.T, seconds[0]];
+  const perStep = (s1 - s0) / (T1 - T0);
+  // Noise can make the longer sample no slower: then its time is all steps.
+  if (!(perStep > 0)) return { once: 0, perStep: s1 / T1 };
+  return { once: Math.max(0, s0 - perStep * T0), perStep };
+}
+
+/**
+ * Each group's cost from its samples timed (by `time`, on `concurrency` workers at once), with a
+ * second round for the groups whose steps were too few against their once work to tell apart;
+ * null when they cannot be timed now, or one would take too long to time (MAX_TIMED_PROBE_SECONDS).
+ */
+export async function timeGroupCosts(
+  groups: readonly CostGroup[],
+  settings: SweepProbeSettings,
+  model: SpeedModel,
+  maxBytes: number,
+  time: SampleTiming,
+  concurrency: number,
+): Promise<GroupCost[] | null> {
+  const perSample = Math.min(MAX_SAMPLE_SECONDS, ALL_SAMPLES_SECONDS / groups.length);
+  const plans = groups.map((g) => groupSamples(g, settings, model, perSample, maxBytes));
+  const price = (s: TimingSample): number => engineSeconds(probeCostTerms(s.config, settings), model);
+  if (plans.some((samples) => price(samples[0]) > MAX_TIMED_PROBE_SECONDS)) return null;
+  const times = await time(plans.flat(), concurrency);
+  if (!times) return null;
+  let at = 0;
+  const timed = plans.map((samples) => {
+    const seconds = times.slice(at, at + samples.length);
+    at += samples.length;
+    return { samples, seconds, cost: fitGroupCost(samples, seconds) };
+  });
+  // The second round: one longer sample for each group whose steps did not outweigh its once work.
+  const again = timed.flatMap((t, g) => {
+    const [short, long] = t.samples;
+    const { once, perStep } = t.cost;
+    if (!long || perStep * (long.config.T - short.config.T) >= once || long.config.T >= groups[g].maxT) return [];
+    const wanted = Math.ceil((STEPS_OVER_ONCE * once) / perStep);
+    const affordable = Math.floor((MAX_SECOND_SAMPLE_SECONDS - once) / perStep);
+    const T = Math.min(groups[g].maxT, Math.max(long.config.T + 1, Math.min(wanted, affordable)));
+    return T > long.config.T ? [{ g, sample: { ...long, config: { ...long.config, T, lossStep: T - 1 }, runs: 1 } }] : [];
+  });
+  if (again.length > 0) {
+    const more = await time(
+      again.map((a) => a.sample),
+      concurrency,
+    );
+    if (!more) return null;
+    again.forEach(({ g, sample }, i) => {
+      const t = timed[g];
+      t.cost = fitGroupCost([t.samples[0], sample], [t.seconds[0], more[i]]);
+    });
+  }
+  return timed.map((t) => t.cost);
+}
+
+/** Times samples on `concurrency` workers at once (the runner's timeSamples); null: not now. */
+export type SampleTiming = (samples: readonly TimingSample[], concurrency: number) => Promise<number[] | null>;
+
+export interface TimedEstimateInput {
+  probes: ExpandedProbe[];
+  workers: number;
+  settings: SweepProbeSettings;
+  /** The calibrated model: it sizes the samples, and prices the probes when they cannot be timed. */
+  model: SpeedModel;
+  /** What each probe may take (the runner's per-worker share of the lab's budget). */
+  maxBytes: number;
+  time: SampleTiming;
+}
+
+/**
+ * The estimate with its seconds from the sweep's own shapes timed here ('timed'), or from the
+ * calibrated model where they cannot be timed now ('calibrated').
+ */
+export async function timedEstimate(input: TimedEstimateInput): Promise<SweepEstimate> {
+  const { probes, workers, settings, model, maxBytes } = input;
+  const counts = estimateProbes(probes, workers, model, settings);
+  if (probes.length === 0) return { ...counts, basis: 'timed' };
+  const configs = probes.map((p) => p.config);
+  const { groups, groupOf } = costGroups(configs, settings, maxBytes);
+  // As many workers at once as the sweep keeps busy: their contention is in the times.
+  const concurrency = Math.max(1, Math.min(workers, probes.length));
+  const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency);
+  if (!costs) return { ...counts, basis: 'calibrated' };
+  const seconds = configs.map((c, i) => costs[groupOf[i]].once + costs[groupOf[i]].perStep * c.T + PER_PROBE_SECONDS);
+  // No start-up: timing the samples has just started the workers (they stay for a while idle).
+  return { ...counts, seconds: makespan(seconds, workers), basis: 'timed' };
+}
