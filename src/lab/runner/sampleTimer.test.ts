@@ -134,7 +134,7 @@ describe("the runner's timeSamples, with real workers", () => {
     try {
       const times = await runner.timeSamples(SAMPLES, 2);
       expect(times).toHaveLength(2);
-      for (const t of times!) expect(t > 0 && t < 10).toBe(true);
+      for (const t of times!) expect(Number.isFinite(t) && t > 0).toBe(true);
       expect(runner.workerPids()).toHaveLength(2);
     } finally {
       await runner.stop();
