@@ -93,7 +93,7 @@ export class SpeedFit {
   /** A finished probe: its shape, what it computed (`needs`, from its sweep's spec) and the worker's seconds. */
   add(c: ProbeShape, seconds: number, needs: ProbeCostNeeds = {}): void {
     if (!(seconds > 0) || !Number.isFinite(seconds)) return;
-    // The worker's own time, as the model's: probeSeconds adds the per-probe costs around it.
+    // The worker's own time, as the model's: estimateProbes adds the per-probe costs around it.
     const { work: w, once: o, steps: t } = probeCostTerms(c, needs);
     const s = seconds;
     const m = this.sum;
@@ -162,8 +162,9 @@ export function speedModelInProcess(): SpeedModel {
   return inProcessModel;
 }
 
-function probeSeconds(c: ProbeShape, m: SpeedModel, settings: SweepProbeSettings): number {
-  return engineSeconds(probeCostTerms(c, settings), m) + PER_PROBE_SECONDS;
+/** A probe's engine seconds as the model prices it, computing what `settings` asks. */
+export function modelSeconds(c: ProbeShape, m: SpeedModel, settings: SweepProbeSettings): number {
+  return engineSeconds(probeCostTerms(c, settings), m);
 }
 
 /** The curves a probe stores: the asked norms (all five by default), dc for the LSTM only. */
@@ -190,7 +191,7 @@ export function estimateProbes(
     const steps = c.lossStep + 1;
     norms += steps * perStep;
     bytes += steps * perStep * 8 + PROBE_OVERHEAD_BYTES;
-    seconds.push(probeSeconds(c, m, settings));
+    seconds.push(modelSeconds(c, m, settings) + PER_PROBE_SECONDS);
   }
   const wall = probes.length === 0 ? 0 : STARTUP_SECONDS + makespan(seconds, workers);
   return { probes: probes.length, norms, diskBytes: bytes, seconds: wall, workers, basis: 'calibrated' };

@@ -9,7 +9,7 @@ import { hasLyapunovPass, planTrace, type ProbeConfig } from '../../engine/index
 import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
-import { engineSeconds, estimateProbes, makespan, PER_PROBE_SECONDS, type SpeedModel } from './estimateSweep';
+import { engineSeconds, estimateProbes, makespan, modelSeconds, PER_PROBE_SECONDS, type SpeedModel } from './estimateSweep';
 import type { SweepProbeSettings } from './sweepProbeSettings';
 
 /** The longer sample of a shape takes about this long at most (by the model, which overprices large shapes)... */
@@ -93,8 +93,8 @@ export function groupSamples(
   seconds: number,
   maxBytes: number,
 ): TimingSample[] {
-  const price = (T: number): number => engineSeconds(probeCostTerms({ ...g.longest, T }, settings), model);
-  const once = Math.max(0, price(1) - (price(2) - price(1)));
+  const price = (T: number): number => modelSeconds({ ...g.longest, T }, model, settings);
+  const once = engineSeconds({ ...probeCostTerms(g.longest, settings), work: 0, steps: 0 }, model);
   const budget = Math.min(MAX_SECOND_SAMPLE_SECONDS, Math.max(seconds, (1 + STEPS_OVER_ONCE) * once));
   let [lo, hi] = [1, g.maxT];
   while (lo < hi) {
@@ -143,8 +143,7 @@ export async function timeGroupCosts(
 ): Promise<GroupCost[] | null> {
   const perSample = Math.min(MAX_SAMPLE_SECONDS, ALL_SAMPLES_SECONDS / groups.length);
   const plans = groups.map((g) => groupSamples(g, settings, model, perSample, maxBytes));
-  const price = (s: TimingSample): number => engineSeconds(probeCostTerms(s.config, settings), model);
-  if (plans.some((samples) => price(samples[0]) > MAX_TIMED_PROBE_SECONDS)) return null;
+  if (plans.some((samples) => modelSeconds(samples[0].config, model, settings) > MAX_TIMED_PROBE_SECONDS)) return null;
   const times = await time(plans.flat(), concurrency);
   if (!times) return null;
   let at = 0;
