@@ -4,35 +4,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withDefaults } from '../../engine/index';
 import type { TimingSample } from '../../engine/probeCost';
-import type { FromWorker, ToWorker } from '../../worker/workerProtocol';
 import { LabStore } from '../store/labStore';
 import { openLabDatabase } from '../store/openDatabase';
 import { tempDir, WORKER } from '../testing/labTestSupport';
 import { SampleTimer } from './sampleTimer';
 import { SweepRunner } from './sweepRunner';
 import { WorkerPool } from './workerPool';
-import { forkSpawner, type WorkerHandle } from './workerTransport';
+import { forkSpawner } from './workerTransport';
+import { scriptedSpawner, type ScriptedWorker } from '../testing/scriptedWorker';
 
-class ScriptedWorker implements WorkerHandle {
-  readonly sent: ToWorker[] = [];
-  deliver: (msg: FromWorker) => void = () => {};
-  exitListener: (code: number | null, reason: string) => void = () => {};
-  send(msg: ToWorker): void {
-    this.sent.push(msg);
-  }
-  onMessage(cb: (msg: FromWorker) => void): void {
-    this.deliver = cb;
-  }
-  onExit(cb: (code: number | null, reason: string) => void): void {
-    this.exitListener = cb;
-  }
-  kill(): void {}
-  /** The answer to its last 'timeSamples'. */
-  answer(seconds: number[] | null): void {
-    const asked = this.sent.filter((m) => m.type === 'timeSamples').at(-1);
-    if (asked?.type !== 'timeSamples') throw new Error('not asked');
-    this.deliver({ type: 'sampleTimes', requestId: asked.requestId, seconds });
-  }
+/** A scripted worker's answer to the last 'timeSamples' it was sent. */
+function answer(worker: ScriptedWorker, seconds: number[] | null): void {
+  const asked = worker.sent.filter((m) => m.type === 'timeSamples').at(-1);
+  if (asked?.type !== 'timeSamples') throw new Error('not asked');
+  worker.say({ type: 'sampleTimes', requestId: asked.requestId, seconds });
 }
 
 const SAMPLES: TimingSample[] = [
@@ -41,10 +26,10 @@ const SAMPLES: TimingSample[] = [
 ];
 
 function scriptedPool(workers: number) {
-  const spawned: ScriptedWorker[] = [];
+  const { spawned, spawn } = scriptedSpawner();
   // The pool's events run later, once `timer` is set.
   const pool = new WorkerPool(
-    () => spawned[spawned.push(new ScriptedWorker()) - 1],
+    spawn,
     {
       message: (_w, msg) => {
         if (msg.type === 'sampleTimes') timer.onAnswer(msg);
@@ -55,7 +40,7 @@ function scriptedPool(workers: number) {
   );
   const timer: SampleTimer = new SampleTimer(pool);
   const members = Array.from({ length: workers }, () => pool.spawn());
-  for (const w of spawned) w.deliver({ type: 'ready', pid: 1 });
+  for (const w of spawned) w.say({ type: 'ready', pid: 1 });
   return { pool, timer, spawned, members };
 }
 
@@ -68,8 +53,8 @@ describe('the sample timer', () => {
     const times = timer.time(SAMPLES, 2, 10_000);
     await turn();
     expect(spawned.map(asked)).toEqual([1, 1]);
-    spawned[0].answer([0.1, 0.9]);
-    spawned[1].answer([0.3, 0.8]);
+    answer(spawned[0], [0.1, 0.9]);
+    answer(spawned[1], [0.3, 0.8]);
     expect(await times).toEqual([0.3, 0.9]);
   });
 
@@ -78,7 +63,7 @@ describe('the sample timer', () => {
     const times = timer.time(SAMPLES, 1, 10_000);
     await turn();
     expect(spawned.map(asked)).toEqual([1, 0]);
-    spawned[0].answer([0.1, 0.4]);
+    answer(spawned[0], [0.1, 0.4]);
     expect(await times).toEqual([0.1, 0.4]);
     // The same samples again: the kept answer, no worker asked.
     expect(await timer.time(SAMPLES, 1, 10_000)).toEqual([0.1, 0.4]);
@@ -91,12 +76,12 @@ describe('the sample timer', () => {
     const second = timer.time(SAMPLES.slice(0, 1), 1, 10_000);
     await turn();
     expect(spawned.map(asked)).toEqual([1, 1]);
-    spawned[0].answer([0.1, 0.2]);
-    spawned[1].answer([0.1, 0.2]);
+    answer(spawned[0], [0.1, 0.2]);
+    answer(spawned[1], [0.1, 0.2]);
     await first;
     await turn();
     expect(spawned.map(asked)).toEqual([2, 1]);
-    spawned[0].answer([0.05]);
+    answer(spawned[0], [0.05]);
     expect(await second).toEqual([0.05]);
   });
 
@@ -113,13 +98,13 @@ describe('the sample timer', () => {
     const dies = scriptedPool(1);
     const t1 = dies.timer.time(SAMPLES, 1, 10_000);
     await turn();
-    dies.spawned[0].exitListener(1, 'crashed');
+    dies.spawned[0].exit(1, 'crashed');
     expect(await t1).toBeNull();
 
     const fails = scriptedPool(1);
     const t2 = fails.timer.time(SAMPLES, 1, 10_000);
     await turn();
-    fails.spawned[0].answer(null);
+    answer(fails.spawned[0], null);
     expect(await t2).toBeNull();
 
     const silent = scriptedPool(1);

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FromWorker, ToWorker } from '../../worker/workerProtocol';
 import { LabStore } from '../store/labStore';
 import { openLabDatabase } from '../store/openDatabase';
 import { speedModelFrom } from '../sweep/estimateSweep';
@@ -8,7 +7,8 @@ import { checkSweepSpec, specHash } from '../sweep/expandSweep';
 import { tempDir, waitUntil, WORKER } from '../testing/labTestSupport';
 import { SweepRunner } from './sweepRunner';
 import { labMemoryBudget, perWorkerProbeBytes } from '../sweep/memoryBudget';
-import { forkSpawner, type WorkerHandle } from './workerTransport';
+import { forkSpawner } from './workerTransport';
+import { scriptedSpawner } from '../testing/scriptedWorker';
 
 function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N: 2, D: 2, H: 2 }) {
   const db = openLabDatabase(join(tempDir(), 'lab.sqlite'));
@@ -17,43 +17,6 @@ function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N:
   if (!check.ok) throw new Error('rejected');
   const sweepId = store.createSweep(check.spec, specHash(check.spec), check.probes, check.probes.length);
   return { db, store, sweepId };
-}
-
-/**
- * A worker whose every message the test writes: for the runner's own decisions (when it is
- * ready, whom it asks, whom it blames), which real workers make racy to observe. The tests above
- * and the service's run real worker processes.
- */
-class ScriptedWorker implements WorkerHandle {
-  readonly sent: ToWorker[] = [];
-  private deliver: (msg: FromWorker) => void = () => {};
-  private exitListener: (code: number | null, reason: string) => void = () => {};
-  private gone = false;
-  send(msg: ToWorker): void {
-    this.sent.push(msg);
-  }
-  onMessage(cb: (msg: FromWorker) => void): void {
-    this.deliver = cb;
-  }
-  onExit(cb: (code: number | null, reason: string) => void): void {
-    this.exitListener = cb;
-  }
-  kill(): void {
-    setImmediate(() => this.exit(null, 'worker killed by SIGKILL'));
-  }
-  say(msg: FromWorker): void {
-    this.deliver(msg);
-  }
-  exit(code: number | null, reason: string): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.exitListener(code, reason);
-  }
-}
-
-function scriptedSpawner() {
-  const spawned: ScriptedWorker[] = [];
-  return { spawned, spawn: () => spawned[spawned.push(new ScriptedWorker()) - 1] };
 }
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
