@@ -160,7 +160,8 @@ export async function timeGroupCosts(
     const wanted = Math.ceil((STEPS_OVER_ONCE * once) / perStep);
     const affordable = Math.floor((MAX_SECOND_SAMPLE_SECONDS - once) / perStep);
     const T = Math.min(groups[g].maxT, Math.max(long.config.T + 1, Math.min(wanted, affordable)));
-    return T > long.config.T ? [{ g, sample: { ...long, config: { ...long.config, T, lossStep: T - 1 }, runs: 1 } }] : [];
+    const config = { ...long.config, T, lossStep: Math.min(groups[g].longest.lossStep, T - 1) };
+    return T > long.config.T ? [{ g, sample: { ...long, config, runs: 1 } }] : [];
   });
   if (again.length > 0) {
     const more = await time(
