@@ -25,7 +25,7 @@ export interface SpeedModel {
 /** Per-probe cost outside the engine: messages, the SQLite write, scheduling (measured ~1 ms). */
 export const PER_PROBE_SECONDS = 0.002;
 /** Starting the worker processes (measured ~0.15 s). */
-export const STARTUP_SECONDS = 0.2;
+const STARTUP_SECONDS = 0.2;
 
 /** A probe's engine seconds under a model. */
 export function engineSeconds(t: ProbeCostTerms, m: SpeedModel): number {
