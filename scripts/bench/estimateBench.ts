@@ -1,11 +1,12 @@
 // `npm run bench -- --estimates`: is the sweep form's time estimate right? For every point of the
 // size grid (./gridBench.ts: arch x H x N, D = 16) and for the standard sweep, with 1 and with 2
 // workers: a fresh lab file, the estimate exactly as the form asks it (the lab service's
-// estimateSweep), then the sweep queued and timed until it is done, and their ratio. A grid
+// estimateSweep), then the sweep queued and timed until it is done, and their ratio. The standard
+// sweep also runs with its loss step at a quarter of T (its backward passes a quarter as long). A grid
 // point's sweep is two probes (seeds 1 and 2) at a T the engine does in about TARGET_SECONDS
 // (timed here first, in this process), at most 16384 for H <= 64 (as the grid).
 //
-//   --only standard,lstm:64:16   only these (the standard sweep, points arch:H:N; comma-separated)
+//   --only standard,lstm:64:16   only these (the standard sweeps, points arch:H:N; comma-separated)
 //   --no-standard                the grid points only
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,7 +119,12 @@ export async function estimateBench(argv: readonly string[]): Promise<void> {
     console.log("SeqLab's sweep-form estimate against the time the sweep took (fresh lab, queue to done)");
     console.log('  sweep                  T  workers  estimate s   taken s  est/taken   (* outside 25%)');
   }
-  if (standard) for (const workers of [1, 2]) report(await measure('standard', DEFAULT_SWEEP_SPEC, null, workers));
+  const quarterLoss: SweepSpec = { ...DEFAULT_SWEEP_SPEC, name: 'standard, loss at T/4', lossStep: { fraction: 0.25 } };
+  if (standard)
+    for (const workers of [1, 2]) {
+      report(await measure('standard', DEFAULT_SWEEP_SPEC, null, workers));
+      report(await measure('standard T/4', quarterLoss, null, workers));
+    }
   for (const p of points) {
     const T = await pointT(p);
     for (const workers of [1, 2]) report(await measure(`${p.arch}:${p.H}:${p.N}`, pointSpec(p, T), T, workers));

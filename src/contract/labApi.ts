@@ -111,7 +111,8 @@ export interface WorkerActivity {
   /** 1-based, in the order the workers were started. */
   slot: number;
   pid: number | null;
-  state: 'starting' | 'idle' | 'running' | 'stopping';
+  /** 'timing': timing samples of a sweep's shapes for the sweep form's estimate. */
+  state: 'starting' | 'idle' | 'timing' | 'running' | 'stopping';
   /** The probe it runs now (or runs next, between two of its batch). */
   probe: (ProbeSummary & { sweepId: number }) | null;
   /** Probes handed to it and not yet reported, the running one included. */

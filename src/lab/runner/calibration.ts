@@ -55,7 +55,7 @@ export class Calibration {
     if (this.speed || this.wanted === 0) return;
     if (this.asked && this.asked.state.kind !== 'dead') return;
     this.asked = null;
-    const ready = this.pool.all().find((w) => w.state.kind === 'idle' || w.state.kind === 'busy');
+    const ready = this.pool.all().find((w) => w.state.kind === 'idle' || w.state.kind === 'busy' || w.state.kind === 'timing');
     if (ready) {
       this.asked = ready;
       ready.handle.send({ type: 'calibrate' });

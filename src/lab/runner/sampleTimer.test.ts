@@ -7,7 +7,7 @@ import type { TimingSample } from '../../engine/probeCost';
 import { LabStore } from '../store/labStore';
 import { openLabDatabase } from '../store/openDatabase';
 import { tempDir, WORKER } from '../testing/labTestSupport';
-import { SampleTimer } from './sampleTimer';
+import { ANSWER_LIFETIME_MS, SampleTimer } from './sampleTimer';
 import { SweepRunner } from './sweepRunner';
 import { WorkerPool } from './workerPool';
 import { forkSpawner } from './workerTransport';
@@ -25,8 +25,9 @@ const SAMPLES: TimingSample[] = [
   { config: withDefaults({ arch: 'rnn', T: 32, N: 2, D: 2, H: 2, seed: 1 }), lyapunovVectors: 0 },
 ];
 
-function scriptedPool(workers: number) {
+function scriptedPool(workers: number, clock?: { ms: number }) {
   const { spawned, spawn } = scriptedSpawner();
+  const released: string[][] = [];
   // The pool's events run later, once `timer` is set.
   const pool = new WorkerPool(
     spawn,
@@ -38,10 +39,14 @@ function scriptedPool(workers: number) {
     },
     60_000,
   );
-  const timer: SampleTimer = new SampleTimer(pool);
+  const timer: SampleTimer = new SampleTimer(pool, {
+    // What the workers are doing when the timer lets them go.
+    released: () => released.push(members.map((w) => w.state.kind)),
+    now: clock ? () => clock.ms : undefined,
+  });
   const members = Array.from({ length: workers }, () => pool.spawn());
   for (const w of spawned) w.say({ type: 'ready', pid: 1 });
-  return { pool, timer, spawned, members };
+  return { pool, timer, spawned, members, released };
 }
 
 const asked = (w: ScriptedWorker): number => w.sent.filter((m) => m.type === 'timeSamples').length;
@@ -68,6 +73,48 @@ describe('the sample timer', () => {
     // The same samples again: the kept answer, no worker asked.
     expect(await timer.time(SAMPLES, 1, 10_000)).toEqual([0.1, 0.4]);
     expect(spawned.map(asked)).toEqual([1, 0]);
+  });
+
+  it("keeps the workers it asks 'timing' until the last has answered, then lets them go idle", async () => {
+    const { timer, spawned, members, released } = scriptedPool(3);
+    const times = timer.time(SAMPLES, 2, 10_000);
+    await turn();
+    expect(members.map((w) => w.state.kind)).toEqual(['timing', 'timing', 'idle']);
+    answer(spawned[0], [0.1, 0.2]);
+    await turn();
+    expect(members.map((w) => w.state.kind)).toEqual(['timing', 'timing', 'idle']);
+    expect(released).toEqual([]);
+    answer(spawned[1], [0.1, 0.2]);
+    await times;
+    expect(released).toEqual([['idle', 'idle', 'idle']]);
+  });
+
+  it('lets the workers go when the timing fails: one died, the other did not answer in time', async () => {
+    const { timer, spawned, members, released } = scriptedPool(2);
+    const times = timer.time(SAMPLES, 2, 50);
+    await turn();
+    spawned[0].exit(1, 'crashed');
+    expect(await times).toBeNull();
+    expect(members.map((w) => w.state.kind)).toEqual(['dead', 'idle']);
+    expect(released).toHaveLength(1);
+  });
+
+  it('times the samples again once the kept answer is older than its lifetime', async () => {
+    const clock = { ms: 0 };
+    const { timer, spawned } = scriptedPool(1, clock);
+    const first = timer.time(SAMPLES, 1, 10_000);
+    await turn();
+    answer(spawned[0], [0.1, 0.4]);
+    expect(await first).toEqual([0.1, 0.4]);
+    clock.ms = ANSWER_LIFETIME_MS - 1;
+    expect(await timer.time(SAMPLES, 1, 10_000)).toEqual([0.1, 0.4]);
+    expect(asked(spawned[0])).toBe(1);
+    clock.ms = ANSWER_LIFETIME_MS + 1;
+    const again = timer.time(SAMPLES, 1, 10_000);
+    await turn();
+    expect(asked(spawned[0])).toBe(2);
+    answer(spawned[0], [0.2, 0.5]);
+    expect(await again).toEqual([0.2, 0.5]);
   });
 
   it('runs one timing at a time: the next starts when the last is answered', async () => {

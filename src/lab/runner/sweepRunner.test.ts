@@ -113,6 +113,29 @@ describe('the sweep runner', () => {
     db.close();
   });
 
+  it("sends a sweep's probes to a worker timing an estimate's samples only once it has answered", async () => {
+    const { db, store, sweepId } = labWithSweep();
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 1 });
+    const samples = [{ config: JSON.parse(store.nextQueued([sweepId], 1)[0].config_json), lyapunovVectors: 0 }];
+    const times = runner.timeSamples(samples, 1);
+    await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
+    spawned[0].say({ type: 'ready', pid: 1 });
+    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'timeSamples'), 5000, 'the samples to be sent');
+    runner.activate(sweepId);
+    await turn();
+    expect(runner.workerActivity().map((w) => w.state)).toEqual(['timing']);
+    expect(spawned[0].sent.some((m) => m.type === 'run')).toBe(false);
+    const ask = spawned[0].sent.find((m) => m.type === 'timeSamples');
+    if (ask?.type !== 'timeSamples') throw new Error('not asked');
+    spawned[0].say({ type: 'sampleTimes', requestId: ask.requestId, seconds: [0.01] });
+    expect(await times).toEqual([0.01]);
+    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'the sweep to be dispatched');
+    expect(runner.workerActivity().map((w) => w.state)).toEqual(['running']);
+    await runner.stop();
+    db.close();
+  });
+
   it("sends each probe what its sweep asks it to compute, and its worker's share of the memory budget", async () => {
     const { db, store, sweepId } = labWithSweep({
       name: 'asks',

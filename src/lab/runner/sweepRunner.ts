@@ -44,6 +44,7 @@ export interface RunnerOptions {
 const ACTIVITY_OF: Record<Exclude<WorkerState['kind'], 'dead'>, WorkerActivity['state']> = {
   starting: 'starting',
   idle: 'idle',
+  timing: 'timing',
   busy: 'running',
   retiring: 'stopping',
 };
@@ -106,7 +107,7 @@ export class SweepRunner {
       opts.idleMs ?? 30_000,
     );
     this.calibration = new Calibration(this.pool);
-    this.sampleTimer = new SampleTimer(this.pool);
+    this.sampleTimer = new SampleTimer(this.pool, { released: () => this.guarded(() => this.pump()) });
   }
 
   /**

@@ -9,6 +9,8 @@ export type WorkerState =
   /** Spawned; it has not said 'ready' yet. */
   | { kind: 'starting' }
   | { kind: 'idle' }
+  /** Timing samples for a sweep's estimate (./sampleTimer.ts): no probes until it is idle again. */
+  | { kind: 'timing' }
   | {
       kind: 'busy';
       /** Probes sent to it and not yet reported, by id -> sweep id (it runs them in this order). */

@@ -7,7 +7,15 @@ import { STORED_TRACE_MAX_BYTES, withDefaults, type ProbeConfig } from '../../en
 import type { TimingSample } from '../../engine/probeCost';
 import { makespan, speedModelFrom } from './estimateSweep';
 import { checkSweepSpec } from './expandSweep';
-import { costGroups, fitGroupCost, groupSamples, timedEstimate, timeGroupCosts, type SampleTiming } from './timedEstimate';
+import {
+  costGroups,
+  fitGroupCost,
+  groupSamples,
+  probeSeconds,
+  timedEstimate,
+  timeGroupCosts,
+  type SampleTiming,
+} from './timedEstimate';
 
 const MODEL = speedModelFrom({ big: 0.005, small: 0.002, once: 0.02 });
 const GIB = 1024 ** 3;
@@ -15,12 +23,18 @@ const settings = { lyapunovVectors: 0 };
 const config = (over: Partial<ProbeConfig>): ProbeConfig =>
   withDefaults({ arch: 'lstm', T: 64, N: 4, D: 4, H: 8, seed: 1, ...over });
 
-/** A clock where a sample of T steps takes once + perStep * T, per arch; records what was asked. */
-function syntheticClock(cost: Record<string, { once: number; perStep: number }>) {
+/**
+ * A clock where a sample of T steps takes once + perStep * T, per arch, less the backward share of
+ * perStep for each step after its loss step; records what was asked.
+ */
+function syntheticClock(cost: Record<string, { once: number; perStep: number; backwardShare?: number }>) {
   const asked: { samples: TimingSample[]; concurrency: number }[] = [];
   const time: SampleTiming = async (samples, concurrency) => {
     asked.push({ samples: [...samples], concurrency });
-    return samples.map((s) => cost[s.config.arch].once + cost[s.config.arch].perStep * s.config.T);
+    return samples.map((s) => {
+      const { once, perStep, backwardShare = 0 } = cost[s.config.arch];
+      return once + perStep * (s.config.T - backwardShare * (s.config.T - 1 - s.config.lossStep));
+    });
   };
   return { asked, time };
 }
@@ -40,6 +54,13 @@ describe('cost groups', () => {
     expect(groups[0].maxT).toBe(1024);
     expect(groups[0].longest.forgetBias).toBe(2);
     expect(groups.map((g) => g.checkpointed)).toEqual([false, false, false]);
+    expect(groups.map((g) => g.partialLoss)).toEqual([false, false, false]);
+  });
+
+  it('marks a group with a probe whose loss step is not its last', () => {
+    const { groups } = costGroups([config({ T: 64 }), config({ T: 256, lossStep: 99 })], settings, GIB);
+    expect(groups).toHaveLength(1);
+    expect(groups[0].partialLoss).toBe(true);
   });
 
   it('puts the checkpointed probes of a shape in a group of their own', () => {
@@ -100,7 +121,26 @@ describe('the fit', () => {
 
   it('counts a longer sample that came out no slower as all steps', () => {
     const samples = [{ config: config({ T: 10 }) }, { config: config({ T: 80 }) }] as TimingSample[];
-    expect(fitGroupCost(samples, [0.9, 0.8])).toEqual({ once: 0, perStep: 0.8 / 80 });
+    expect(fitGroupCost(samples, [0.9, 0.8])).toEqual({ once: 0, perStep: 0.8 / 80, backwardShare: 0 });
+  });
+
+  it("measures the backward pass's share of a step, with a half-way loss step, only where a probe needs it", async () => {
+    const clock = syntheticClock({ lstm: { once: 0.01, perStep: 1e-3, backwardShare: 0.6 } });
+    const full = costGroups([config({ T: 100_000 })], settings, 4 * GIB);
+    expect((await timeGroupCosts(full.groups, settings, MODEL, 4 * GIB, clock.time, 1))![0].backwardShare).toBe(0);
+    expect(clock.asked[0].samples).toHaveLength(2);
+
+    const partial = costGroups([config({ T: 100_000, lossStep: 999 })], settings, 4 * GIB);
+    const [cost] = (await timeGroupCosts(partial.groups, settings, MODEL, 4 * GIB, clock.time, 1))!;
+    const [short, long, half] = clock.asked[1].samples;
+    expect(short.config.lossStep).toBe(short.config.T - 1);
+    expect(long.config.lossStep).toBe(long.config.T - 1);
+    expect(half.config).toEqual({ ...long.config, lossStep: Math.floor((long.config.T - 1) / 2) });
+    expect(cost.once).toBeCloseTo(0.01, 9);
+    expect(cost.perStep).toBeCloseTo(1e-3, 12);
+    expect(cost.backwardShare).toBeCloseTo(0.6, 9);
+    // Every step forward, the first 1000 back.
+    expect(probeSeconds(cost, { T: 100_000, lossStep: 999 })).toBeCloseTo(0.01 + 1e-3 * (100_000 - 0.6 * 99_000), 6);
   });
 
   it('times a second, longer sample when the once work outweighs the steps the two differ by', async () => {
@@ -160,6 +200,20 @@ describe('the timed estimate', () => {
     expect(clock.asked[0].concurrency).toBe(2);
     const seconds = spec.probes.map((p) => cost[p.config.arch].once + cost[p.config.arch].perStep * p.config.T + 0.002);
     expect(e.seconds).toBeCloseTo(makespan(seconds, 2), 9);
+  });
+
+  it('prices a sweep whose loss step is a fraction of T by its steps forward and back', async () => {
+    const half = checkSweepSpec({ name: 'x', archs: ['lstm'], T: [512, 2048], lossStep: { fraction: 0.25 }, N: 4, D: 4, H: 8 });
+    if (!half.ok) throw new Error('rejected');
+    const cost = { lstm: { once: 0.02, perStep: 3e-4, backwardShare: 0.7 } };
+    const clock = syntheticClock(cost);
+    const e = await timedEstimate({ probes: half.probes, workers: 1, settings, model: MODEL, maxBytes: GIB, time: clock.time });
+    const { once, perStep, backwardShare } = cost.lstm;
+    const seconds = half.probes.map(
+      (p) => once + perStep * (p.config.T - backwardShare * (p.config.T - 1 - p.config.lossStep)) + 0.002,
+    );
+    expect(half.probes.map((p) => p.config.lossStep)).toEqual([127, 511]);
+    expect(e.seconds).toBeCloseTo(makespan(seconds, 1), 9);
   });
 
   it('times on one worker a sweep of one probe', async () => {

@@ -3,7 +3,9 @@
 // (the products run at another fraction of the peak at every H and N, the widest are bound by
 // memory, long traces are checkpointed), so each distinct shape of a sweep is timed instead: two
 // short probes of it (the longer one near a fixed budget), their times fitted by once + perStep * T,
-// on as many workers at once as the sweep will keep busy. The model only sizes the samples, and
+// on as many workers at once as the sweep will keep busy. (A probe whose loss step comes before its
+// last step runs its backward pass over only the steps up to it: where a shape has such probes, a
+// third sample with its loss step half-way measures the backward pass's share of a step.) The model only sizes the samples, and
 // stands in when the workers cannot time them (they are running a sweep).
 import { hasLyapunovPass, planTrace, type ProbeConfig } from '../../engine/index';
 import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
@@ -45,12 +47,22 @@ export interface CostGroup {
   segment: number;
   /** The longest probe's T. */
   maxT: number;
+  /** Some probe's loss step comes before its last step (a fixed step, or a fraction of T). */
+  partialLoss: boolean;
 }
 
 /** A group's time per probe, fitted to its samples' times. */
 export interface GroupCost {
   once: number;
+  /** Seconds of a step: forward and backward. */
   perStep: number;
+  /** The backward pass's share of perStep (0 where it was not measured: no probe needs it). */
+  backwardShare: number;
+}
+
+/** A probe's seconds by its group's cost: every step forward, the steps up to its loss step back. */
+export function probeSeconds(cost: GroupCost, c: Pick<ProbeConfig, 'T' | 'lossStep'>): number {
+  return cost.once + cost.perStep * (c.T - cost.backwardShare * (c.T - 1 - c.lossStep));
 }
 
 /** The cost groups of a sweep's probes, and which group each probe is in. */
@@ -69,9 +81,10 @@ export function costGroups(
     if (g === undefined) {
       g = groups.length;
       byKey.set(key, g);
-      groups.push({ longest: c, checkpointed: plan.checkpointed, segment: plan.segment, maxT: c.T });
+      groups.push({ longest: c, checkpointed: plan.checkpointed, segment: plan.segment, maxT: c.T, partialLoss: false });
     }
     const group = groups[g];
+    if (c.lossStep < c.T - 1) group.partialLoss = true;
     if (c.T > group.maxT) Object.assign(group, { longest: c, maxT: c.T, segment: plan.segment });
     return g;
   });
@@ -82,9 +95,10 @@ export function costGroups(
  * A group's samples, the longer one last: the longest T <= its longest probe's that the model
  * prices within `seconds`, or, where the once-per-probe work would outweigh that many steps, with
  * STEPS_OVER_ONCE times the once work in steps as far as MAX_SECOND_SAMPLE_SECONDS allows; and an
- * eighth of it (one sample when that is the same T). A checkpointed group's samples are
- * checkpointed too, in segments that give the shorter one two. Samples the model prices above
- * ONE_RUN_SECONDS run once, the others twice (the faster counts).
+ * eighth of it (one sample when that is the same T). Their loss step is their last (see
+ * halfLossSample). A checkpointed group's samples are checkpointed too, in segments that give the
+ * shorter one two. Samples the model prices above ONE_RUN_SECONDS run once, the others twice (the
+ * faster counts).
  */
 export function groupSamples(
   g: CostGroup,
@@ -106,7 +120,7 @@ export function groupSamples(
   const short = Math.max(1, Math.ceil(long * SHORT_SAMPLE_SHARE));
   const segment = g.checkpointed ? Math.min(g.segment, Math.max(1, Math.floor(short / 2))) : undefined;
   const sample = (T: number): TimingSample => ({
-    config: { ...g.longest, T, lossStep: Math.min(g.longest.lossStep, T - 1) },
+    config: { ...g.longest, T, lossStep: T - 1 },
     norms: settings.norms ? [...settings.norms] : undefined,
     lyapunovVectors: settings.lyapunovVectors,
     segment,
@@ -116,16 +130,37 @@ export function groupSamples(
   return short < long ? [sample(short), sample(long)] : [sample(long)];
 }
 
-/** once + perStep * T through the samples' times (one sample: all of it per step). */
+/** A sample with its loss step half-way: the backward pass over half its steps. */
+export function halfLossSample(sample: TimingSample): TimingSample {
+  return { ...sample, config: { ...sample.config, lossStep: Math.floor((sample.config.T - 1) / 2) } };
+}
+
+/** once + perStep * T through the samples' times (one sample: all of it per step); backwardShare 0. */
 export function fitGroupCost(samples: readonly TimingSample[], seconds: readonly number[]): GroupCost {
   const last = samples.length - 1;
   const [T1, s1] = [samples[last].config.T, seconds[last]];
-  if (last === 0) return { once: 0, perStep: s1 / T1 };
+  if (last === 0) return { once: 0, perStep: s1 / T1, backwardShare: 0 };
   const [T0, s0] = [samples[0].config.T, seconds[0]];
   const perStep = (s1 - s0) / (T1 - T0);
   // Noise can make the longer sample no slower: then its time is all steps.
-  if (!(perStep > 0)) return { once: 0, perStep: s1 / T1 };
-  return { once: Math.max(0, s0 - perStep * T0), perStep };
+  if (!(perStep > 0)) return { once: 0, perStep: s1 / T1, backwardShare: 0 };
+  return { once: Math.max(0, s0 - perStep * T0), perStep, backwardShare: 0 };
+}
+
+/**
+ * The backward pass's share of a step, from a full sample's seconds and its half-loss twin's: what
+ * the steps it did not go back over saved, per step, against perStep (noise kept within 0..1).
+ */
+export function backwardShareOf(
+  full: TimingSample,
+  seconds: number,
+  half: TimingSample,
+  halfSeconds: number,
+  perStep: number,
+): number {
+  const skipped = full.config.lossStep - half.config.lossStep;
+  if (skipped <= 0 || !(perStep > 0)) return 0;
+  return Math.min(1, Math.max(0, (seconds - halfSeconds) / (skipped * perStep)));
 }
 
 /**
@@ -144,13 +179,29 @@ export async function timeGroupCosts(
   const perSample = Math.min(MAX_SAMPLE_SECONDS, ALL_SAMPLES_SECONDS / groups.length);
   const plans = groups.map((g) => groupSamples(g, settings, model, perSample, maxBytes));
   if (plans.some((samples) => modelSeconds(samples[0].config, model, settings) > MAX_TIMED_PROBE_SECONDS)) return null;
-  const times = await time(plans.flat(), concurrency);
+  // A group with probes whose loss step is not their last: its longer sample once more, half-way.
+  const halves = plans.map((samples, g) =>
+    groups[g].partialLoss && samples[samples.length - 1].config.T > 1 ? [halfLossSample(samples[samples.length - 1])] : [],
+  );
+  const times = await time(
+    plans.flatMap((samples, g) => [...samples, ...halves[g]]),
+    concurrency,
+  );
   if (!times) return null;
   let at = 0;
-  const timed = plans.map((samples) => {
+  const timed = plans.map((samples, g) => {
     const seconds = times.slice(at, at + samples.length);
     at += samples.length;
-    return { samples, seconds, cost: fitGroupCost(samples, seconds) };
+    const cost = fitGroupCost(samples, seconds);
+    for (const half of halves[g])
+      cost.backwardShare = backwardShareOf(
+        samples[samples.length - 1],
+        seconds[seconds.length - 1],
+        half,
+        times[at++],
+        cost.perStep,
+      );
+    return { samples, seconds, cost };
   });
   // The second round: one longer sample for each group whose steps did not outweigh its once work.
   const again = timed.flatMap((t, g) => {
@@ -160,7 +211,7 @@ export async function timeGroupCosts(
     const wanted = Math.ceil((STEPS_OVER_ONCE * once) / perStep);
     const affordable = Math.floor((MAX_SECOND_SAMPLE_SECONDS - once) / perStep);
     const T = Math.min(groups[g].maxT, Math.max(long.config.T + 1, Math.min(wanted, affordable)));
-    const config = { ...long.config, T, lossStep: Math.min(groups[g].longest.lossStep, T - 1) };
+    const config = { ...long.config, T, lossStep: T - 1 };
     return T > long.config.T ? [{ g, sample: { ...long, config, runs: 1 } }] : [];
   });
   if (again.length > 0) {
@@ -171,7 +222,7 @@ export async function timeGroupCosts(
     if (!more) return null;
     again.forEach(({ g, sample }, i) => {
       const t = timed[g];
-      t.cost = fitGroupCost([t.samples[0], sample], [t.seconds[0], more[i]]);
+      t.cost = { ...fitGroupCost([t.samples[0], sample], [t.seconds[0], more[i]]), backwardShare: t.cost.backwardShare };
     });
   }
   return timed.map((t) => t.cost);
@@ -205,7 +256,7 @@ export async function timedEstimate(input: TimedEstimateInput): Promise<SweepEst
   const concurrency = Math.max(1, Math.min(workers, probes.length));
   const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency);
   if (!costs) return { ...counts, basis: 'calibrated' };
-  const seconds = configs.map((c, i) => costs[groupOf[i]].once + costs[groupOf[i]].perStep * c.T + PER_PROBE_SECONDS);
+  const seconds = configs.map((c, i) => probeSeconds(costs[groupOf[i]], c) + PER_PROBE_SECONDS);
   // No start-up: timing the samples has just started the workers (they stay for a while idle).
   return { ...counts, seconds: makespan(seconds, workers), basis: 'timed' };
 }
