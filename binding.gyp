@@ -8,6 +8,7 @@
       "sources": [
         "src/engine/native/binding.c",
         "src/engine/native/gemm.c",
+        "src/engine/native/parallel.c",
         "src/engine/native/microkernels.c",
         "src/engine/native/microkernel_generic.c",
         "src/engine/native/microkernel_avx2.c",
@@ -19,7 +20,8 @@
       # No -march=native: the AVX2 kernel is chosen at run time, so one build runs on any
       # CPU of its architecture. No -ffast-math, and no contraction of a*b + c into an fma:
       # the products and glibc's log (glibcLog.c) must round as written.
-      "cflags": ["-O3", "-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-std=c11", "-ffp-contract=off", "-Wall", "-Wextra", "-pthread"],
+      "ldflags": ["-pthread"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-O3", "-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"]
       }

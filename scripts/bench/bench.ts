@@ -4,6 +4,7 @@
 // with --json; then the whole `seqlab sweep` command against numpy's whole script, and a
 // checkpointed trace against a stored one (./wholeCommandBench.ts). Without python3 or numpy the
 // comparison is skipped, said in one line, and the engine's figures are still printed (exit 0).
+// Last, a sweep of one probe on one worker and on two, whose idle core its products then use.
 // With --grid, the size grid (./gridBench.ts); with --estimates, the form's estimates (./estimateBench.ts).
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { buildInputs, runProbe, withDefaults, type ProbeConfig } from '../../src
 import { probeBytes, formatBytes } from '../../src/engine/probeLimits';
 import { kernelsInUse } from '../../src/engine/workspace';
 import { enableRelaxedSimd } from '../../src/lab/runner/relaxedSimd';
+import { idleCoresBench } from './idleCoresBench';
 import { checkpointBench, wholeCommandBench } from './wholeCommandBench';
 
 const json = process.argv.includes('--json');
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
   const specLine = withRatio(benchRunner ? await benchRunner({ rnnOncePerT: true }) : null);
   const whole = wholeCommandBench();
   const checkpoint = checkpointBench();
+  const idleCores = await idleCoresBench();
 
   if (json) {
     if (!numpy) console.error(`bench: numpy comparison skipped: ${engineLine.numpy_note}`);
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
     if ('skipped' in whole) console.error(`bench: whole-command comparison skipped: ${whole.skipped}`);
     else console.log(JSON.stringify(whole));
     console.log(JSON.stringify(checkpoint));
+    for (const line of idleCores) console.log(JSON.stringify(line));
     return;
   }
   console.log('SeqLab benchmark: standard sweep, T in {16,64,256,1024} x bias {-2,0,1,2,4} x {rnn,lstm}, N=16 D=16 H=64');
@@ -161,6 +165,11 @@ async function main(): Promise<void> {
       `${checkpoint.checkpointed_seconds.toFixed(3)} s against ${checkpoint.stored_seconds.toFixed(3)} s stored: ${checkpoint.ratio.toFixed(2)}x`,
   );
   console.log(`  largest probe in the sweep (LSTM T=1024): ${formatBytes(engineLine.largest_probe_bytes)}`);
+  for (const l of idleCores)
+    console.log(
+      `  a sweep of one probe (${l.probe}): 1 worker ${l.one_worker_seconds.toFixed(3)} s, ` +
+        `2 workers (its products on both cores) ${l.two_workers_seconds.toFixed(3)} s: ${l.speedup.toFixed(2)}x`,
+    );
 }
 
 function round(v: number, digits = 4): number {

@@ -1,7 +1,15 @@
 // The engine's public surface: pure float64 math, no I/O.
 export { runProbe, type ProbeResult, type ProbeOptions, type NormChoice } from './probe';
 export { withDefaults, gateWidth, type ProbeConfig, type ProbeConfigInput, type Arch, type InitScheme } from './probeConfig';
-export { validateProbeConfig, probeBytes, ProbeConfigError, LIMITS, DEFAULT_MAX_PROBE_BYTES, formatBytes } from './probeLimits';
+export {
+  validateProbeConfig,
+  probeBytes,
+  ProbeConfigError,
+  LIMITS,
+  DEFAULT_MAX_PROBE_BYTES,
+  MAX_PROBE_THREADS,
+  formatBytes,
+} from './probeLimits';
 export { fromLog10 } from './scaledNumber';
 export { planTrace, STORED_TRACE_MAX_BYTES, type ProbeNeeds, type TracePlan } from './tracePlan';
 export { buildInputs, type ProbeInputs } from './inputs';

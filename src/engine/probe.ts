@@ -13,9 +13,9 @@ import {
 } from './backward';
 import { FullGradientBackward, type FullGradNorms } from './fullGradient';
 import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeConfig';
-import { DEFAULT_MAX_PROBE_BYTES, validateProbeConfig } from './probeLimits';
+import { DEFAULT_MAX_PROBE_BYTES, MAX_PROBE_THREADS, validateProbeConfig } from './probeLimits';
 import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
-import { Workspace } from './workspace';
+import { withProductThreads, Workspace } from './workspace';
 import { probeTheory, type ProbeTheory } from './theory';
 import {
   DEFAULT_LYAPUNOV_K,
@@ -40,6 +40,11 @@ export interface ProbeOptions extends BackwardOptions {
   maxBytes?: number;
   /** Checkpoint the trace in segments of this many steps, whatever the memory (tests, measurements). */
   checkpointSegment?: number;
+  /**
+   * Threads the native products may use (default 1, at most MAX_PROBE_THREADS): the lab gives a
+   * probe the cores its other workers leave idle. The results do not depend on it.
+   */
+  threads?: number;
   /** Also the top-k finite-time Lyapunov exponents of the loss step's backward Jacobian product (lyapunov.ts). */
   lyapunov?: LyapunovOptions;
   /** Use these inputs instead of drawing them from the seed (tests only). */
@@ -88,6 +93,18 @@ export function runProbe(
     needs.lyapunovK = options.lyapunov.k ?? DEFAULT_LYAPUNOV_K;
   }
   validateProbeConfig(config, maxBytes, needs);
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_PROBE_THREADS)
+    throw new RangeError(`threads must be an integer in [1, ${MAX_PROBE_THREADS}] (got ${threads})`);
+  return withProductThreads(threads, () => computeProbe(config, options, maxBytes, needs));
+}
+
+function computeProbe(
+  config: ProbeConfig,
+  options: ProbeOptions & Partial<NormChoice>,
+  maxBytes: number,
+  needs: ProbeNeeds,
+): ProbeResult<ChosenStepNorms> {
   const d = dimsOf(config.arch, config.T, config.N, config.D, config.H);
   const layout = planTrace(config, needs, maxBytes, options.checkpointSegment);
   const ws = Workspace.create(probeDoubles(d, layout, needs));

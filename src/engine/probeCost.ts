@@ -164,6 +164,8 @@ export interface TimingSample {
   maxBytes?: number;
   /** Runs of it (default `runs` of timeSamples): the fastest counts. */
   runs?: number;
+  /** Threads its products may use, as the sweep's probe would be given (default 1). */
+  threads?: number;
 }
 
 /**
@@ -188,6 +190,7 @@ export function timeSamples(samples: readonly TimingSample[], runs = 2): number[
         ...sweepProbeOptions(s.config.arch, s.lyapunovVectors, s.norms),
         maxBytes: s.maxBytes,
         checkpointSegment: s.segment,
+        threads: s.threads,
       });
       best = Math.min(best, (performance.now() - t0) / 1000);
     }

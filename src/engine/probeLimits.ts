@@ -25,6 +25,12 @@ export const LIMITS = {
   bScale: { min: 0, max: 100 },
 } as const;
 
+/**
+ * The most threads a probe's products may use (native/parallel.h, SEQ_MAX_THREADS): a probe
+ * given the cores its lab leaves idle splits its large products over them.
+ */
+export const MAX_PROBE_THREADS = 16;
+
 /** The default memory a single probe may take: 4 GiB. Callers that know the machine pass their own. */
 export const DEFAULT_MAX_PROBE_BYTES = 4 * 1024 ** 3;
 

@@ -92,3 +92,19 @@ export function kernelsInUse(): string {
     ? `native ${native.isa()} (every product) + ${rest}`
     : `native ${native.isa()} (the products and elementwise steps it runs faster) + ${rest}`;
 }
+
+/**
+ * Runs `run` with the native products allowed `threads` threads (native/parallel.h), then one
+ * again; passes `run` how many they got (1 on the WebAssembly and JS paths, which have no threads).
+ * The results are the same for any count: only large products are split, by columns of C.
+ */
+export function withProductThreads<R>(threads: number, run: (granted: number) => R): R {
+  const native = threads > 1 ? nativeFor(kernelPreference()) : null;
+  if (!native?.setThreads) return run(1);
+  const granted = native.setThreads(threads);
+  try {
+    return run(granted);
+  } finally {
+    native.setThreads(1);
+  }
+}

@@ -5,6 +5,7 @@ import type { NormName } from '../contract/labApi';
 import { fail, ok, type Result } from '../contract/result';
 import {
   LIMITS,
+  MAX_PROBE_THREADS,
   ProbeConfigError,
   fromLog10,
   modelInputs,
@@ -24,6 +25,8 @@ import { internal } from './serviceResult';
 
 /** The range of every numeric probe input. */
 export const PROBE_LIMITS = LIMITS;
+/** The most threads a probe's products may use (`seqlab probe --threads`). */
+export const PROBE_MAX_THREADS = MAX_PROBE_THREADS;
 export type ProbeLimitField = keyof typeof LIMITS;
 export type { ProbeConfig, ProbeConfigInput };
 
@@ -53,6 +56,8 @@ export interface ProbeReportOptions {
   lossTable?: boolean;
   /** The loss step's norms to compute (default all five); the full gradients and the loss table are reported whole. */
   norms?: readonly NormName[];
+  /** Threads the products may use (default 1): the results are the same for any count. */
+  threads?: number;
 }
 
 /**
@@ -76,7 +81,16 @@ export function runProbeReport(input: ProbeConfigInput, options: ProbeReportOpti
   const config = checkProbe(input);
   if (!config.ok) return config;
   try {
-    return ok(toReport(runProbe(config.value, { fullGradients: true, lossTable: options.lossTable, norms: options.norms })));
+    return ok(
+      toReport(
+        runProbe(config.value, {
+          fullGradients: true,
+          lossTable: options.lossTable,
+          norms: options.norms,
+          threads: options.threads,
+        }),
+      ),
+    );
   } catch (err) {
     return internal(err);
   }
@@ -143,7 +157,13 @@ export function runModelProbeReport(input: ModelProbeInput, options: ProbeReport
   try {
     const given = modelInputs(config.value, { weights, x: x?.x });
     const report = toReport(
-      runProbe(config.value, { fullGradients: true, lossTable: options.lossTable, inputs: given, norms: options.norms }),
+      runProbe(config.value, {
+        fullGradients: true,
+        lossTable: options.lossTable,
+        inputs: given,
+        norms: options.norms,
+        threads: options.threads,
+      }),
     );
     if (weights && input.weights !== undefined)
       report.weights = { file: input.weights, layer, arch: weights.arch, D: weights.D, H: weights.H };

@@ -29,6 +29,7 @@ function runOne(task: ProbeTask): void {
     const r = runProbe(task.config, {
       ...sweepProbeOptions(task.config.arch, task.lyapunovVectors, task.norms),
       maxBytes: task.maxBytes,
+      threads: task.threads,
       ...(task.model ? { inputs: modelInputs(task.config, task.model) } : {}),
     });
     const s = r.lossStepNorms;

@@ -13,6 +13,8 @@ export interface ProbeTask {
   norms?: StepNormName[];
   /** The memory the probe may take (this worker's share of the lab's budget): it checkpoints to fit. */
   maxBytes?: number;
+  /** Threads its products may use (default 1): more when the other workers leave cores idle. */
+  threads?: number;
   /**
    * A sweep with weights / inputs files: the trained layer and the sequences, read once per sweep
    * by the runner (one copy per batch crosses: the tasks of a batch share it).

@@ -136,6 +136,18 @@ describe('seqlab probe', () => {
     expect(table.stdout).toMatch(/dh\s+dWx\s+dWh\s+db/);
   });
 
+  it('--threads splits the large products over that many threads, with the same numbers; a bad count names the flag', () => {
+    const args = ['probe', '--arch', 'lstm', '--T', '20', '--N', '16', '--D', '8', '--H', '160', '--json'];
+    const one = seqlab(...args);
+    const two = seqlab(...args, '--threads', '2');
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const bad = seqlab(...args, '--threads', '17');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--threads must be an integer in [1, 16], got "17"');
+  });
+
   it('prints a readable table without --json', () => {
     const r = seqlab('probe', '--arch', 'lstm', '--T', '40', '--forget-bias', '2');
     expect(r.code).toBe(0);

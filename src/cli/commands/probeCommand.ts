@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import type { NormName } from '../../contract/labApi';
 import {
   PROBE_LIMITS,
+  PROBE_MAX_THREADS,
   runModelProbeReport,
   runProbeReport,
   type ProbeConfigInput,
   type ProbeLimitField,
   type ProbeReport,
 } from '../../lab/probeService';
-import { CliError, parseNumberFlag } from './cliError';
+import { CliError, integerFlag, parseNumberFlag } from './cliError';
 import { NORMS_FLAG_HELP, parseNormsFlag } from './normsFlag';
 
 const FLAG_OF: Record<string, string> = {
@@ -60,6 +61,7 @@ interface ProbeFlags {
   layer?: number;
   inputs?: string;
   norms?: NormName[];
+  threads: number;
 }
 
 export function registerProbeCommand(program: Command): void {
@@ -84,12 +86,18 @@ export function registerProbeCommand(program: Command): void {
     .option('--loss-step <t>', 'the loss step t, 0-based (default T-1)', parseNumberFlag('--loss-step', '[0, T-1]', true))
     .option('--norms <names>', NORMS_FLAG_HELP, parseNormsFlag)
     .option('--loss-table', 'also every loss step t: the whole (t, k) table, O(T^2) work (JSON: "loss_table")')
+    .option(
+      '--threads <n>',
+      `threads for the large matrix products (1-${PROBE_MAX_THREADS}; the results are the same for any count)`,
+      integerFlag('--threads', 1, PROBE_MAX_THREADS),
+      1,
+    )
     .option('--json', 'print one JSON object')
     .action((flags: ProbeFlags) => {
       if (flags.lossTable && flags.T !== undefined && flags.T > 2000) {
         process.stderr.write(`seqlab: --loss-table is O(T^2): ${flags.T} backward passes of up to ${flags.T} steps\n`);
       }
-      const options = { lossTable: flags.lossTable, norms: flags.norms };
+      const options = { lossTable: flags.lossTable, norms: flags.norms, threads: flags.threads };
       const fromFiles = flags.weights !== undefined || flags.inputs !== undefined;
       if (!fromFiles && flags.T === undefined) throw new CliError('--T: required (unless --inputs gives it)');
       if (!fromFiles && flags.layer !== undefined) throw new CliError('--layer: only with --weights');

@@ -19,13 +19,15 @@
  *       factors[i] = sqrt(-2 log(r2) / r2), r2 = points[3i + 2], with glibc 2.36's log() bit for
  *       bit (glibcLog.c): numpy's polar-method Gaussians (src/engine/rng/numpyRandomState.ts).
  *   glibcLog(x)   that log of one number (tests).
+ *   setThreads(n) lets the products use up to n threads (1 .. 16): large ones are split by
+ *                 columns of C, with the same results as on one thread; returns how many they
+ *                 may use (fewer if threads could not be started, 1 without POSIX threads).
  *   isa()         "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
  *
  * Outputs must not overlap inputs. Each module instance (one per Node environment, so one per
- * worker thread) has its own scratch, so threads never share packing buffers.
+ * worker thread) has its own scratch and helper threads, so JS threads never share them.
  */
-#define _POSIX_C_SOURCE 200809L /* posix_memalign */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <math.h>
@@ -37,7 +39,8 @@
 
 struct instance {
   const struct seq_microkernel *kernel;
-  double *scratch;
+  /* The threads a product may use, and each one's packing scratch. */
+  struct seq_pool *pool;
 };
 
 struct view {
@@ -162,7 +165,7 @@ static napi_value gemm(napi_env env, napi_callback_info info) {
     return NULL;
   }
   struct instance *inst = instance_of(env);
-  seq_gemm(inst->kernel, inst->scratch, (size_t)M, (size_t)N, (size_t)K,
+  seq_gemm(inst->kernel, inst->pool, (size_t)M, (size_t)N, (size_t)K,
            A.view.data + A.off, A.s1, A.s2, B.view.data + B.off, B.s1, B.s2,
            (int)beta, C.view.data + C.off, C.s1, C.s2, 0);
   return NULL;
@@ -216,7 +219,7 @@ static napi_value gemm_packed(napi_env env, napi_callback_info info) {
     return NULL;
   }
   struct instance *inst = instance_of(env);
-  seq_gemm_with(inst->kernel, inst->scratch, (size_t)M, (size_t)N, (size_t)K, A.view.data + A.off, A.s1, A.s2, NULL, 0, 0,
+  seq_gemm_with(inst->kernel, inst->pool, (size_t)M, (size_t)N, (size_t)K, A.view.data + A.off, A.s1, A.s2, NULL, 0, 0,
                 packed.data, (int)beta, C.view.data + C.off, C.s1, C.s2, 0);
   return NULL;
 }
@@ -238,7 +241,7 @@ static napi_value gram_upper(napi_env env, napi_callback_info info) {
   }
   struct instance *inst = instance_of(env);
   /* A A^T: B = A^T is A with its strides swapped. */
-  seq_gemm(inst->kernel, inst->scratch, (size_t)M, (size_t)M, (size_t)K,
+  seq_gemm(inst->kernel, inst->pool, (size_t)M, (size_t)M, (size_t)K,
            A.view.data + A.off, A.s1, A.s2, A.view.data + A.off, A.s2, A.s1,
            0, C.view.data + C.off, C.s1, C.s2, 1);
   return NULL;
@@ -277,6 +280,20 @@ static napi_value isa(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
   napi_create_string_utf8(env, instance_of(env)->kernel->isa, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  static const char fn[] = "setThreads";
+  napi_value arg;
+  long long n;
+  if (!get_args(env, info, fn, 1, "threads", &arg) || !get_integer(env, arg, fn, "threads", "", 1, &n)) return NULL;
+  if (n < 1 || n > SEQ_MAX_THREADS) {
+    fail(env, fn, "threads must be an integer in [1, 16]");
+    return NULL;
+  }
+  napi_value out;
+  napi_create_int32(env, seq_pool_set_threads(instance_of(env)->pool, (int)n), &out);
   return out;
 }
 
@@ -421,19 +438,19 @@ static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   struct instance *inst = data;
-  free(inst->scratch);
+  if (inst->pool != NULL) seq_pool_free(inst->pool);
   free(inst);
 }
 
 NAPI_MODULE_INIT() {
   struct instance *inst = calloc(1, sizeof *inst);
-  void *scratch = NULL;
-  if (inst == NULL || posix_memalign(&scratch, 64, SEQ_SCRATCH_DOUBLES * sizeof(double)) != 0) {
+  struct seq_pool *pool = inst == NULL ? NULL : seq_pool_new(SEQ_SCRATCH_DOUBLES);
+  if (pool == NULL) {
     free(inst);
     napi_throw_error(env, NULL, "seqlab native kernels: out of memory");
     return NULL;
   }
-  inst->scratch = scratch;
+  inst->pool = pool;
   inst->kernel = seq_best_microkernel();
   if (napi_set_instance_data(env, inst, free_instance, NULL) != napi_ok) {
     free_instance(env, inst, NULL);
@@ -446,6 +463,7 @@ NAPI_MODULE_INIT() {
     {"gramUpper", NULL, gram_upper, NULL, NULL, NULL, napi_default, NULL},
     {"polarFactors", NULL, polar_factors, NULL, NULL, NULL, napi_default, NULL},
     {"glibcLog", NULL, glibc_log_one, NULL, NULL, NULL, napi_default, NULL},
+    {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
     {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
     {"rnnForwardStep", NULL, rnn_forward_step, NULL, NULL, NULL, napi_default, NULL},

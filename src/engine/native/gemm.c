@@ -12,6 +12,7 @@
  */
 #include <string.h>
 #include "gemm.h"
+#include "parallel.h"
 
 #ifndef PREFETCH_SLIVERS
 #define PREFETCH_SLIVERS 4
@@ -129,40 +130,41 @@ void seq_pack_matrix(size_t K, size_t N, const double *B, ptrdiff_t sb1, ptrdiff
   for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) pack_b(packed + p0 * width, B + (ptrdiff_t)p0 * sb1, sb1, sb2, min_size(SEQ_KC, K - p0), N);
 }
 
-void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
+void seq_gemm(const struct seq_microkernel *kernel, struct seq_pool *pool,
               size_t M, size_t N, size_t K,
               const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
               const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
               int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
-  seq_gemm_with(kernel, scratch, M, N, K, A, sa1, sa2, B, sb1, sb2, NULL, accumulate, C, sc1, sc2, upper);
+  seq_gemm_with(kernel, pool, M, N, K, A, sa1, sa2, B, sb1, sb2, NULL, accumulate, C, sc1, sc2, upper);
 }
 
-void seq_gemm_with(const struct seq_microkernel *kernel, double *scratch,
-                   size_t M, size_t N, size_t K,
-                   const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
-                   const double *B, ptrdiff_t sb1, ptrdiff_t sb2, const double *packed,
-                   int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
-  if (M == 0 || N == 0) return;
-  if (K == 0) {
-    if (!accumulate) zero_output(M, N, C, sc1, sc2, upper);
-    return;
-  }
-  /* Few rows against a matrix given as its transpose (unit row stride in B), or a small Gram
-   * matrix: dot products (dots_avx2.c). */
-  if (!packed && (upper ? M <= SEQ_GRAM_DOTS_MAX_M : M <= SEQ_ROWS_MAX_M) && sb1 == 1 && sa2 == 1 && sc2 == 1) {
-    kernel->dots(M, N, K, A, sa1, B, sb2, accumulate, C, sc1, upper);
-    return;
-  }
-  /* Few rows or a short inner size: row by row, unpacked (rows.h). */
-  if (!packed && (M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
-    kernel->rows(M, N, K, A, sa1, sa2, B, sb1, accumulate, C, sc1);
-    return;
-  }
+enum product_path { PATH_DOTS, PATH_ROWS, PATH_BLOCKED };
+
+/* One product, its path chosen for the whole of it, and the columns of C each part computes. */
+struct product {
+  const struct seq_microkernel *kernel;
+  size_t M, N, K;
+  const double *A;
+  ptrdiff_t sa1, sa2;
+  const double *B;
+  ptrdiff_t sb1, sb2;
+  const double *packed;
+  int accumulate;
+  double *C;
+  ptrdiff_t sc1, sc2;
+  int upper;
+  enum product_path path;
+  /* B read in place, unpacked (decided on the whole product, so every part reads it alike). */
+  int direct_b;
+  /* Part p computes columns [bounds[p], bounds[p + 1]). */
+  size_t bounds[SEQ_MAX_THREADS + 1];
+};
+
+/* The blocked product's columns [j_begin, j_end) (multiples of NR but the last). */
+static void blocked_columns(const struct product *p, double *scratch, size_t j_begin, size_t j_end) {
+  const size_t M = p->M, N = p->N, K = p->K;
   double *packed_a = scratch;
   double *packed_b = scratch + SEQ_MC * SEQ_KC;
-  /* A small B with whole columns of 8 is read in place: for a batch of a few micro-panels, packing
-   * it cost as much as a third of the product (16 x 64 x 256: 4.4 of 22 us). */
-  const int direct_b = !packed && sb2 == 1 && N % SEQ_NR == 0 && (size_t)K * N <= SEQ_DIRECT_B_DOUBLES && !upper;
   const size_t packed_width = ((N + SEQ_NR - 1) / SEQ_NR) * SEQ_NR;
   /* MC-row blocks of near-equal height (in whole micro-panels), so that no block is a sliver. */
   const size_t blocks = (M + SEQ_MC - 1) / SEQ_MC;
@@ -172,25 +174,105 @@ void seq_gemm_with(const struct seq_microkernel *kernel, double *scratch,
   for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) {
     const size_t kc = min_size(SEQ_KC, K - p0);
     /* The first K slice stores (or adds to C, with accumulate); the later ones add. */
-    const int add = accumulate || p0 > 0;
+    const int add = p->accumulate || p0 > 0;
     for (size_t i0 = 0; i0 < M; i0 += mc_step) {
       const size_t mc = min_size(mc_step, M - i0);
-      pack_a(packed_a, A + (ptrdiff_t)i0 * sa1 + (ptrdiff_t)p0 * sa2, sa1, sa2, mc, kc);
       /* Upper: the columns left of this block's first row hold no entry to write. */
-      for (size_t jb = upper ? (i0 / SEQ_NR) * SEQ_NR : 0; jb < N; jb += SEQ_NB * SEQ_NR) {
-        const size_t nc = min_size(SEQ_NB * SEQ_NR, N - jb);
-        const double *b_block = B + (ptrdiff_t)p0 * sb1 + (ptrdiff_t)jb * sb2;
-        if (packed) {
+      size_t first = p->upper ? (i0 / SEQ_NR) * SEQ_NR : 0;
+      if (first < j_begin) first = j_begin;
+      if (first >= j_end) continue;
+      pack_a(packed_a, p->A + (ptrdiff_t)i0 * p->sa1 + (ptrdiff_t)p0 * p->sa2, p->sa1, p->sa2, mc, kc);
+      for (size_t jb = first; jb < j_end; jb += SEQ_NB * SEQ_NR) {
+        const size_t nc = min_size(SEQ_NB * SEQ_NR, j_end - jb);
+        const double *b_block = p->B + (ptrdiff_t)p0 * p->sb1 + (ptrdiff_t)jb * p->sb2;
+        if (p->packed) {
           /* Packed ahead (seq_pack_matrix): this block's slivers, as pack_b would have made them. */
-          const double *b_packed = packed + p0 * packed_width + (jb / SEQ_NR) * kc * SEQ_NR;
-          multiply_blocks(kernel, packed_a, b_packed, 1, SEQ_NR, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
-        } else if (direct_b) {
-          multiply_blocks(kernel, packed_a, b_block, 0, sb1, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+          const double *b_packed = p->packed + p0 * packed_width + (jb / SEQ_NR) * kc * SEQ_NR;
+          multiply_blocks(p->kernel, packed_a, b_packed, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
+        } else if (p->direct_b) {
+          multiply_blocks(p->kernel, packed_a, b_block, 0, p->sb1, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
         } else {
-          pack_b(packed_b, b_block, sb1, sb2, kc, nc);
-          multiply_blocks(kernel, packed_a, packed_b, 1, SEQ_NR, i0, mc, jb, nc, kc, add, C, sc1, sc2, upper);
+          pack_b(packed_b, b_block, p->sb1, p->sb2, kc, nc);
+          multiply_blocks(p->kernel, packed_a, packed_b, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
         }
       }
     }
   }
+}
+
+static void product_part(void *ctx, int part, double *scratch) {
+  const struct product *p = ctx;
+  const size_t j0 = p->bounds[part], j1 = p->bounds[part + 1];
+  if (j0 >= j1) return;
+  switch (p->path) {
+    case PATH_DOTS:
+      p->kernel->dots(p->M, j1 - j0, p->K, p->A, p->sa1, p->B + (ptrdiff_t)j0 * p->sb2, p->sb2, p->accumulate, p->C + j0,
+                      p->sc1, p->upper);
+      break;
+    case PATH_ROWS:
+      p->kernel->rows(p->M, j1 - j0, p->K, p->A, p->sa1, p->sa2, p->B + j0, p->sb1, p->accumulate, p->C + j0, p->sc1);
+      break;
+    case PATH_BLOCKED:
+      blocked_columns(p, scratch, j0, j1);
+      break;
+  }
+}
+
+/*
+ * How many parts a product is split into: one below SEQ_PARALLEL_MIN_MULTIPLY_ADDS, where the
+ * handing out costs more than it saves, and never parts narrower than SEQ_PARALLEL_MIN_COLUMNS.
+ * An upper (Gram) product by dot products is not split: its parts would need the diagonal's offset.
+ */
+static int parts_of(const struct product *p, int threads) {
+  if (threads <= 1 || (p->upper && p->path == PATH_DOTS)) return 1;
+  const double work = (double)p->M * (double)p->N * (double)p->K * (p->upper ? 0.5 : 1.0);
+  if (work < SEQ_PARALLEL_MIN_MULTIPLY_ADDS) return 1;
+  const size_t widest = p->N / SEQ_PARALLEL_MIN_COLUMNS;
+  return widest < (size_t)threads ? (widest < 1 ? 1 : (int)widest) : threads;
+}
+
+/*
+ * Column bounds of equal work, in whole slivers of NR: equal widths, or for an upper product
+ * (column j holds j + 1 entries, so the work up to column j grows as j^2) widths that shrink
+ * to the right, at N sqrt(p / parts).
+ */
+static void split_columns(struct product *p, int parts) {
+  p->bounds[0] = 0;
+  for (int q = 1; q < parts; q++) {
+    const double share = (double)q / parts;
+    const double at = (double)p->N * (p->upper ? __builtin_sqrt(share) : share);
+    size_t j = ((size_t)(at + SEQ_NR / 2) / SEQ_NR) * SEQ_NR;
+    if (j < p->bounds[q - 1]) j = p->bounds[q - 1];
+    if (j > p->N) j = p->N;
+    p->bounds[q] = j;
+  }
+  p->bounds[parts] = p->N;
+}
+
+void seq_gemm_with(const struct seq_microkernel *kernel, struct seq_pool *pool,
+                   size_t M, size_t N, size_t K,
+                   const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
+                   const double *B, ptrdiff_t sb1, ptrdiff_t sb2, const double *packed,
+                   int accumulate, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    if (!accumulate) zero_output(M, N, C, sc1, sc2, upper);
+    return;
+  }
+  struct product p = {kernel, M, N, K, A, sa1, sa2, B, sb1, sb2, packed, accumulate, C, sc1, sc2, upper, PATH_BLOCKED, 0, {0}};
+  if (!packed && (upper ? M <= SEQ_GRAM_DOTS_MAX_M : M <= SEQ_ROWS_MAX_M) && sb1 == 1 && sa2 == 1 && sc2 == 1) {
+    /* Few rows against a matrix given as its transpose (unit row stride in B), or a small Gram
+     * matrix: dot products (dots_avx2.c). */
+    p.path = PATH_DOTS;
+  } else if (!packed && (M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
+    /* Few rows or a short inner size: row by row, unpacked (rows.h). */
+    p.path = PATH_ROWS;
+  } else {
+    /* A small B with whole columns of 8 is read in place: for a batch of a few micro-panels,
+     * packing it cost as much as a third of the product (16 x 64 x 256: 4.4 of 22 us). */
+    p.direct_b = !packed && sb2 == 1 && N % SEQ_NR == 0 && (size_t)K * N <= SEQ_DIRECT_B_DOUBLES && !upper;
+  }
+  const int parts = parts_of(&p, seq_pool_threads(pool));
+  split_columns(&p, parts);
+  seq_pool_run(pool, parts, product_part, &p);
 }

@@ -10,6 +10,7 @@
 #define SEQLAB_GEMM_H
 
 #include <stddef.h>
+#include "parallel.h"
 
 /* The micro-tile: SEQ_MR rows of A times SEQ_NR columns of B, held in registers. 6 x 8 doubles
  * is twelve 256-bit accumulators: enough independent FMA chains to cover two FMA units of
@@ -26,8 +27,14 @@
 /* B up to this many doubles (256 KiB, half of L2) with unit column stride is read in place, unpacked. */
 #define SEQ_DIRECT_B_DOUBLES 32768
 
-/* Doubles of scratch seq_gemm needs (packed A block and one packed B sliver). */
+/* Doubles of scratch seq_gemm needs per thread (packed A block and one packed B sliver). */
 #define SEQ_SCRATCH_DOUBLES (SEQ_MC * SEQ_KC + SEQ_NB * SEQ_KC * SEQ_NR)
+
+/* A product is split over the pool's threads (parallel.h) from this many multiply-adds on
+ * (below, handing out the parts costs more than it saves), in parts of at least this many
+ * columns of C. */
+#define SEQ_PARALLEL_MIN_MULTIPLY_ADDS 262144.0
+#define SEQ_PARALLEL_MIN_COLUMNS 32
 
 /*
  * c[MR x NR] (row stride ldc, column stride 1) = (accumulate ? c : 0) + a * b, over kc steps of
@@ -75,10 +82,10 @@ const struct seq_microkernel *seq_microkernel_named(const char *isa);
 /*
  * C[M x N] = (accumulate ? C : 0) + A[M x K] * B[K x N]. With `upper`, C is square (M == N)
  * and only its entries on and above the diagonal (column >= row) are written; the rest of C is
- * neither read nor written. C must not overlap A or B. `scratch` holds SEQ_SCRATCH_DOUBLES
- * doubles, 64-byte aligned.
+ * neither read nor written. C must not overlap A or B. Large products are split by columns of C
+ * over `pool`'s threads, each part computing its entries exactly as one thread would.
  */
-void seq_gemm(const struct seq_microkernel *kernel, double *scratch,
+void seq_gemm(const struct seq_microkernel *kernel, struct seq_pool *pool,
               size_t M, size_t N, size_t K,
               const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
               const double *B, ptrdiff_t sb1, ptrdiff_t sb2,
@@ -103,7 +110,7 @@ void seq_pack_matrix(size_t K, size_t N, const double *B, ptrdiff_t sb1, ptrdiff
 
 /* seq_gemm, with B also given packed (`packed`, from seq_pack_matrix; NULL: pack as needed). With
  * `packed`, B itself is not read: the packed product is always the blocked one. */
-void seq_gemm_with(const struct seq_microkernel *kernel, double *scratch,
+void seq_gemm_with(const struct seq_microkernel *kernel, struct seq_pool *pool,
                    size_t M, size_t N, size_t K,
                    const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
                    const double *B, ptrdiff_t sb1, ptrdiff_t sb2, const double *packed,

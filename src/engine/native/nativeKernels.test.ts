@@ -389,6 +389,118 @@ describe.skipIf(native === null)('native products', () => {
   });
 });
 
+describe.skipIf(!native?.setThreads)('native products on several threads', () => {
+  const n = native as NativeBinding;
+  const best = native?.isa() ?? '';
+  afterEach(() => {
+    n.setThreads!(1);
+    n.useIsa(best);
+  });
+
+  /** C from gemm (or gemmPacked, or gramUpper) on `threads` threads, from the same C before. */
+  type Run = (C: Strided) => void;
+  function onThreads(threads: number, before: Float64Array, C: Strided, run: Run): Float64Array {
+    expect(n.setThreads!(threads)).toBe(threads);
+    const out: Strided = { ...C, data: before.slice() };
+    run(out);
+    return out.data;
+  }
+
+  function expectSameOnThreads(label: string, before: Float64Array, C: Strided, run: Run): Float64Array {
+    const one = onThreads(1, before, C, run);
+    for (const threads of [2, 3]) {
+      const got = onThreads(threads, before, C, run);
+      const i = got.findIndex((v, j) => !Object.is(v, one[j]));
+      if (i >= 0) throw new Error(`${label}: on ${threads} threads element ${i} is ${got[i]}, on one ${one[i]}`);
+    }
+    return one;
+  }
+
+  for (const isa of [...new Set([best, 'generic'])]) {
+    it(`${isa}: every path gives on 2 and 3 threads what it gives on one, bit for bit, and that is the product`, () => {
+      n.useIsa(isa);
+      const next = rng(21);
+      // [M, N, K, layout of B]: blocked (B row-major, padded, column-major), rows (few rows, or
+      // K <= 8), dots (few rows, B column-major); odd widths leave a partial sliver at a part's end.
+      const cases: [number, number, number, number][] = [
+        [40, 300, 200, 0],
+        [37, 301, 130, 2],
+        [19, 333, 90, 1],
+        [3, 1000, 200, 0],
+        [2000, 203, 4, 0],
+        [2, 1001, 300, 1],
+        [4, 257, 513, 1],
+      ];
+      for (const [M, N, K, bKind] of cases) {
+        for (const beta of [0, 1]) {
+          const A = layout(M, K, 0, next),
+            B = layout(K, N, bKind, next),
+            C = layout(M, N, 0, next);
+          const before = C.data.slice();
+          const label = `${isa} gemm ${M}x${N}x${K} B layout ${bKind} beta ${beta}`;
+          const one = expectSameOnThreads(label, before, C, (out) =>
+            n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, out.data, out.s1, out.s2, out.off),
+          );
+          expectProduct(M, N, K, A, B, beta, before, { ...C, data: one }, false, label);
+        }
+      }
+      // The Gram matrix (split where the upper triangle's work is halved) and a packed B.
+      for (const [M, K] of [
+        [200, 300],
+        [97, 1000],
+      ]) {
+        const A = layout(M, K, 0, next),
+          C = layout(M, M, 0, next);
+        const before = C.data.slice();
+        const label = `${isa} gramUpper ${M}x${K}`;
+        const one = expectSameOnThreads(label, before, C, (out) =>
+          n.gramUpper(M, K, A.data, A.s1, A.s2, A.off, out.data, out.s1, out.s2, out.off),
+        );
+        const At: Strided = { data: A.data, s1: A.s2, s2: A.s1, off: A.off };
+        expectProduct(M, M, K, A, At, 0, before, { ...C, data: one }, true, label);
+      }
+      const [M, N, K] = [16, 1000, 300];
+      const A = layout(M, K, 0, next),
+        B = layout(K, N, 0, next),
+        C = layout(M, N, 0, next);
+      const packed = new Float64Array(packedDoubles(K, N));
+      n.packMatrix!(K, N, B.data, B.s1, B.s2, B.off, packed);
+      const before = C.data.slice();
+      const one = expectSameOnThreads(`${isa} gemmPacked`, before, C, (out) =>
+        n.gemmPacked!(M, N, K, A.data, A.s1, A.s2, A.off, packed, 1, out.data, out.s1, out.s2, out.off),
+      );
+      expectProduct(M, N, K, A, B, 1, before, { ...C, data: one }, false, `${isa} gemmPacked`);
+    });
+  }
+
+  it('refuses a thread count outside [1, 16], naming it', () => {
+    for (const bad of [0, 17, 1.5, -1, NaN])
+      expect(() => n.setThreads!(bad)).toThrow(/setThreads: threads must be an integer in/);
+    expect(n.setThreads!(16)).toBe(16);
+  });
+
+  it('gives whole probes on 2 threads the results of one, bit for bit', () => {
+    setKernelPreference('native');
+    try {
+      for (const c of [
+        { arch: 'lstm' as const, T: 20, N: 16, D: 16, H: 128, seed: 1 },
+        { arch: 'rnn' as const, T: 30, N: 2, D: 8, H: 512, seed: 2, whGain: 0.9 },
+        { arch: 'gru' as const, T: 10, N: 64, D: 4, H: 96, seed: 3 },
+      ]) {
+        const options = { fullGradients: true, ...(c.arch === 'gru' ? {} : { lyapunov: { k: 2 } }) };
+        const one = runProbe(c, options);
+        const two = runProbe(c, { ...options, threads: 2 });
+        expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+      }
+      expect(() => runProbe({ arch: 'rnn', T: 2, N: 1, D: 1, H: 1, seed: 1 }, { threads: 0 })).toThrow(
+        'threads must be an integer in [1, 16] (got 0)',
+      );
+    } finally {
+      setKernelPreference('auto');
+    }
+  });
+});
+
 describe('loading the native module', () => {
   it('finds nothing where no build/Release/seqlab_kernels.node exists, and says so', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seqlab-native-'));

@@ -73,6 +73,12 @@ export interface NativeBinding {
   polarFactors?(n: number, points: Float64Array, factors: Float64Array): void;
   /** glibc 2.36's log() of one number, bit for bit (tests). */
   glibcLog?(x: number): number;
+  /**
+   * Lets the products use up to `threads` threads (1 .. 16; large products are split by columns of
+   * C, every entry computed as on one thread); returns how many they may use. Absent from a library
+   * built before it (then they use one).
+   */
+  setThreads?(threads: number): number;
   /** The micro-kernel in use: 'avx2-fma', 'neon' or 'generic'. */
   isa(): string;
   /** Switches to that micro-kernel if this CPU runs it (tests pin 'generic'); returns whether it did. */

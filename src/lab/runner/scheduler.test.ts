@@ -118,6 +118,22 @@ describe('the scheduler', () => {
     expect(plan.steal).toEqual([{ worker: c, probeIds: [1, 2] }]);
   });
 
+  it('gives the last probes the cores no worker uses, and one thread while any probe stays queued', () => {
+    const four = { ...LIMITS, maxWorkers: 4 };
+    // One probe, one idle worker, the pool's other three cores unused: all four.
+    expect(planPump([idle()], 1, [probe(1, 10)], four).threads).toBe(4);
+    // Two probes on two idle workers of four: two each.
+    expect(planPump([idle(), idle()], 2, [probe(1, 10), probe(2, 10)], { ...four, maxBatch: 1 }).threads).toBe(2);
+    // A busy worker, a starting one and one timing samples use their cores.
+    const timing = { state: { kind: 'timing' } as WorkerState };
+    expect(planPump([busy([[7, 1]], 7), starting(), timing, idle()], 1, [probe(1, 10)], four).threads).toBe(1);
+    expect(planPump([busy([[7, 1]], 7), idle()], 1, [probe(1, 10)], four).threads).toBe(3);
+    // Probes still queued after this round: one thread each.
+    expect(planPump([idle()], 5, [probe(1, 10)], { ...four, maxBatch: 1 }).threads).toBe(1);
+    // A pool of one worker keeps to one core.
+    expect(planPump([idle()], 1, [probe(1, 10)], { ...LIMITS, maxWorkers: 1 }).threads).toBe(1);
+  });
+
   it('withdraws a paused sweep’s unstarted probes, and kills for a cancel only the worker running its probe', () => {
     const mixed = busy(
       [

@@ -1,6 +1,7 @@
 // Which probe runs next and where: the runner's decisions, pure (no store, no processes), so they
 // can be tested on their own. The runner tells them what the pool and the queue look like and
 // carries out what they answer.
+import { MAX_PROBE_THREADS } from '../../engine/index';
 import type { WorkerState } from './workerPool';
 
 /** A queued probe as the scheduler sees it. */
@@ -59,6 +60,27 @@ export interface PumpPlan<W> {
   steal: { worker: W; probeIds: number[] }[];
   /** Workers to start. */
   spawn: number;
+  /** Threads each of this round's batches may use (see probeThreads). */
+  threads: number;
+}
+
+/**
+ * Threads for each of `batches` new batches when `left` probes stay queued after them: one while
+ * any does (every core gets a probe of its own); else the cores of the pool's size that no worker
+ * uses (no worker started for them, or idle and given nothing), shared among the new batches. So
+ * a sweep of fewer probes than workers, or a sweep's last probes, use the cores the others leave.
+ * (A sweep queued meanwhile takes an idle worker all the same, and shares the cores until then.)
+ */
+export function probeThreads(
+  workers: readonly { state: WorkerState }[],
+  batches: number,
+  left: number,
+  limits: SchedulerLimits,
+): number {
+  if (left > 0 || batches === 0) return 1;
+  const working = workers.filter((w) => ['starting', 'timing', 'busy'].includes(w.state.kind)).length + batches;
+  const free = Math.max(0, limits.maxWorkers - working);
+  return Math.min(MAX_PROBE_THREADS, 1 + Math.floor(free / batches));
 }
 
 /**
@@ -94,7 +116,7 @@ export function planPump<W extends { state: WorkerState }>(
     }
   }
   const spawn = Math.max(0, Math.min(limits.maxWorkers - workers.length, left));
-  return { batches, steal, spawn };
+  return { batches, steal, spawn, threads: probeThreads(workers, batches.length, left, limits) };
 }
 
 /**

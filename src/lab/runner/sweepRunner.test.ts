@@ -136,6 +136,37 @@ describe('the sweep runner', () => {
     db.close();
   });
 
+  it('lets a sweep of fewer probes than workers use the cores the others leave idle', async () => {
+    const { db, store, sweepId } = labWithSweep({ name: 'one', archs: ['rnn'], T: [8], N: 2, D: 2, H: 2 });
+    const { spawned, spawn } = scriptedSpawner();
+    const runner = new SweepRunner(store, { spawn, workers: 2 });
+    runner.activate(sweepId);
+    await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
+    spawned[0].say({ type: 'ready', pid: 1 });
+    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'a run message');
+    const run = spawned[0].sent.find((m) => m.type === 'run')!;
+    if (run.type !== 'run') throw new Error('not a run message');
+    expect(run.tasks.map((t) => t.threads)).toEqual([2]);
+    await runner.stop();
+    db.close();
+  });
+
+  it('stores the same norms for a probe run on two threads (2 workers, 1 probe) as on one', async () => {
+    const spec = { name: 'wide', archs: ['lstm'], T: [12], N: 16, D: 8, H: 160 };
+    const curves: unknown[] = [];
+    for (const workers of [1, 2]) {
+      const { db, store, sweepId } = labWithSweep(spec);
+      const runner = new SweepRunner(store, { spawn: forkSpawner(WORKER), workers });
+      runner.activate(sweepId);
+      await runner.waitForSweep(sweepId);
+      // All but when it ran and how long it took.
+      curves.push(store.curveRows(sweepId, 'dh').map(({ started_at, finished_at, seconds, ...rest }) => rest));
+      await runner.stop();
+      db.close();
+    }
+    expect(curves[1]).toEqual(curves[0]);
+  });
+
   it("sends each probe what its sweep asks it to compute, and its worker's share of the memory budget", async () => {
     const { db, store, sweepId } = labWithSweep({
       name: 'asks',

@@ -533,6 +533,7 @@ export class SweepRunner {
       this.dispatch(
         worker,
         probes.map((p) => byId.get(p.id)!),
+        plan.threads,
       );
     for (const { worker, probeIds } of plan.steal) {
       const busy = this.busy(worker)!;
@@ -542,7 +543,7 @@ export class SweepRunner {
     for (let i = 0; i < plan.spawn; i++) this.pool.spawn();
   }
 
-  private dispatch(worker: PoolWorker, batch: ProbeRow[]): void {
+  private dispatch(worker: PoolWorker, batch: ProbeRow[], threads: number): void {
     this.store.markDispatched(batch.map((p) => p.id));
     for (const sweepId of new Set(batch.map((p) => p.sweep_id))) this.store.applySweepEvent(sweepId, 'dispatch');
     this.pool.assign(worker, new Map(batch.map((p) => [p.id, p.sweep_id])));
@@ -554,6 +555,7 @@ export class SweepRunner {
       ...this.modelTaskOf(p.sweep_id),
       // This worker's share of the memory budget: the probes of every worker fit it together.
       maxBytes: perWorkerProbeBytes(this.workers),
+      ...(threads > 1 ? { threads } : {}),
     }));
     worker.handle.send({ type: 'run', tasks });
   }

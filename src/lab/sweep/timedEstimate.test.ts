@@ -216,12 +216,16 @@ describe('the timed estimate', () => {
     expect(e.seconds).toBeCloseTo(makespan(seconds, 1), 9);
   });
 
-  it('times on one worker a sweep of one probe', async () => {
+  it('times on one worker a sweep of one probe, on the threads the idle worker leaves it', async () => {
     const one = checkSweepSpec({ name: 'x', archs: ['rnn'], T: [64], N: 4, D: 4, H: 8 });
     if (!one.ok) throw new Error('rejected');
-    const clock = syntheticClock({ rnn: { once: 0.01, perStep: 1e-4 } });
+    const clock = syntheticClock({ rnn: { once: 0.01, perStep: 1e-4 }, lstm: { once: 0.02, perStep: 3e-4 } });
     await timedEstimate({ probes: one.probes, workers: 2, settings, model: MODEL, maxBytes: GIB, time: clock.time });
     expect(clock.asked[0].concurrency).toBe(1);
+    expect(clock.asked[0].samples.map((s) => s.threads)).toEqual([2, 2]);
+    // As many probes as workers: one thread each.
+    await timedEstimate({ probes: spec.probes, workers: 2, settings, model: MODEL, maxBytes: GIB, time: clock.time });
+    expect(clock.asked[1].samples.every((s) => s.threads === undefined)).toBe(true);
   });
 
   it('falls back to the calibrated model, and says so, when the workers cannot time now', async () => {

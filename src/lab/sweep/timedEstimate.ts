@@ -7,7 +7,7 @@
 // last step runs its backward pass over only the steps up to it: where a shape has such probes, a
 // third sample with its loss step half-way measures the backward pass's share of a step.) The model only sizes the samples, and
 // stands in when the workers cannot time them (they are running a sweep).
-import { hasLyapunovPass, planTrace, type ProbeConfig } from '../../engine/index';
+import { hasLyapunovPass, MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
 import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
@@ -164,9 +164,10 @@ export function backwardShareOf(
 }
 
 /**
- * Each group's cost from its samples timed (by `time`, on `concurrency` workers at once), with a
- * second round for the groups whose steps were too few against their once work to tell apart;
- * null when they cannot be timed now, or one would take too long to time (MAX_TIMED_PROBE_SECONDS).
+ * Each group's cost from its samples timed (by `time`, on `concurrency` workers at once, each
+ * sample's products on `threads` threads), with a second round for the groups whose steps were
+ * too few against their once work to tell apart; null when they cannot be timed now, or one
+ * would take too long to time (MAX_TIMED_PROBE_SECONDS).
  */
 export async function timeGroupCosts(
   groups: readonly CostGroup[],
@@ -175,9 +176,12 @@ export async function timeGroupCosts(
   maxBytes: number,
   time: SampleTiming,
   concurrency: number,
+  threads = 1,
 ): Promise<GroupCost[] | null> {
   const perSample = Math.min(MAX_SAMPLE_SECONDS, ALL_SAMPLES_SECONDS / groups.length);
-  const plans = groups.map((g) => groupSamples(g, settings, model, perSample, maxBytes));
+  const plans = groups.map((g) =>
+    groupSamples(g, settings, model, perSample, maxBytes).map((s) => (threads > 1 ? { ...s, threads } : s)),
+  );
   if (plans.some((samples) => modelSeconds(samples[0].config, model, settings) > MAX_TIMED_PROBE_SECONDS)) return null;
   // A group with probes whose loss step is not their last: its longer sample once more, half-way.
   const halves = plans.map((samples, g) =>
@@ -252,9 +256,11 @@ export async function timedEstimate(input: TimedEstimateInput): Promise<SweepEst
   if (probes.length === 0) return { ...counts, basis: 'timed' };
   const configs = probes.map((p) => p.config);
   const { groups, groupOf } = costGroups(configs, settings, maxBytes);
-  // As many workers at once as the sweep keeps busy: their contention is in the times.
+  // As many workers at once as the sweep keeps busy: their contention is in the times. A sweep of
+  // fewer probes than workers shares the idle cores among them (the scheduler's probeThreads).
   const concurrency = Math.max(1, Math.min(workers, probes.length));
-  const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency);
+  const threads = Math.min(MAX_PROBE_THREADS, Math.max(1, Math.floor(workers / probes.length)));
+  const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency, threads);
   if (!costs) return { ...counts, basis: 'calibrated' };
   const seconds = configs.map((c, i) => probeSeconds(costs[groupOf[i]], c) + PER_PROBE_SECONDS);
   // No start-up: timing the samples has just started the workers (they stay for a while idle).

@@ -1,0 +1,72 @@
+// A sweep of one probe, in a lab of one worker and in a lab of two: with two, the second worker
+// has nothing to run, so the probe's products use its core too (the scheduler's probeThreads).
+// Each lab runs the sweep three times and the fastest counts: the first runs on a fresh worker,
+// and with two workers the next may go to the other one, as fresh.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec';
+import { openLabService } from '../../src/lab/labService';
+
+interface IdleCoresLine {
+  workload: 'idle-cores';
+  probe: string;
+  one_worker_seconds: number;
+  two_workers_seconds: number;
+  speedup: number;
+}
+
+const PROBES = [
+  { arch: 'lstm', T: 96, N: 16, H: 512 },
+  { arch: 'lstm', T: 200, N: 1, H: 1024 },
+  { arch: 'rnn', T: 48, N: 128, H: 1024 },
+] as const;
+
+async function sweepSeconds(spec: SweepSpec, workers: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'seqlab-idle-cores-'));
+  const lab = await openLabService({ dbPath: join(dir, 'lab.sqlite'), workers, startWorkers: true });
+  try {
+    let seconds = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const t0 = performance.now();
+      const queued = await lab.queueSweep({ ...spec, name: `${spec.name} ${run}` });
+      if (!queued.ok) throw new Error(queued.error.message);
+      const done = await lab.waitForSweep(queued.value.id);
+      if (!done.ok || done.value.status !== 'done') throw new Error(`${spec.name}: the sweep did not finish`);
+      seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    }
+    return seconds;
+  } finally {
+    await lab.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One line per probe; none on a machine of one core. */
+export async function idleCoresBench(): Promise<IdleCoresLine[]> {
+  if (availableParallelism() < 2) return [];
+  const lines: IdleCoresLine[] = [];
+  for (const p of PROBES) {
+    const spec: SweepSpec = {
+      ...DEFAULT_SWEEP_SPEC,
+      name: `one probe ${p.arch}:${p.H}:${p.N}`,
+      archs: [p.arch],
+      T: [p.T],
+      forgetBias: [1],
+      seeds: [1],
+      N: p.N,
+      D: 16,
+      H: p.H,
+    };
+    const one = await sweepSeconds(spec, 1);
+    const two = await sweepSeconds(spec, 2);
+    lines.push({
+      workload: 'idle-cores',
+      probe: `${p.arch} T=${p.T} N=${p.N} D=16 H=${p.H}`,
+      one_worker_seconds: Math.round(one * 1000) / 1000,
+      two_workers_seconds: Math.round(two * 1000) / 1000,
+      speedup: Math.round((one / two) * 100) / 100,
+    });
+  }
+  return lines;
+}
