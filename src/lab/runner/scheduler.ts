@@ -68,8 +68,10 @@ export interface PumpPlan<W> {
  * Threads for each of `batches` new batches when `left` probes stay queued after them: one while
  * any does (every core gets a probe of its own); else the cores of the pool's size that no worker
  * uses (no worker started for them, or idle and given nothing), shared among the new batches. So
- * a sweep of fewer probes than workers, or a sweep's last probes, use the cores the others leave.
- * (A sweep queued meanwhile takes an idle worker all the same, and shares the cores until then.)
+ * the probes of a sweep with fewer probes than free workers use the cores the others leave. (A
+ * probe already running keeps its threads: a core freed later, when another worker runs out of
+ * probes, stays idle. A sweep queued meanwhile takes an idle worker all the same, and shares the
+ * cores until the probe is done.)
  */
 export function probeThreads(
   workers: readonly { state: WorkerState }[],
