@@ -12,7 +12,6 @@
  */
 #include <string.h>
 #include "gemm.h"
-#include "parallel.h"
 
 #ifndef PREFETCH_SLIVERS
 #define PREFETCH_SLIVERS 4

@@ -5,8 +5,9 @@
 // short probes of it (the longer one near a fixed budget), their times fitted by once + perStep * T,
 // on as many workers at once as the sweep will keep busy. (A probe whose loss step comes before its
 // last step runs its backward pass over only the steps up to it: where a shape has such probes, a
-// third sample with its loss step half-way measures the backward pass's share of a step.) The model only sizes the samples, and
-// stands in when the workers cannot time them (they are running a sweep).
+// third sample with its loss step half-way measures the backward pass's share of a step.) The
+// model only sizes the samples, and stands in when the workers cannot time them (they are
+// running a sweep).
 import { hasLyapunovPass, MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
 import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
