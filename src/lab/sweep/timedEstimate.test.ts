@@ -124,7 +124,7 @@ describe('the fit', () => {
     expect(fitGroupCost(samples, [0.9, 0.8])).toEqual({ once: 0, perStep: 0.8 / 80, backwardShare: 0 });
   });
 
-  it("measures the backward pass's share of a step, with a half-way loss step, only where a probe needs it", async () => {
+  it("measures the backward pass's share of a step, with the loss at step 0, only where a probe needs it", async () => {
     const clock = syntheticClock({ lstm: { once: 0.01, perStep: 1e-3, backwardShare: 0.6 } });
     const full = costGroups([config({ T: 100_000 })], settings, 4 * GIB);
     expect((await timeGroupCosts(full.groups, settings, MODEL, 4 * GIB, clock.time, 1))![0].backwardShare).toBe(0);
@@ -132,10 +132,11 @@ describe('the fit', () => {
 
     const partial = costGroups([config({ T: 100_000, lossStep: 999 })], settings, 4 * GIB);
     const [cost] = (await timeGroupCosts(partial.groups, settings, MODEL, 4 * GIB, clock.time, 1))!;
-    const [short, long, half] = clock.asked[1].samples;
+    const [short, long, twin] = clock.asked[1].samples;
     expect(short.config.lossStep).toBe(short.config.T - 1);
     expect(long.config.lossStep).toBe(long.config.T - 1);
-    expect(half.config).toEqual({ ...long.config, lossStep: Math.floor((long.config.T - 1) / 2) });
+    expect(twin.config).toEqual({ ...long.config, lossStep: 0 });
+    expect([long.runs, twin.runs]).toEqual([2, 2]);
     expect(cost.once).toBeCloseTo(0.01, 9);
     expect(cost.perStep).toBeCloseTo(1e-3, 12);
     expect(cost.backwardShare).toBeCloseTo(0.6, 9);

@@ -5,7 +5,7 @@
 // short probes of it (the longer one near a fixed budget), their times fitted by once + perStep * T,
 // on as many workers at once as the sweep will keep busy. (A probe whose loss step comes before its
 // last step runs its backward pass over only the steps up to it: where a shape has such probes, a
-// third sample with its loss step half-way measures the backward pass's share of a step.) The
+// third sample with its loss at step 0 measures the backward pass's share of a step.) The
 // model only sizes the samples, and stands in when the workers cannot time them (they are
 // running a sweep).
 import { hasLyapunovPass, MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
@@ -97,7 +97,7 @@ export function costGroups(
  * prices within `seconds`, or, where the once-per-probe work would outweigh that many steps, with
  * STEPS_OVER_ONCE times the once work in steps as far as MAX_SECOND_SAMPLE_SECONDS allows; and an
  * eighth of it (one sample when that is the same T). Their loss step is their last (see
- * halfLossSample). A checkpointed group's samples are checkpointed too, in segments that give the
+ * firstLossSample). A checkpointed group's samples are checkpointed too, in segments that give the
  * shorter one two. Samples the model prices above ONE_RUN_SECONDS run once, the others twice (the
  * faster counts).
  */
@@ -131,9 +131,14 @@ export function groupSamples(
   return short < long ? [sample(short), sample(long)] : [sample(long)];
 }
 
-/** A sample with its loss step half-way: the backward pass over half its steps. */
-export function halfLossSample(sample: TimingSample): TimingSample {
-  return { ...sample, config: { ...sample.config, lossStep: Math.floor((sample.config.T - 1) / 2) } };
+/**
+ * A sample with its loss at step 0: every step forward, one back, so that its time and the full
+ * sample's differ by the whole backward pass but one step: the largest difference to measure the
+ * backward share by (with a half-way loss step, 10% noise in one of the two times moves a share
+ * of 0.6 by about a third).
+ */
+export function firstLossSample(sample: TimingSample): TimingSample {
+  return { ...sample, config: { ...sample.config, lossStep: 0 } };
 }
 
 /** once + perStep * T through the samples' times (one sample: all of it per step); backwardShare 0. */
@@ -149,19 +154,19 @@ export function fitGroupCost(samples: readonly TimingSample[], seconds: readonly
 }
 
 /**
- * The backward pass's share of a step, from a full sample's seconds and its half-loss twin's: what
- * the steps it did not go back over saved, per step, against perStep (noise kept within 0..1).
+ * The backward pass's share of a step, from a full sample's seconds and its first-loss twin's:
+ * what the steps it did not go back over saved, per step, against perStep (noise kept within 0..1).
  */
 export function backwardShareOf(
   full: TimingSample,
   seconds: number,
-  half: TimingSample,
-  halfSeconds: number,
+  twin: TimingSample,
+  twinSeconds: number,
   perStep: number,
 ): number {
-  const skipped = full.config.lossStep - half.config.lossStep;
+  const skipped = full.config.lossStep - twin.config.lossStep;
   if (skipped <= 0 || !(perStep > 0)) return 0;
-  return Math.min(1, Math.max(0, (seconds - halfSeconds) / (skipped * perStep)));
+  return Math.min(1, Math.max(0, (seconds - twinSeconds) / (skipped * perStep)));
 }
 
 /**
@@ -184,12 +189,16 @@ export async function timeGroupCosts(
     groupSamples(g, settings, model, perSample, maxBytes).map((s) => (threads > 1 ? { ...s, threads } : s)),
   );
   if (plans.some((samples) => modelSeconds(samples[0].config, model, settings) > MAX_TIMED_PROBE_SECONDS)) return null;
-  // A group with probes whose loss step is not their last: its longer sample once more, half-way.
-  const halves = plans.map((samples, g) =>
-    groups[g].partialLoss && samples[samples.length - 1].config.T > 1 ? [halfLossSample(samples[samples.length - 1])] : [],
-  );
+  // A group with probes whose loss step is not their last: its longer sample once more, with the
+  // loss at step 0, both run twice (their difference is what counts, so their noise does).
+  const twins = plans.map((samples, g) => {
+    const long = samples.length - 1;
+    if (!groups[g].partialLoss || samples[long].config.T < 2) return [];
+    samples[long] = { ...samples[long], runs: 2 };
+    return [firstLossSample(samples[long])];
+  });
   const times = await time(
-    plans.flatMap((samples, g) => [...samples, ...halves[g]]),
+    plans.flatMap((samples, g) => [...samples, ...twins[g]]),
     concurrency,
   );
   if (!times) return null;
@@ -198,11 +207,11 @@ export async function timeGroupCosts(
     const seconds = times.slice(at, at + samples.length);
     at += samples.length;
     const cost = fitGroupCost(samples, seconds);
-    for (const half of halves[g])
+    for (const twin of twins[g])
       cost.backwardShare = backwardShareOf(
         samples[samples.length - 1],
         seconds[seconds.length - 1],
-        half,
+        twin,
         times[at++],
         cost.perStep,
       );
