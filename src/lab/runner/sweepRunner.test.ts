@@ -8,7 +8,7 @@ import { tempDir, waitUntil, WORKER } from '../testing/labTestSupport';
 import { SweepRunner } from './sweepRunner';
 import { labMemoryBudget, perWorkerProbeBytes } from '../sweep/memoryBudget';
 import { forkSpawner } from './workerTransport';
-import { scriptedSpawner } from '../testing/scriptedWorker';
+import { scriptedSpawner, type ScriptedWorker } from '../testing/scriptedWorker';
 
 function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N: 2, D: 2, H: 2 }) {
   const db = openLabDatabase(join(tempDir(), 'lab.sqlite'));
@@ -20,6 +20,17 @@ function labWithSweep(spec: object = { name: 'x', archs: ['rnn'], T: [8, 16], N:
 }
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Activates the sweep, readies the first scripted worker and returns the tasks of the batch it is sent. */
+async function firstBatch(runner: SweepRunner, sweepId: number, spawned: ScriptedWorker[]) {
+  runner.activate(sweepId);
+  await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
+  spawned[0].say({ type: 'ready', pid: 1 });
+  await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'a run message');
+  const run = spawned[0].sent.find((m) => m.type === 'run');
+  if (run?.type !== 'run') throw new Error('not a run message');
+  return run.tasks;
+}
 
 function settledFlag(p: Promise<unknown>): { done: boolean; error: unknown } {
   const flag = { done: false, error: undefined as unknown };
@@ -140,13 +151,8 @@ describe('the sweep runner', () => {
     const { db, store, sweepId } = labWithSweep({ name: 'one', archs: ['rnn'], T: [8], N: 2, D: 2, H: 2 });
     const { spawned, spawn } = scriptedSpawner();
     const runner = new SweepRunner(store, { spawn, workers: 2 });
-    runner.activate(sweepId);
-    await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
-    spawned[0].say({ type: 'ready', pid: 1 });
-    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'a run message');
-    const run = spawned[0].sent.find((m) => m.type === 'run')!;
-    if (run.type !== 'run') throw new Error('not a run message');
-    expect(run.tasks.map((t) => t.threads)).toEqual([2]);
+    const tasks = await firstBatch(runner, sweepId, spawned);
+    expect(tasks.map((t) => t.threads)).toEqual([2]);
     await runner.stop();
     db.close();
   });
@@ -180,13 +186,8 @@ describe('the sweep runner', () => {
     });
     const { spawned, spawn } = scriptedSpawner();
     const runner = new SweepRunner(store, { spawn, workers: 3 });
-    runner.activate(sweepId);
-    await waitUntil(() => spawned.length > 0, 5000, 'a worker to start');
-    spawned[0].say({ type: 'ready', pid: 1 });
-    await waitUntil(() => spawned[0].sent.some((m) => m.type === 'run'), 5000, 'a run message');
-    const run = spawned[0].sent.find((m) => m.type === 'run')!;
-    if (run.type !== 'run') throw new Error('not a run message');
-    expect(run.tasks[0]).toMatchObject({ norms: ['dh', 'dc'], lyapunovVectors: 2, maxBytes: perWorkerProbeBytes(3) });
+    const tasks = await firstBatch(runner, sweepId, spawned);
+    expect(tasks[0]).toMatchObject({ norms: ['dh', 'dc'], lyapunovVectors: 2, maxBytes: perWorkerProbeBytes(3) });
     expect(perWorkerProbeBytes(3) * 3).toBeLessThanOrEqual(labMemoryBudget());
     await runner.stop();
     db.close();
