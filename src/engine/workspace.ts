@@ -95,15 +95,15 @@ export function kernelsInUse(): string {
 
 /**
  * Runs `run` with the native products allowed `threads` threads (native/parallel.h), then one
- * again; passes `run` how many they got (1 on the WebAssembly and JS paths, which have no threads).
- * The results are the same for any count: only large products are split, by columns of C.
+ * again (the WebAssembly and JS paths have no threads: there it only runs `run`). The results
+ * are the same for any count: only large products are split, by columns of C.
  */
-export function withProductThreads<R>(threads: number, run: (granted: number) => R): R {
+export function withProductThreads<R>(threads: number, run: () => R): R {
   const native = threads > 1 ? nativeFor(kernelPreference()) : null;
-  if (!native?.setThreads) return run(1);
-  const granted = native.setThreads(threads);
+  if (!native?.setThreads) return run();
+  native.setThreads(threads);
   try {
-    return run(granted);
+    return run();
   } finally {
     native.setThreads(1);
   }

@@ -77,20 +77,16 @@ export function checkProbe(input: ProbeConfigInput): Result<ProbeConfig> {
 }
 
 /** Runs one probe (forward pass, BPTT for the loss at one step, full gradients) here and now. */
+/** What the engine is asked for a report: the full gradients too. */
+function engineOptions(options: ProbeReportOptions) {
+  return { fullGradients: true, lossTable: options.lossTable, norms: options.norms, threads: options.threads };
+}
+
 export function runProbeReport(input: ProbeConfigInput, options: ProbeReportOptions = {}): Result<ProbeReport> {
   const config = checkProbe(input);
   if (!config.ok) return config;
   try {
-    return ok(
-      toReport(
-        runProbe(config.value, {
-          fullGradients: true,
-          lossTable: options.lossTable,
-          norms: options.norms,
-          threads: options.threads,
-        }),
-      ),
-    );
+    return ok(toReport(runProbe(config.value, engineOptions(options))));
   } catch (err) {
     return internal(err);
   }
@@ -156,15 +152,7 @@ export function runModelProbeReport(input: ModelProbeInput, options: ProbeReport
   if (!config.ok) return config;
   try {
     const given = modelInputs(config.value, { weights, x: x?.x });
-    const report = toReport(
-      runProbe(config.value, {
-        fullGradients: true,
-        lossTable: options.lossTable,
-        inputs: given,
-        norms: options.norms,
-        threads: options.threads,
-      }),
-    );
+    const report = toReport(runProbe(config.value, { ...engineOptions(options), inputs: given }));
     if (weights && input.weights !== undefined)
       report.weights = { file: input.weights, layer, arch: weights.arch, D: weights.D, H: weights.H };
     if (x && input.inputs !== undefined) report.inputs = { file: input.inputs, N: x.N, T: x.T, D: x.D };
