@@ -30,6 +30,27 @@ describe('the probe cost model', () => {
     expect(probeWork(shape) / gateWidth('lstm', 64)).toBe(100 * 16 * 80);
   });
 
+  it('counts the backward part of a step, and its overhead half, only for the steps back from the loss step', () => {
+    const c = { arch: 'lstm' as const, T: 1000, N: 16, D: 16, H: 64 };
+    const full = probeCostTerms(c);
+    expect(probeCostTerms({ ...c, lossStep: 999 })).toEqual(full);
+    // A loss step past the end counts as the last (the samples of a sweep's probes are shorter).
+    expect(probeCostTerms({ ...c, T: 500, lossStep: 999 })).toEqual(probeCostTerms({ ...c, T: 500 }));
+    const first = probeCostTerms({ ...c, lossStep: 0 });
+    const quarter = probeCostTerms({ ...c, lossStep: 249 });
+    expect(first.steps).toBe((1000 + 1) / 2);
+    expect(quarter.steps).toBe((1000 + 250) / 2);
+    expect(quarter.once).toBe(full.once);
+    // Linear in the steps back: a quarter of the way from the forward-only cost to the full one
+    // (from 1 step back to 1000: 249 / 999 of the way).
+    expect(quarter.work - first.work).toBeCloseTo(((full.work - first.work) * 249) / 999, 6);
+    expect(first.work).toBeGreaterThan(0.3 * full.work);
+    expect(first.work).toBeLessThan(0.7 * full.work);
+    // The Lyapunov pass runs over the same steps back.
+    const lyapunov = (lossStep: number) => probeCostTerms({ ...c, lossStep }, { lyapunovVectors: 4 }).work;
+    expect(lyapunov(249) - quarter.work).toBeCloseTo(((lyapunov(999) - full.work) * 250) / 1000, 6);
+  });
+
   it('calibrates on one product-bound and one step-bound probe', () => {
     const big = probeCostTerms(CALIBRATION_PROBES.big);
     const small = probeCostTerms(CALIBRATION_PROBES.small);

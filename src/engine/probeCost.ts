@@ -36,6 +36,8 @@ export interface ProbeShape {
   N: number;
   D: number;
   H: number;
+  /** Its loss step (default T - 1): the backward pass covers steps lossStep .. 0. */
+  lossStep?: number;
 }
 
 /**
@@ -73,21 +75,29 @@ export interface ProbeCostNeeds {
 export function probeCostTerms(c: ProbeShape, needs: ProbeCostNeeds = {}): ProbeCostTerms {
   const G = gateWidth(c.arch, c.H);
   const perStep = c.N * (c.D + c.H) * G;
-  const work = c.T * (needs.norms ? perStep * normsShare(c, needs.norms) : perStep) + lyapunovWork(c, needs.lyapunovVectors ?? 0);
-  return { work, once: (c.H * c.H * G) / 2 + spectralMultiplyAdds(c.H), steps: c.T };
+  // Every step forward, the steps up to the loss step back: the backward part of a step's work
+  // (stepMultiplyAdds) counts for that many steps only, and so does the per-step overhead's half.
+  const back = Math.min(c.lossStep ?? c.T - 1, c.T - 1) + 1;
+  const asked = stepMultiplyAdds(c, needs.norms ?? STEP_NORM_NAMES);
+  const all = stepMultiplyAdds(c, STEP_NORM_NAMES);
+  const work =
+    (perStep * (c.T * asked.forward + back * asked.backward)) / (all.forward + all.backward) +
+    lyapunovWork(c, needs.lyapunovVectors ?? 0, back);
+  return { work, once: (c.H * c.H * G) / 2 + spectralMultiplyAdds(c.H), steps: (c.T + back) / 2 };
 }
 
 /**
- * The Lyapunov pass with k vectors per sequence: k times the backward state's carry (the
- * da Wh^T product over N k rows, H G each) and a QR of k vectors of the state (twice modified
- * Gram-Schmidt, 2 k S each, S = H or the LSTM's 2H) per sequence and step. (Measured: k = 4
- * makes an LSTM probe at T=1024, N=16, H=64 2.8x slower, an RNN one 4x; this counts 4.2x for both.)
+ * The Lyapunov pass with k vectors per sequence, over the `steps` steps back from the loss step:
+ * k times the backward state's carry (the da Wh^T product over N k rows, H G each) and a QR of k
+ * vectors of the state (twice modified Gram-Schmidt, 2 k S each, S = H or the LSTM's 2H) per
+ * sequence and step. (Measured: k = 4 makes an LSTM probe at T=1024, N=16, H=64 2.8x slower, an
+ * RNN one 4x; this counts 4.2x for both.)
  */
-function lyapunovWork(c: ProbeShape, k: number): number {
+function lyapunovWork(c: ProbeShape, k: number, steps: number): number {
   if (!(k > 0) || !hasLyapunovPass(c.arch)) return 0;
   const S = c.arch === 'lstm' ? 2 * c.H : c.H;
   const vectors = Math.min(k, S);
-  return c.T * c.N * vectors * (c.H * gateWidth(c.arch, c.H) + 2 * vectors * S);
+  return steps * c.N * vectors * (c.H * gateWidth(c.arch, c.H) + 2 * vectors * S);
 }
 
 /** A probe's per-step work term alone (what batches are filled by and the queue is ordered by). */
@@ -96,19 +106,25 @@ export function probeWork(c: ProbeShape): number {
 }
 
 /**
- * A step's multiply-adds per sequence with only `norms` over those with all five: the forward
- * products and the backward carry always run; dWx and dWh by the route the backward pass takes
- * (N x N gram matrices, or the products themselves, see prefersGram); db and the norms of dh
- * and dc are elementwise and not counted.
+ * A step's multiply-adds per sequence computing `norms`, forward and backward: the forward
+ * products ((D + H) G) and the backward carry (H G) always run; dWx and dWh by the route the
+ * backward pass takes (N x N gram matrices, or the products themselves, see prefersGram); db
+ * and the norms of dh and dc are elementwise and not counted.
  */
-export function normsShare(c: ProbeShape, norms: readonly StepNormName[]): number {
+function stepMultiplyAdds(c: ProbeShape, norms: readonly StepNormName[]): { forward: number; backward: number } {
   const G = gateWidth(c.arch, c.H);
-  const always = (c.D + 2 * c.H) * G;
   const gram = prefersGram({ ...c, G });
   const daGrams = c.arch === 'gru' ? 2 * G : G;
   const weights = (x: boolean, h: boolean): number =>
     gram ? (x || h ? ((c.N + 1) / 2) * (daGrams + (x ? c.D : 0) + (h ? c.H : 0)) : 0) : G * ((x ? c.D : 0) + (h ? c.H : 0));
-  return (always + weights(norms.includes('dWx'), norms.includes('dWh'))) / (always + weights(true, true));
+  return { forward: (c.D + c.H) * G, backward: c.H * G + weights(norms.includes('dWx'), norms.includes('dWh')) };
+}
+
+/** A step's multiply-adds per sequence with only `norms` over those with all five (stepMultiplyAdds). */
+export function normsShare(c: ProbeShape, norms: readonly StepNormName[]): number {
+  const asked = stepMultiplyAdds(c, norms);
+  const all = stepMultiplyAdds(c, STEP_NORM_NAMES);
+  return (asked.forward + asked.backward) / (all.forward + all.backward);
 }
 
 /**

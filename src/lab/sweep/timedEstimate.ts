@@ -108,7 +108,7 @@ export function groupSamples(
   seconds: number,
   maxBytes: number,
 ): TimingSample[] {
-  const price = (T: number): number => modelSeconds({ ...g.longest, T }, model, settings);
+  const price = (T: number): number => modelSeconds({ ...g.longest, T, lossStep: T - 1 }, model, settings);
   const once = engineSeconds({ ...probeCostTerms(g.longest, settings), work: 0, steps: 0 }, model);
   const budget = Math.min(MAX_SECOND_SAMPLE_SECONDS, Math.max(seconds, (1 + STEPS_OVER_ONCE) * once));
   let [lo, hi] = [1, g.maxT];
