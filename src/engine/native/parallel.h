@@ -1,8 +1,9 @@
 /*
  * Helper threads for one product: when a probe may use cores the lab's other workers leave idle
- * (the last probes of a sweep), the products split C's columns between the calling thread and
- * these helpers. Each part computes its columns exactly as the whole product would (same path,
- * same order of every sum), so the results do not depend on how many threads ran.
+ * (it was handed out while more workers were free than probes queued), the products split C's
+ * columns between the calling thread and these helpers. Each part computes its columns exactly
+ * as the whole product would (same path, same order of every sum), so the results do not depend
+ * on how many threads ran.
  *
  * One pool per module instance (a Node environment), used by one JS thread at a time.
  */

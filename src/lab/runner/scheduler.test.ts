@@ -118,7 +118,7 @@ describe('the scheduler', () => {
     expect(plan.steal).toEqual([{ worker: c, probeIds: [1, 2] }]);
   });
 
-  it('gives the last probes the cores no worker uses, and one thread while any probe stays queued', () => {
+  it('gives the probes handed out with none left queued the cores no worker uses, one thread while any stays queued', () => {
     const four = { ...LIMITS, maxWorkers: 4 };
     // One probe, one idle worker, the pool's other three cores unused: all four.
     expect(planPump([idle()], 1, [probe(1, 10)], four).threads).toBe(4);
