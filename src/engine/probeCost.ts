@@ -5,7 +5,7 @@ import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
 import { spectralMultiplyAdds } from './theory';
-import { planTrace, probeDoubles } from './tracePlan';
+import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { dimsOf } from './forward';
 import { Workspace } from './workspace';
 import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
@@ -22,11 +22,13 @@ export function sweepProbeOptions(
   lyapunovVectors = 0,
   norms: readonly StepNormName[] = STEP_NORM_NAMES,
 ): ProbeOptions & NormChoice {
-  return {
-    fullGradients: false,
-    lyapunov: lyapunovVectors > 0 && hasLyapunovPass(arch) ? { k: lyapunovVectors } : undefined,
-    norms,
-  };
+  const { lyapunovK } = sweepProbeNeeds(arch, lyapunovVectors);
+  return { fullGradients: false, lyapunov: lyapunovK ? { k: lyapunovK } : undefined, norms };
+}
+
+/** What such a probe needs of its trace (planTrace): the Lyapunov vectors, where the pass exists for the arch. */
+export function sweepProbeNeeds(arch: Arch, lyapunovVectors = 0): ProbeNeeds {
+  return { lyapunovK: lyapunovVectors > 0 && hasLyapunovPass(arch) ? lyapunovVectors : undefined };
 }
 
 /** The parts of a probe's config its cost depends on. */
@@ -193,7 +195,7 @@ export function timeSamples(samples: readonly TimingSample[], runs = 2): number[
   // run in memory already touched, so the samples do too, not paying the first touch in their time.
   let most = 0;
   for (const s of samples) {
-    const needs = { lyapunovK: s.lyapunovVectors > 0 && hasLyapunovPass(s.config.arch) ? s.lyapunovVectors : undefined };
+    const needs = sweepProbeNeeds(s.config.arch, s.lyapunovVectors);
     const d = dimsOf(s.config.arch, s.config.T, s.config.N, s.config.D, s.config.H);
     most = Math.max(most, probeDoubles(d, planTrace(s.config, needs, s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES, s.segment), needs));
   }

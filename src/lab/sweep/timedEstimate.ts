@@ -8,8 +8,8 @@
 // third sample with its loss at step 0 measures the backward pass's share of a step.) The
 // model only sizes the samples, and stands in when the workers cannot time them (they are
 // running a sweep).
-import { hasLyapunovPass, MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
-import { probeCostTerms, type TimingSample } from '../../engine/probeCost';
+import { MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
+import { probeCostTerms, sweepProbeNeeds, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
 import { engineSeconds, estimateProbes, makespan, modelSeconds, PER_PROBE_SECONDS, type SpeedModel } from './estimateSweep';
@@ -75,8 +75,7 @@ export function costGroups(
   const byKey = new Map<string, number>();
   const groups: CostGroup[] = [];
   const groupOf = configs.map((c) => {
-    const k = settings.lyapunovVectors > 0 && hasLyapunovPass(c.arch) ? settings.lyapunovVectors : undefined;
-    const plan = planTrace(c, { lyapunovK: k }, maxBytes);
+    const plan = planTrace(c, sweepProbeNeeds(c.arch, settings.lyapunovVectors), maxBytes);
     const key = JSON.stringify([c.arch, c.N, c.D, c.H, plan.checkpointed]);
     let g = byKey.get(key);
     if (g === undefined) {
