@@ -8,16 +8,13 @@
 //
 //   --only standard,lstm:64:16   only these (the standard sweeps, points arch:H:N; comma-separated)
 //   --no-standard                the grid points only
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { withDefaults } from '../../src/engine/index';
 import { timeSamples } from '../../src/engine/probeCost';
 import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec';
-import { openLabService } from '../../src/lab/labService';
 import { perWorkerProbeBytes } from '../../src/lab/sweep/memoryBudget';
 import { speedModelInProcess } from '../../src/lab/sweep/estimateSweep';
 import { costGroups, timeGroupCosts } from '../../src/lab/sweep/timedEstimate';
+import { timeSweep, withFreshLab } from './freshLab';
 import { gridPoints, type GridPoint } from './gridBench';
 
 /** The seconds a grid point's probe is sized for (H > 64). */
@@ -63,18 +60,11 @@ interface EstimateLine {
   estimate_over_taken: number;
 }
 
-async function measure(name: string, spec: SweepSpec, T: number | null, workers: number): Promise<EstimateLine> {
-  const dir = mkdtempSync(join(tmpdir(), 'seqlab-estimate-'));
-  const lab = await openLabService({ dbPath: join(dir, 'lab.sqlite'), workers, startWorkers: true });
-  try {
+function measure(name: string, spec: SweepSpec, T: number | null, workers: number): Promise<EstimateLine> {
+  return withFreshLab(workers, async (lab) => {
     const estimate = await lab.estimateSweep(spec);
     if (!estimate.ok) throw new Error(`${name}: ${estimate.error.message}`);
-    const t0 = performance.now();
-    const queued = await lab.queueSweep(spec);
-    if (!queued.ok) throw new Error(`${name}: ${queued.error.message}`);
-    const done = await lab.waitForSweep(queued.value.id);
-    const taken = (performance.now() - t0) / 1000;
-    if (!done.ok || done.value.status !== 'done') throw new Error(`${name}: the sweep did not finish`);
+    const taken = await timeSweep(lab, spec);
     const e = estimate.value;
     return {
       workload: 'estimate',
@@ -87,10 +77,7 @@ async function measure(name: string, spec: SweepSpec, T: number | null, workers:
       taken_seconds: Math.round(taken * 1000) / 1000,
       estimate_over_taken: Math.round((e.seconds / taken) * 1000) / 1000,
     };
-  } finally {
-    await lab.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function estimateBench(argv: readonly string[]): Promise<void> {

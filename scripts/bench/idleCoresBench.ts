@@ -2,11 +2,9 @@
 // has nothing to run, so the probe's products use its core too (the scheduler's probeThreads).
 // Each lab runs the sweep three times and the fastest counts: the first runs on a fresh worker,
 // and with two workers the next may go to the other one, as fresh.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec';
-import { openLabService } from '../../src/lab/labService';
+import { timeSweep, withFreshLab } from './freshLab';
 
 interface IdleCoresLine {
   workload: 'idle-cores';
@@ -22,24 +20,12 @@ const PROBES = [
   { arch: 'rnn', T: 48, N: 128, H: 1024 },
 ] as const;
 
-async function sweepSeconds(spec: SweepSpec, workers: number): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'seqlab-idle-cores-'));
-  const lab = await openLabService({ dbPath: join(dir, 'lab.sqlite'), workers, startWorkers: true });
-  try {
+function sweepSeconds(spec: SweepSpec, workers: number): Promise<number> {
+  return withFreshLab(workers, async (lab) => {
     let seconds = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      const queued = await lab.queueSweep({ ...spec, name: `${spec.name} ${run}` });
-      if (!queued.ok) throw new Error(queued.error.message);
-      const done = await lab.waitForSweep(queued.value.id);
-      if (!done.ok || done.value.status !== 'done') throw new Error(`${spec.name}: the sweep did not finish`);
-      seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-    }
+    for (let run = 0; run < 3; run++) seconds = Math.min(seconds, await timeSweep(lab, { ...spec, name: `${spec.name} ${run}` }));
     return seconds;
-  } finally {
-    await lab.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** One line per probe; none on a machine of one core. */
