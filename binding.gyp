@@ -15,7 +15,8 @@
         "src/engine/native/dots_avx2.c",
         "src/engine/native/microkernel_neon.c",
         "src/engine/native/glibcLog.c",
-        "src/engine/native/elementwise.c"
+        "src/engine/native/elementwise.c",
+        "src/engine/native/weightPasses.c"
       ],
       # No -march=native: the AVX2 kernel is chosen at run time, so one build runs on any
       # CPU of its architecture. No -ffast-math, and no contraction of a*b + c into an fma:

@@ -1,6 +1,6 @@
 // `npm run bench -- --grid`: one probe per point of arch x H x N (D = 16), the engine on one
 // thread asking for dh only against numpy by hand doing the same (scripts/bench/numpy_baseline.py
-// --grid-point, at the same T; numpy one run, the engine the best of two), the engine's all-norms
+// --grid-point, at the same T; each side the best of two runs), the engine's all-norms
 // time beside it, and this machine's float64 peak (numpy dgemm n=2048, one thread) measured in
 // the same run. T per point: what numpy does in about GRID_TARGET_SECONDS, at most what its
 // stored trace's memory allows, and 16384 for H <= 64 where numpy does that within twice the
@@ -30,8 +30,14 @@ const GRID_D = 16;
 const GRID_TARGET_SECONDS = 1.5;
 /** T is 16384 for H <= 64 where numpy does it within twice the target and its trace fits. */
 const preferredT = (H: number): number | null => (H <= 64 ? 16_384 : null);
-/** The engine's runs per point and norms choice (the fastest counts); the second only if the first two took less than REPEAT_BELOW_SECONDS. */
+/**
+ * The engine's runs per point and norms choice (the fastest counts; the second only if the
+ * first two took less than REPEAT_BELOW_SECONDS), and numpy's timed runs at the point's T, the
+ * fastest of which counts: best of two against best of two, so that neither side's figure is
+ * the luckier draw from this machine's run-to-run noise (about 15%).
+ */
 const ENGINE_RUNS = 2;
+const NUMPY_RUNS = 2;
 const REPEAT_BELOW_SECONDS = 4;
 /** What numpy's stored forward pass may take per point (the machine is shared). */
 const NUMPY_TRACE_BYTES = 2 * 1024 ** 3;
@@ -62,10 +68,15 @@ function numpyBytesPerStep(p: GridPoint): number {
   return p.N * (GRID_D + kept) * 8;
 }
 
-/** The multiply-adds of a dh-only probe's matrix products: forward (D + H) G, backward carry H G, per row and step. */
+/**
+ * The flops of a dh-only probe's matrix products: per row and step the forward (D + H) G and
+ * the backward carry H G multiply-adds, and once the upper triangle of the H x H Gram matrix
+ * Wh Wh^T (H (H + 1) / 2 dot products of G) that sigma_max(Wh) starts from (theory.ts), whose
+ * time the probe's time includes.
+ */
 function matmulFlops(c: ProbeConfig): number {
   const G = gateWidth(c.arch, c.H);
-  return 2 * c.T * c.N * (c.D + 2 * c.H) * G;
+  return 2 * c.T * c.N * (c.D + 2 * c.H) * G + c.H * (c.H + 1) * G;
 }
 
 function python(args: string[]): Record<string, number | string> | { skipped: string } {
@@ -117,6 +128,8 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       '--max-T',
       String(maxT),
       ...(prefer ? ['--prefer-T', String(prefer)] : []),
+      '--runs',
+      String(NUMPY_RUNS),
     ]);
     if ('skipped' in numpy) throw new Error(`${p.arch}:${p.H}:${p.N}: ${numpy.skipped}`);
     const config = withDefaults({ arch: p.arch, T: Number(numpy.T), N: p.N, D: GRID_D, H: p.H, seed: 1, forgetBias: 1 });
@@ -155,7 +168,8 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       fraction_of_peak: round(gflops / peakGflops, 3),
       all_norms_seconds: round(all),
       norms: 'engine: dh only (and all five beside it); numpy: dh only',
-      matmul_note: "the dh-only probe's matrix-product flops over its whole time",
+      matmul_note:
+        "the dh-only probe's matrix-product flops (its steps', and the Gram matrix of sigma_max(Wh)) over its whole time",
     };
     if (json) console.log(JSON.stringify(line));
     else

@@ -1,12 +1,26 @@
 // The plain-JS helpers of linalg.ts that no kernel path replaces.
 import { describe, expect, it } from 'vitest';
-import { gemm, gemmAcc, gemmPaired, jsKernels, packedDoubles, packsWeights, transposeInto } from './linalg';
+import { absColumnSums, gemm, gemmAcc, gemmPaired, jsKernels, packedDoubles, packsWeights, transposeInto } from './linalg';
 import { mulberry32 } from './testing/mulberry32';
 
 function random(n: number, seed: number): Float64Array {
   const u = mulberry32(seed);
   return Float64Array.from({ length: n }, () => u() * 2 - 1);
 }
+
+describe('absColumnSums', () => {
+  it('sums each column of magnitudes over ascending rows, as the column-by-column loop does, over what out held', () => {
+    const [rows, cols] = [37, 11];
+    const src = Float64Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 7) - 3));
+    const out = new Float64Array(cols).fill(99);
+    absColumnSums(src, rows, cols, out);
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += Math.abs(src[i * cols + j]);
+      expect(out[j]).toBe(s);
+    }
+  });
+});
 
 describe('transposeInto', () => {
   it('transposes every shape, tile edges included (1 to 70 rows and columns)', () => {

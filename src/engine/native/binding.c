@@ -22,6 +22,11 @@
  *   setThreads(n) lets the products use up to n threads (1 .. 16): large ones are split by
  *                 columns of C, with the same results as on one thread; returns how many they
  *                 may use (fewer if threads could not be started, 1 without POSIX threads).
+ *   transpose(rows, cols, src, os, dst, od)
+ *       dst (cols x rows) = src (rows x cols)^T, both row-major and contiguous from their offsets.
+ *   absColumnSums(rows, cols, src, os, out, oo)
+ *       out[j] = sum over i of |src[i, j]| (src rows x cols, row-major), in ascending i.
+ *       (Both weightPasses.c: the same doubles as transposeInto and absColumnSums of linalg.ts.)
  *   isa()         "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
  *
@@ -36,6 +41,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "glibcLog.h"
+#include "weightPasses.h"
 
 struct instance {
   const struct seq_microkernel *kernel;
@@ -434,6 +440,44 @@ static napi_value max_abs(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* Reads rows and cols, and a rows x cols source and a destination of `out_count` doubles, each with its offset, from args. */
+static int get_weight_pass(napi_env env, napi_value *args, const char *fn, const char *out_name, int out_is_matrix,
+                           long long *rows, long long *cols, double **src, double **out) {
+  if (!get_integer(env, args[0], fn, "rows", "", 1, rows) || !get_integer(env, args[1], fn, "cols", "", 1, cols)) return 0;
+  if ((double)*rows * (double)*cols >= INDEX_LIMIT) return fail(env, fn, "rows*cols must be below 2^31");
+  return get_span(env, args + 2, fn, "src", *rows * *cols, src) &&
+         get_span(env, args + 4, fn, out_name, out_is_matrix ? *rows * *cols : *cols, out);
+}
+
+static napi_value transpose(napi_env env, napi_callback_info info) {
+  static const char fn[] = "transpose";
+  napi_value args[6];
+  long long rows, cols;
+  double *src, *dst;
+  if (!get_args(env, info, fn, 6, "rows, cols, src, os, dst, od", args) ||
+      !get_weight_pass(env, args, fn, "dst", 1, &rows, &cols, &src, &dst)) {
+    return NULL;
+  }
+  if (rows > 0 && cols > 0) seq_transpose((size_t)rows, (size_t)cols, src, dst);
+  return NULL;
+}
+
+static napi_value abs_column_sums(napi_env env, napi_callback_info info) {
+  static const char fn[] = "absColumnSums";
+  napi_value args[6];
+  long long rows, cols;
+  double *src, *out;
+  if (!get_args(env, info, fn, 6, "rows, cols, src, os, out, oo", args) ||
+      !get_weight_pass(env, args, fn, "out", 0, &rows, &cols, &src, &out)) {
+    return NULL;
+  }
+  if (cols > 0) {
+    if (rows > 0) seq_abs_column_sums((size_t)rows, (size_t)cols, src, out);
+    else for (long long j = 0; j < cols; j++) out[j] = 0.0;
+  }
+  return NULL;
+}
+
 static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -471,6 +515,8 @@ NAPI_MODULE_INIT() {
     {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCarry", NULL, lstm_carry, NULL, NULL, NULL, napi_default, NULL},
     {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
+    {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
+    {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

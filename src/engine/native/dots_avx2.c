@@ -2,12 +2,14 @@
  * given by its transpose (the engine keeps every weight matrix both ways), for two shapes the
  * packed product (gemm.c) serves badly:
  *
- *  - A batch of 1 to 4 rows: the matrix-vector product of the LSTM at large H, bound by reading
- *    the weights from memory. As dot products each row of Bt is read once, front to back, and
- *    nothing is stored but C, where the row-by-row path (rows.h) also loads and stores C once
- *    per four rows of B. (Walking the rows of Bt in alternating directions on successive calls,
- *    so that the rows read last would still be cached when the next call starts, measured no
- *    faster for the LSTM's 32 MiB Wh at H = 1024 against this machine's 32 MiB L3.)
+ *  - A batch of 1 to 4 rows against a B no wider than deep: the backward matrix-vector product of
+ *    the LSTM at large H (1 x 4H x H), bound by reading the weights from memory. As dot products
+ *    each row of Bt (4H long) is read once, front to back, and nothing is stored but C, where the
+ *    row-by-row path (rows.h) reads B's short rows and also loads and stores C once per four rows
+ *    of B. (A wider B, the forward product, is read row by row: its rows are the long ones.
+ *    Walking the rows of Bt in alternating directions on successive calls, so that the rows read
+ *    last would still be cached when the next call starts, measured no faster for the LSTM's
+ *    32 MiB Wh at H = 1024 against this machine's 32 MiB L3.)
  *  - The upper triangle of a small Gram matrix A A^T (Bt = A; `upper`), such as the batch's
  *    16 x 16 Gram of the hidden states, where 6 x 8 tiles would be mostly padding.
  *

@@ -181,6 +181,35 @@ describe.skipIf(native === null)('native products', () => {
       }
     });
 
+    it(`${isa}: a batch of 1 to 4 rows against B row-major (the row-by-row path) matches the triple loop, past one slice of columns`, () => {
+      n.useIsa(isa);
+      const next = rng(19);
+      let kind = 0;
+      for (const M of [1, 2, 3, 4, 6]) {
+        // Column tails of 1 to 3 (n mod 4), inner tails of 1 to 3 (K mod 4), and N past the AVX2
+        // kernel's 2048-column slice (microkernel_avx2.c) and rows.h's 512.
+        for (const [N, K] of [
+          [1, 1],
+          [5, 3],
+          [9, 6],
+          [513, 7],
+          [2051, 10],
+          [4099, 5],
+        ]) {
+          if (M > 4 && K > 8) continue; // more rows take the row-by-row path only for K <= 8
+          for (const beta of [0, 1]) {
+            const A = layout(M, K, [0, 1, 2, 3][kind++ % 4], next),
+              B = layout(K, N, [0, 2, 3][kind++ % 3], next),
+              C = layout(M, N, [0, 2, 3][kind++ % 3], next);
+            if (beta === 0) C.data.fill(NaN);
+            const before = C.data.slice();
+            n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, C.data, C.s1, C.s2, C.off);
+            expectProduct(M, N, K, A, B, beta, before, C, false, `${isa} rows ${M}x${N}x${K} beta ${beta}`);
+          }
+        }
+      }
+    });
+
     it(`${isa}: gramUpper writes the upper triangle of A A^T and leaves the rest alone`, () => {
       n.useIsa(isa);
       const next = rng(12);
@@ -261,6 +290,47 @@ describe.skipIf(native === null)('native products', () => {
         `${source} changed after the last native build: run npm run build:native`,
       ).toBeLessThanOrEqual(built);
     }
+  });
+
+  it('transpose and absColumnSums give exactly what transposeInto and absColumnSums of linalg.ts give, at offsets', () => {
+    const next = rng(20);
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 7],
+      [8, 8],
+      [9, 17],
+      [64, 256],
+      [1024, 40],
+    ]) {
+      const src = filled(rows * cols + 5, next);
+      src[2] = -0; // signed zeros and a NaN pass through the transpose as they are
+      src[4] = NaN;
+      const view = src.subarray(2, 2 + rows * cols);
+      const want = new Float64Array(rows * cols);
+      transposeInto(want, view, rows, cols);
+      const got = new Float64Array(rows * cols + 3).fill(7);
+      n.transpose!(rows, cols, src, 2, got, 3);
+      expect(got.subarray(0, 3).every((v) => v === 7)).toBe(true);
+      for (let i = 0; i < rows * cols; i++)
+        if (!Object.is(got[3 + i], want[i]))
+          throw new Error(`transpose ${rows}x${cols}: element ${i} is ${got[3 + i]}, JS ${want[i]}`);
+      const sums = new Float64Array(cols);
+      jsKernels.absColumnSums(view, rows, cols, sums);
+      const nativeSums = new Float64Array(cols + 1).fill(NaN);
+      n.absColumnSums!(rows, cols, src, 2, nativeSums, 1);
+      for (let j = 0; j < cols; j++)
+        if (!Object.is(nativeSums[1 + j], sums[j]))
+          throw new Error(`absColumnSums ${rows}x${cols}: column ${j} is ${nativeSums[1 + j]}, JS ${sums[j]}`);
+    }
+    const v = new Float64Array(12);
+    expect(() => n.transpose!(3, 4, v, 1, new Float64Array(12), 0)).toThrow(
+      /transpose: src's elements \[1, 12\] are outside its view of 12/,
+    );
+    expect(() => n.transpose!(3, 4, v, 0, new Float64Array(11), 0)).toThrow(/transpose: dst's elements/);
+    expect(() => n.absColumnSums!(3, 4, v, 0, new Float64Array(3), 0)).toThrow(/absColumnSums: out's elements/);
+    expect(() => n.absColumnSums!(3, -4, v, 0, new Float64Array(4), 0)).toThrow(
+      /absColumnSums: cols must be an integer in \[0, 2\^31\)/,
+    );
   });
 
   it('with K = 0, gemm with beta 0 zeroes C and with beta 1 leaves it', () => {
@@ -358,10 +428,12 @@ describe.skipIf(native === null)('native products', () => {
       const mem = arena.mem;
       const viaNative = withNativeProducts(arena.kernels, n, true);
       for (let trial = 0; trial < 40; trial++) {
-        // Batches of 1 to 4 (dot products), any batch, and batches of 5 to 63 against a B large
-        // enough to be packed once (packsWeights).
+        // Batches of 1 to 4 against a B deeper than wide (dot products with Bt) and wider than
+        // deep (B row by row), any batch, and batches of 5 to 63 against a B large enough to be
+        // packed once (packsWeights).
         const M = trial < 20 ? 1 + (trial % 4) : trial < 30 ? dim(40) : 5 + Math.floor(((next() + 1) / 2) * 59);
-        const [K, P] = trial < 30 ? [dim(300), dim(70)] : [300, 110 + dim(20)];
+        const [K, P] =
+          trial < 20 && trial % 8 >= 4 ? [dim(60), 70 + dim(230)] : trial < 30 ? [dim(300), dim(70)] : [300, 110 + dim(20)];
         const [aOff, bOff, btOff, oOff] = [dim(9), 20_000 + dim(9), 60_000 + dim(9), 100_000 + dim(9)];
         for (let i = 0; i < mem.length; i++) mem[i] = next();
         transposeInto(mem.subarray(btOff, btOff + P * K), mem.subarray(bOff, bOff + K * P), K, P);

@@ -132,6 +132,10 @@ export interface NativeBinding {
   ): void;
   /** max |v[ov + i]| for i < n, NaNs skipped, 0 when there is none (maxAbs of linalg.ts). */
   maxAbs?(n: number, v: Float64Array, ov: number): number;
+  /** dst (cols x rows) = src (rows x cols)^T (transposeInto of linalg.ts, with offsets). */
+  transpose?(rows: number, cols: number, src: Float64Array, os: number, dst: Float64Array, od: number): void;
+  /** out[j] = sum over ascending i of |src[i, j]| (absColumnSums of linalg.ts, with offsets). */
+  absColumnSums?(rows: number, cols: number, src: Float64Array, os: number, out: Float64Array, oo: number): void;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -253,7 +257,7 @@ export const NATIVE_RULE = {
   minMultiplies: 512,
 } as const;
 
-/** The largest batch gemmPaired runs as dot products with the transpose (SEQ_ROWS_MAX_M in gemm.h). */
+/** The largest batch gemmPaired runs unpacked, row by row or as dot products (SEQ_ROWS_MAX_M in gemm.h). */
 const DOT_PRODUCT_MAX_ROWS = 4;
 
 const composed = new Map<boolean, WeakMap<Kernels, Kernels>>();
@@ -302,12 +306,15 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
       else base.symv(S, n, v, out);
     },
-    // A batch of 1 to 4 rows reads Bt's rows as dot products (dots_avx2.c), larger ones B, packed
+    // A batch of 1 to 4 rows streams whichever of B and Bt has the longer rows: B row by row
+    // (rows.h, microkernel_avx2.c) when it is wider than deep, as the LSTM's forward product
+    // (K = H, P = 4H) is, else Bt as dot products (dots_avx2.c). Larger batches read B, packed
     // once (prepareWeights) where that pays.
     gemmPaired(accumulate, out, oOff, A, aOff, W, M) {
       const { K, P } = W;
       const beta = accumulate ? 1 : 0;
       if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, W, M);
+      else if (M <= DOT_PRODUCT_MAX_ROWS && P > K) native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
       else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, W.Bt, 1, K, 0, beta, out, P, 1, oOff);
       else if (W.packed && native.gemmPacked) native.gemmPacked(M, P, K, A, K, 1, aOff, W.packed, beta, out, P, 1, oOff);
       else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
@@ -326,12 +333,13 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
 }
 
 /**
- * The elementwise kernels the native module has, in place of base's: the same results bit for
- * bit, so the choice is one of speed alone.
+ * The elementwise kernels the native module has, and its once-per-probe passes over a weight
+ * matrix (weightPasses.c), in place of base's: the same results bit for bit, so the choice is
+ * one of speed alone.
  */
 function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean): Partial<Kernels> {
   const r = NATIVE_RULE;
-  const { rnnForwardStep, lstmForwardStep, lstmCellBackward, lstmCarry, maxAbs } = native;
+  const { rnnForwardStep, lstmForwardStep, lstmCellBackward, lstmCarry, maxAbs, transpose, absColumnSums } = native;
   const kernels: Partial<Kernels> = {};
   if (rnnForwardStep)
     kernels.rnnForwardStep = (A, aOff, slope, sOff, Hs, hOff, len) => {
@@ -355,5 +363,13 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
     };
   if (maxAbs)
     kernels.maxAbs = (v, off, len) => (every || len >= r.minMultiplies ? maxAbs(len, v, off) : base.maxAbs(v, off, len));
+  if (transpose)
+    kernels.transposeInto = (dst, src, rows, cols) =>
+      every || rows * cols >= r.minMultiplies ? transpose(rows, cols, src, 0, dst, 0) : base.transposeInto(dst, src, rows, cols);
+  if (absColumnSums)
+    kernels.absColumnSums = (src, rows, cols, out) =>
+      every || rows * cols >= r.minMultiplies
+        ? absColumnSums(rows, cols, src, 0, out, 0)
+        : base.absColumnSums(src, rows, cols, out);
   return kernels;
 }

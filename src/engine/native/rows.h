@@ -5,8 +5,9 @@
  * prefetchers follow, and nothing is computed for padding. (The packed 6 x 8 tiles of gemm.c
  * would compute mostly zeros here, and walk B or C by columns.)
  *
- * A template, inlined into one function per instruction set (microkernel_*.c) so that the
- * compiler vectorizes the column loops for that set.
+ * A template, inlined into the generic and NEON kernels (microkernel_generic.c, _neon.c) so that
+ * the compiler vectorizes the column loops for that set. The AVX2 kernel writes the same product
+ * out in FMAs over wider slices (microkernel_avx2.c).
  */
 #ifndef SEQLAB_ROWS_H
 #define SEQLAB_ROWS_H

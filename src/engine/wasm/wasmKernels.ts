@@ -21,7 +21,7 @@
 // products' rounding is identical; wasmKernelVariant() tells which one runs.
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 import { LSTM_COEFFICIENTS } from '../elementwise';
-import { stepWeights, type gemmPaired, type Kernels as LinalgKernels } from '../linalg';
+import { absColumnSums, stepWeights, transposeInto, type gemmPaired, type Kernels as LinalgKernels } from '../linalg';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -74,6 +74,9 @@ export interface Kernels {
    * zero of A gives NaN here where the JS version leaves out unchanged.
    */
   transposeTimesAcc(A: Float64Array, aOff: number, K: number, da: Float64Array, N: number, G: number, out: Float64Array): void;
+  /** The JS ones (linalg.ts): passes over a weight matrix once per probe, bound by memory. */
+  transposeInto: LinalgKernels['transposeInto'];
+  absColumnSums: LinalgKernels['absColumnSums'];
 
   // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
   // a SIMD copy of the exponential of expTerms.ts, so values and slopes agree with the JS ones
@@ -373,6 +376,8 @@ function makeKernels(w: WasmExports): Kernels {
         addr(out, 0, K * G, 'transposeTimesAcc out'),
       );
     },
+    transposeInto,
+    absColumnSums,
     addBias(A, aOff, rows, G, b) {
       if (!dims('addBias', rows, G, 0)) return;
       w.addBias(addr(A, aOff, rows * G, 'addBias A'), rows, G, addr(b, 0, G, 'addBias b'));
