@@ -1,6 +1,6 @@
 // `npm run bench -- --grid`: one probe per point of arch x H x N (D = 16), the engine on one
 // thread asking for dh only against numpy by hand doing the same (scripts/bench/numpy_baseline.py
-// --grid-point, at the same T; each side the best of two runs), the engine's all-norms
+// --grid-point, at the same T; each side the best of two runs, taken in turn), the engine's all-norms
 // time beside it, and this machine's float64 peak (numpy dgemm n=2048, one thread) measured in
 // the same run. T per point: what numpy does in about GRID_TARGET_SECONDS, at most what its
 // stored trace's memory allows, and 16384 for H <= 64 where numpy does that within twice the
@@ -31,13 +31,12 @@ const GRID_TARGET_SECONDS = 1.5;
 /** T is 16384 for H <= 64 where numpy does it within twice the target and its trace fits. */
 const preferredT = (H: number): number | null => (H <= 64 ? 16_384 : null);
 /**
- * The engine's runs per point and norms choice (the fastest counts; the second only if the
- * first two took less than REPEAT_BELOW_SECONDS), and numpy's timed runs at the point's T, the
- * fastest of which counts: best of two against best of two, so that neither side's figure is
- * the luckier draw from this machine's run-to-run noise (about 15%).
+ * Timed runs per point, numpy's and the engine's (each norms choice) alternating, the fastest of
+ * each side counting: best of two against best of two, in turn, so that the machine's drift (its
+ * speed moves by 15-20% within a minute here) falls on both sides. The second round only if the
+ * engine's first two runs took less than REPEAT_BELOW_SECONDS.
  */
-const ENGINE_RUNS = 2;
-const NUMPY_RUNS = 2;
+const RUNS = 2;
 const REPEAT_BELOW_SECONDS = 4;
 /** What numpy's stored forward pass may take per point (the machine is shared). */
 const NUMPY_TRACE_BYTES = 2 * 1024 ** 3;
@@ -117,32 +116,33 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
   for (const p of points) {
     const maxT = Math.min(1_000_000, Math.max(1, Math.floor(NUMPY_TRACE_BYTES / numpyBytesPerStep(p))));
     const prefer = preferredT(p.H);
-    const numpy = python([
-      '--grid-point',
-      p.arch,
-      String(p.N),
-      String(GRID_D),
-      String(p.H),
+    const point = ['--grid-point', p.arch, String(p.N), String(GRID_D), String(p.H)];
+    const numpyRun = (args: string[]): Record<string, number | string> => {
+      const run = python([...point, ...args]);
+      if ('skipped' in run) throw new Error(`${p.arch}:${p.H}:${p.N}: ${run.skipped}`);
+      return run;
+    };
+    // The first numpy run also chooses T.
+    const chosen = numpyRun([
       '--target',
       String(GRID_TARGET_SECONDS),
       '--max-T',
       String(maxT),
       ...(prefer ? ['--prefer-T', String(prefer)] : []),
-      '--runs',
-      String(NUMPY_RUNS),
     ]);
-    if ('skipped' in numpy) throw new Error(`${p.arch}:${p.H}:${p.N}: ${numpy.skipped}`);
-    const config = withDefaults({ arch: p.arch, T: Number(numpy.T), N: p.N, D: GRID_D, H: p.H, seed: 1, forgetBias: 1 });
+    const config = withDefaults({ arch: p.arch, T: Number(chosen.T), N: p.N, D: GRID_D, H: p.H, seed: 1, forgetBias: 1 });
     // As numpy's, the inputs are drawn before timing.
     const inputs = buildInputs(config, config.lossStep);
-    // Warm-up (the JIT and the kernels), then the best of two runs each, alternating (one where
-    // the first took long: the grid stays within its 10 minutes).
+    // Warm-up (the JIT and the kernels), then numpy and the engine in turn, twice (once where the
+    // engine's first runs took long: the grid stays within its 10 minutes).
     const warm = withDefaults({ ...config, T: Math.min(config.T, 64), lossStep: undefined });
     runProbe(warm, sweepProbeOptions(p.arch, 0, ['dh']));
     runProbe(warm, sweepProbeOptions(p.arch));
+    let numpySeconds = Number(chosen.seconds);
     let dh = Infinity;
     let all = Infinity;
-    for (let rep = 0; rep < ENGINE_RUNS; rep++) {
+    for (let rep = 0; rep < RUNS; rep++) {
+      if (rep > 0) numpySeconds = Math.min(numpySeconds, Number(numpyRun(['--T', String(config.T)]).seconds));
       dh = Math.min(
         dh,
         seconds(() => runProbe(config, { ...sweepProbeOptions(p.arch, 0, ['dh']), inputs })),
@@ -162,8 +162,8 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       D: GRID_D,
       H: p.H,
       seconds: round(dh),
-      numpy_seconds: Number(numpy.seconds),
-      ratio_vs_numpy: round(Number(numpy.seconds) / dh, 3),
+      numpy_seconds: numpySeconds,
+      ratio_vs_numpy: round(numpySeconds / dh, 3),
       matmul_gflops: round(gflops, 2),
       fraction_of_peak: round(gflops / peakGflops, 3),
       all_norms_seconds: round(all),

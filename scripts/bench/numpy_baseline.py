@@ -21,12 +21,12 @@ interpreter's start-up, importing numpy, drawing every probe's inputs, one pass,
 The size grid (`npm run bench -- --grid`, scripts/bench/gridBench.ts) runs one probe per point
 the same way, through the same dh-norm functions:
 
-    python3 scripts/bench/numpy_baseline.py --grid-point ARCH N D H (--T T | --target S --max-T M [--prefer-T P]) [--runs R]
+    python3 scripts/bench/numpy_baseline.py --grid-point ARCH N D H (--T T | --target S --max-T M [--prefer-T P])
     python3 scripts/bench/numpy_baseline.py --peak      # float64 dgemm n=2048, GFLOP/s
 
 With --target, T is chosen so the probe takes about S seconds here (timed on short runs first),
-at most M (the memory the trace may take decides M), or P where that takes at most 2 S; the
-figure is the fastest of R timed runs at that T (default 1); each prints one JSON line.
+at most M (the memory the trace may take decides M), or P where that takes at most 2 S; each
+prints one JSON line.
 
 Compare ratios measured in one run on one machine, never absolute times across machines.
 """
@@ -157,8 +157,7 @@ def grid_point(args):
         prefer = int(flags.get('--prefer-T', 0))
         if 0 < prefer <= max_T and prefer * per_step <= 2 * target:
             T = prefer
-    # Best of --runs timed runs (the grid asks for as many as it gives the engine).
-    seconds = min(time_point(arch, T) for _ in range(int(flags.get('--runs', 1))))
+    seconds = time_point(arch, T)
     print(json.dumps({'impl': 'numpy-by-hand', 'numpy': np.__version__, 'arch': arch, 'N': N, 'D': D, 'H': H, 'T': T,
                       'seconds': round(seconds, 4)}))
 
