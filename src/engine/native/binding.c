@@ -440,42 +440,38 @@ static napi_value max_abs(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* Reads rows and cols, and a rows x cols source and a destination of `out_count` doubles, each with its offset, from args. */
-static int get_weight_pass(napi_env env, napi_value *args, const char *fn, const char *out_name, int out_is_matrix,
-                           long long *rows, long long *cols, double **src, double **out) {
-  if (!get_integer(env, args[0], fn, "rows", "", 1, rows) || !get_integer(env, args[1], fn, "cols", "", 1, cols)) return 0;
-  if ((double)*rows * (double)*cols >= INDEX_LIMIT) return fail(env, fn, "rows*cols must be below 2^31");
-  return get_span(env, args + 2, fn, "src", *rows * *cols, src) &&
-         get_span(env, args + 4, fn, out_name, out_is_matrix ? *rows * *cols : *cols, out);
-}
-
-static napi_value transpose(napi_env env, napi_callback_info info) {
-  static const char fn[] = "transpose";
-  napi_value args[6];
-  long long rows, cols;
-  double *src, *dst;
-  if (!get_args(env, info, fn, 6, "rows, cols, src, os, dst, od", args) ||
-      !get_weight_pass(env, args, fn, "dst", 1, &rows, &cols, &src, &dst)) {
-    return NULL;
-  }
-  if (rows > 0 && cols > 0) seq_transpose((size_t)rows, (size_t)cols, src, dst);
-  return NULL;
-}
-
-static napi_value abs_column_sums(napi_env env, napi_callback_info info) {
-  static const char fn[] = "absColumnSums";
+/*
+ * A weight pass (weightPasses.h): args are rows, cols, src and its offset, the output and its
+ * offset, which holds rows x cols doubles (`out_is_matrix`) or cols.
+ */
+static napi_value weight_pass(napi_env env, napi_callback_info info, const char *fn, const char *usage, const char *out_name,
+                              int out_is_matrix, void (*pass)(size_t rows, size_t cols, const double *src, double *out)) {
   napi_value args[6];
   long long rows, cols;
   double *src, *out;
-  if (!get_args(env, info, fn, 6, "rows, cols, src, os, out, oo", args) ||
-      !get_weight_pass(env, args, fn, "out", 0, &rows, &cols, &src, &out)) {
+  if (!get_args(env, info, fn, 6, usage, args) || !get_integer(env, args[0], fn, "rows", "", 1, &rows) ||
+      !get_integer(env, args[1], fn, "cols", "", 1, &cols)) {
     return NULL;
   }
-  if (cols > 0) {
-    if (rows > 0) seq_abs_column_sums((size_t)rows, (size_t)cols, src, out);
-    else for (long long j = 0; j < cols; j++) out[j] = 0.0;
+  if ((double)rows * (double)cols >= INDEX_LIMIT) {
+    fail(env, fn, "rows*cols must be below 2^31");
+    return NULL;
   }
+  if (!get_span(env, args + 2, fn, "src", rows * cols, &src) ||
+      !get_span(env, args + 4, fn, out_name, out_is_matrix ? rows * cols : cols, &out)) {
+    return NULL;
+  }
+  /* With rows = 0, src is NULL and unread: the transpose has nothing to move, the sums are zeros. */
+  if (cols > 0) pass((size_t)rows, (size_t)cols, src, out);
   return NULL;
+}
+
+static napi_value transpose(napi_env env, napi_callback_info info) {
+  return weight_pass(env, info, "transpose", "rows, cols, src, os, dst, od", "dst", 1, seq_transpose);
+}
+
+static napi_value abs_column_sums(napi_env env, napi_callback_info info) {
+  return weight_pass(env, info, "absColumnSums", "rows, cols, src, os, out, oo", "out", 0, seq_abs_column_sums);
 }
 
 static void free_instance(napi_env env, void *data, void *hint) {

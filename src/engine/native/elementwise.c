@@ -238,49 +238,39 @@ AVX2 __attribute__((always_inline)) static inline void tanhv(const int V, const 
 /* The largest multiple of 4 up to n: where the vector loops stop and the scalar tail starts. */
 static inline size_t whole_vectors(size_t n) { return n - n % 4; }
 
-/* Four vectors at a time, then one, then the scalar tail. (h may be a: the LSTM's g gates in place.) */
+/*
+ * F (tanhv or sigmoidv) over a's whole vectors, four at a time, then one: values into out (which
+ * may be a), slopes into slope. Leaves i at the first element past them, for the scalar tail.
+ */
+#define ACTIVATE_VECTORS(F, n, a, slope, out, i)                                   \
+  for (; i + 16 <= whole_vectors(n); i += 16) {                                    \
+    __m256d x[4], value[4], slope4[4];                                             \
+    for (int v = 0; v < 4; v++) x[v] = _mm256_loadu_pd(a + i + 4 * v);            \
+    F(4, x, value, slope4);                                                        \
+    for (int v = 0; v < 4; v++) {                                                  \
+      _mm256_storeu_pd(out + i + 4 * v, value[v]);                                 \
+      _mm256_storeu_pd(slope + i + 4 * v, slope4[v]);                              \
+    }                                                                              \
+  }                                                                                \
+  for (; i < whole_vectors(n); i += 4) {                                           \
+    const __m256d x = _mm256_loadu_pd(a + i);                                      \
+    __m256d value, slope4;                                                         \
+    F(1, &x, &value, &slope4);                                                     \
+    _mm256_storeu_pd(out + i, value);                                              \
+    _mm256_storeu_pd(slope + i, slope4);                                           \
+  }
+
+/* (h may be a: the LSTM's g gates in place.) */
 AVX2 static void rnn_forward_step_avx2(size_t n, const double *a, double *slope, double *h) {
-  const size_t end = whole_vectors(n);
   size_t i = 0;
-  for (; i + 16 <= end; i += 16) {
-    __m256d x[4], value[4], slope4[4];
-    for (int v = 0; v < 4; v++) x[v] = _mm256_loadu_pd(a + i + 4 * v);
-    tanhv(4, x, value, slope4);
-    for (int v = 0; v < 4; v++) {
-      _mm256_storeu_pd(h + i + 4 * v, value[v]);
-      _mm256_storeu_pd(slope + i + 4 * v, slope4[v]);
-    }
-  }
-  for (; i < end; i += 4) {
-    const __m256d x = _mm256_loadu_pd(a + i);
-    __m256d value, slope4;
-    tanhv(1, &x, &value, &slope4);
-    _mm256_storeu_pd(h + i, value);
-    _mm256_storeu_pd(slope + i, slope4);
-  }
+  ACTIVATE_VECTORS(tanhv, n, a, slope, h, i)
   for (; i < n; i++) tanh_terms(a[i], &h[i], &slope[i]);
 }
 
 AVX2 static void sigmoids_avx2(size_t n, double *a, double *slope) {
-  const size_t end = whole_vectors(n);
   size_t i = 0;
-  for (; i + 16 <= end; i += 16) {
-    __m256d x[4], value[4], slope4[4];
-    for (int v = 0; v < 4; v++) x[v] = _mm256_loadu_pd(a + i + 4 * v);
-    sigmoidv(4, x, value, slope4);
-    for (int v = 0; v < 4; v++) {
-      _mm256_storeu_pd(a + i + 4 * v, value[v]);
-      _mm256_storeu_pd(slope + i + 4 * v, slope4[v]);
-    }
-  }
-  for (; i < end; i += 4) {
-    const __m256d x = _mm256_loadu_pd(a + i);
-    __m256d value, slope4;
-    sigmoidv(1, &x, &value, &slope4);
-    _mm256_storeu_pd(a + i, value);
-    _mm256_storeu_pd(slope + i, slope4);
-  }
-  sigmoids_from(end, n, a, slope);
+  ACTIVATE_VECTORS(sigmoidv, n, a, slope, a, i)
+  sigmoids_from(i, n, a, slope);
 }
 
 /* Units j..j+4V-1 of one row of lstmForwardStep past its activations (lstm_cells_from on V vectors). */

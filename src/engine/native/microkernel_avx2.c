@@ -5,6 +5,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include "gemm.h"
+#include "rows.h"
 
 /* Row i of the tile: two accumulators, c<i>0 and c<i>1 (an array of them, even inlined, was kept
  * in memory by GCC and stored every step: half the speed). ROWS6 / ROWS4 apply X to each row. */
@@ -130,11 +131,7 @@ void seq_rows_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1,
     for (size_t j0 = 0; j0 < N; j0 += SEQ_ROWS_AVX2_SLICE) {
       const size_t n = N - j0 < SEQ_ROWS_AVX2_SLICE ? N - j0 : SEQ_ROWS_AVX2_SLICE;
       double *c[4];
-      for (size_t m = 0; m < rows; m++) {
-        c[m] = C + (ptrdiff_t)(i0 + m) * sc1 + (ptrdiff_t)j0;
-        if (!accumulate)
-          for (size_t j = 0; j < n; j++) c[m][j] = 0.0;
-      }
+      seq_rows_slice(rows, i0, j0, n, C, sc1, accumulate, c);
       const double *b = B + (ptrdiff_t)j0;
       switch (rows) {
         case 1: rows_group_1(n, K, a, sa1, sa2, b, sb1, c); break;

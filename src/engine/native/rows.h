@@ -40,6 +40,16 @@ static inline __attribute__((always_inline)) void seq_rows_pass(
   }
 }
 
+/* Points c[m] at row i0 + m of C from column j0, m < rows, and zeroes its n entries unless accumulating. */
+static inline __attribute__((always_inline)) void seq_rows_slice(size_t rows, size_t i0, size_t j0, size_t n, double *C,
+                                                                ptrdiff_t sc1, int accumulate, double **c) {
+  for (size_t m = 0; m < rows; m++) {
+    c[m] = C + (ptrdiff_t)(i0 + m) * sc1 + (ptrdiff_t)j0;
+    if (!accumulate)
+      for (size_t j = 0; j < n; j++) c[m][j] = 0.0;
+  }
+}
+
 static inline __attribute__((always_inline)) void seq_rows_template(
     size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2,
     const double *B, ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1) {
@@ -48,11 +58,7 @@ static inline __attribute__((always_inline)) void seq_rows_template(
     for (size_t j0 = 0; j0 < N; j0 += SEQ_ROWS_SLICE) {
       const size_t n = N - j0 < SEQ_ROWS_SLICE ? N - j0 : SEQ_ROWS_SLICE;
       double *c[4];
-      for (size_t m = 0; m < rows; m++) {
-        c[m] = C + (ptrdiff_t)(i0 + m) * sc1 + (ptrdiff_t)j0;
-        if (!accumulate)
-          for (size_t j = 0; j < n; j++) c[m][j] = 0.0;
-      }
+      seq_rows_slice(rows, i0, j0, n, C, sc1, accumulate, c);
       for (size_t k0 = 0; k0 < K; k0 += 4) {
         const size_t depth = K - k0 < 4 ? K - k0 : 4;
         double a[4 * 4];
