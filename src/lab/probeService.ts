@@ -76,12 +76,12 @@ export function checkProbe(input: ProbeConfigInput): Result<ProbeConfig> {
   return ok(config);
 }
 
-/** Runs one probe (forward pass, BPTT for the loss at one step, full gradients) here and now. */
 /** What the engine is asked for a report: the full gradients too. */
 function engineOptions(options: ProbeReportOptions) {
   return { fullGradients: true, lossTable: options.lossTable, norms: options.norms, threads: options.threads };
 }
 
+/** Runs one probe (forward pass, BPTT for the loss at one step, full gradients) here and now. */
 export function runProbeReport(input: ProbeConfigInput, options: ProbeReportOptions = {}): Result<ProbeReport> {
   const config = checkProbe(input);
   if (!config.ok) return config;

@@ -58,9 +58,10 @@ MICROKERNEL(seq_microkernel4_avx2, ROWS4)
  * and each slice of SEQ_ROWS_AVX2_SLICE columns, B is read 4 rows at a time and every C row of
  * the group takes c += a0 b0 + a1 b1 + a2 b2 + a3 b3 as four FMAs, each B vector loaded once
  * for the group. The slice is 4 times rows.h's: the batch-of-one forward product of the LSTM at
- * H = 1024 (1 x 1024 x 4096) streams 16 KiB runs of each B row instead of 4 KiB ones, which
- * measured 1.6 against 2.5 ms (the compiler's vectorisation of rows.h) and 1.9 ms (dot
- * products with Bt, dots_avx2.c), from memory. C's slices (up to 4 x 16 KiB) stay in L2.
+ * H = 1024 (1 x 1024 x 4096) streams 16 KiB runs of each B row instead of 4 KiB ones. From
+ * memory, 441 such products in a row took 1.42 ms each (the median of five runs) against 1.55 ms
+ * as dot products with Bt (dots_avx2.c); rows.h's compiler-vectorised loop had taken 2.5 ms.
+ * C's slices (up to 4 x 16 KiB) stay in L2.
  */
 #define SEQ_ROWS_AVX2_SLICE 2048
 
