@@ -4,11 +4,17 @@ import {
   normsShare,
   probeCostTerms,
   probeWork,
+  sweepProbeNeeds,
   timeCalibrationProbes,
   timeSamples,
   type TimingSample,
 } from './probeCost';
 import { gateWidth, withDefaults } from './probeConfig';
+import { dimsOf } from './forward';
+import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
+import { planTrace, probeDoubles } from './tracePlan';
+import { wasmSimdAvailable } from './wasm/wasmKernels';
+import { Workspace } from './workspace';
 
 describe('the probe cost model', () => {
   it('counts work as T * N * (D + H) * gate width, and steps as T', () => {
@@ -135,6 +141,24 @@ describe('timing samples', () => {
     expect(seconds).toHaveLength(3);
     for (const s of seconds) expect(Number.isFinite(s) && s > 0).toBe(true);
   });
+
+  it.skipIf(!wasmSimdAvailable())(
+    "grows the worker's arena for the sweep's probe a sample stands for (arenaFor), not only for the sample",
+    () => {
+      const arenaBytes = (): number => Workspace.create(1).mem.buffer.byteLength;
+      const needs = sweepProbeNeeds('lstm', 0);
+      const bytesOf = (T: number): number => {
+        const c = withDefaults({ arch: 'lstm', T, N: 4, D: 2, H: 16, seed: 1 });
+        return 8 * probeDoubles(dimsOf('lstm', c.T, c.N, c.D, c.H), planTrace(c, needs, DEFAULT_MAX_PROBE_BYTES), needs);
+      };
+      // A probe larger than the arena the file's probes have grown so far.
+      let T = 4096;
+      while (bytesOf(T) <= arenaBytes()) T *= 2;
+      const probe = withDefaults({ arch: 'lstm', T, N: 4, D: 2, H: 16, seed: 1 });
+      timeSamples([{ ...sample(4), arenaFor: probe }]);
+      expect(arenaBytes()).toBeGreaterThanOrEqual(bytesOf(T));
+    },
+  );
 
   it('refuses a sample the probe limits refuse (the worker answers with the reason)', () => {
     expect(() => timeSamples([sample(0)])).toThrow();

@@ -184,20 +184,32 @@ export interface TimingSample {
   runs?: number;
   /** Threads its products may use, as the sweep's probe would be given (default 1). */
   threads?: number;
+  /** The sweep's largest probe of this shape: the worker's memory is made ready for it first (see timeSamples). */
+  arenaFor?: ProbeConfig;
 }
+
+/** The most memory timeSamples readies for the probes its samples stand for: 512 MiB (about 0.5 s to touch here). */
+const READY_ARENA_DOUBLES = 64 * 1024 * 1024;
 
 /**
  * Seconds each sample takes here, the fastest of its runs (a worker answers 'timeSamples' with
  * these; src/lab/sweep/timedEstimate.ts chooses the samples and reads their times).
  */
 export function timeSamples(samples: readonly TimingSample[], runs = 2): number[] {
-  // A worker's arena grows to its largest probe and stays (wasmKernels.ts): the sweep's probes
-  // run in memory already touched, so the samples do too, not paying the first touch in their time.
+  // A worker's arena grows to its largest probe and stays (wasmKernels.ts). Memory is faulted in
+  // page by page the first time it is written: a fresh worker's first probe at H = 64, N = 16,
+  // T = 16384 took 0.95 s (75,742 page faults), the next 0.67 s. So the arena is grown to, and
+  // written for, the largest of the samples and of the sweep's probes they stand for (arenaFor)
+  // before anything is timed: the samples run in memory already touched, and so do the sweep's
+  // probes after them, even the first on each worker. (At most READY_ARENA_DOUBLES for a probe:
+  // a longer one pays the rest of its first touch itself, unpriced, rather than every estimate.)
   let most = 0;
   for (const s of samples) {
     const needs = sweepProbeNeeds(s.config.arch, s.lyapunovVectors);
-    const d = dimsOf(s.config.arch, s.config.T, s.config.N, s.config.D, s.config.H);
-    most = Math.max(most, probeDoubles(d, planTrace(s.config, needs, s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES, s.segment), needs));
+    const maxBytes = s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
+    const arenaOf = (c: ProbeConfig, segment?: number): number =>
+      probeDoubles(dimsOf(c.arch, c.T, c.N, c.D, c.H), planTrace(c, needs, maxBytes, segment), needs);
+    most = Math.max(most, arenaOf(s.config, s.segment), s.arenaFor ? Math.min(READY_ARENA_DOUBLES, arenaOf(s.arenaFor)) : 0);
   }
   Workspace.create(most).take(most).fill(0);
   return samples.map((s) => {

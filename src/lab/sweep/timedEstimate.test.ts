@@ -91,6 +91,8 @@ describe('samples', () => {
     // The sizes, the inputs' seed and settings are the probe's own.
     expect(long.config).toMatchObject({ arch: 'lstm', N: 4, D: 4, H: 8, seed: 1 });
     expect(long.maxBytes).toBe(4 * GIB);
+    // The worker readies its memory for the probe they stand for, T = 100,000 (timeSamples).
+    expect(samples.map((s) => s.arenaFor)).toEqual([groups[0].longest, groups[0].longest]);
   });
 
   it('are the probe itself when it is short, timed twice', () => {

@@ -126,6 +126,9 @@ export function groupSamples(
     segment,
     maxBytes,
     runs: price(T) > ONE_RUN_SECONDS ? 1 : 2,
+    // The worker readies its memory for the group's longest probe before timing: the sweep's
+    // probes then run as fast as the samples did, the first on each worker too (timeSamples).
+    arenaFor: g.longest,
   });
   return short < long ? [sample(short), sample(long)] : [sample(long)];
 }
