@@ -14,7 +14,7 @@ import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec
 import { perWorkerProbeBytes } from '../../src/lab/sweep/memoryBudget';
 import { speedModelInProcess } from '../../src/lab/sweep/estimateSweep';
 import { costGroups, timeGroupCosts } from '../../src/lab/sweep/timedEstimate';
-import { timeSweep, withFreshLab } from './freshLab';
+import { shapeSpec, timeSweep, withFreshLab } from './freshLab';
 import { gridPoints, type GridPoint } from './gridBench';
 
 /** The seconds a grid point's probe is sized for (H > 64). */
@@ -35,17 +35,7 @@ async function pointT(p: GridPoint): Promise<number> {
 }
 
 function pointSpec(p: GridPoint, T: number): SweepSpec {
-  return {
-    ...DEFAULT_SWEEP_SPEC,
-    name: `estimate ${p.arch}:${p.H}:${p.N}`,
-    archs: [p.arch],
-    T: [T],
-    forgetBias: [1],
-    seeds: [1, 2],
-    N: p.N,
-    D: 16,
-    H: p.H,
-  };
+  return shapeSpec(`estimate ${p.arch}:${p.H}:${p.N}`, { ...p, T }, [1, 2]);
 }
 
 interface EstimateLine {

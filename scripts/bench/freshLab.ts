@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SweepSpec } from '../../src/contract/sweepSpec';
+import type { Arch } from '../../src/engine/index';
+import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec';
 import { openLabService, type LabService } from '../../src/lab/labService';
 
 export async function withFreshLab<R>(workers: number, use: (lab: LabService) => Promise<R>): Promise<R> {
@@ -25,4 +26,9 @@ export async function timeSweep(lab: LabService, spec: SweepSpec): Promise<numbe
   const done = await lab.waitForSweep(queued.value.id);
   if (!done.ok || done.value.status !== 'done') throw new Error(`${spec.name}: the sweep did not finish`);
   return (performance.now() - t0) / 1000;
+}
+
+/** A sweep of one shape (D = 16, forget-gate bias 1) at one T, a probe per seed: what these benches time. */
+export function shapeSpec(name: string, p: { arch: Arch; T: number; N: number; H: number }, seeds: number[]): SweepSpec {
+  return { ...DEFAULT_SWEEP_SPEC, name, archs: [p.arch], T: [p.T], forgetBias: [1], seeds, N: p.N, D: 16, H: p.H };
 }

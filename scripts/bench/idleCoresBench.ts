@@ -3,8 +3,8 @@
 // Each lab runs the sweep three times and the fastest counts: the first runs on a fresh worker,
 // and with two workers the next may go to the other one, as fresh.
 import { availableParallelism } from 'node:os';
-import { DEFAULT_SWEEP_SPEC, type SweepSpec } from '../../src/contract/sweepSpec';
-import { timeSweep, withFreshLab } from './freshLab';
+import type { SweepSpec } from '../../src/contract/sweepSpec';
+import { shapeSpec, timeSweep, withFreshLab } from './freshLab';
 
 interface IdleCoresLine {
   workload: 'idle-cores';
@@ -33,17 +33,7 @@ export async function idleCoresBench(): Promise<IdleCoresLine[]> {
   if (availableParallelism() < 2) return [];
   const lines: IdleCoresLine[] = [];
   for (const p of PROBES) {
-    const spec: SweepSpec = {
-      ...DEFAULT_SWEEP_SPEC,
-      name: `one probe ${p.arch}:${p.H}:${p.N}`,
-      archs: [p.arch],
-      T: [p.T],
-      forgetBias: [1],
-      seeds: [1],
-      N: p.N,
-      D: 16,
-      H: p.H,
-    };
+    const spec = shapeSpec(`one probe ${p.arch}:${p.H}:${p.N}`, p, [1]);
     const one = await sweepSeconds(spec, 1);
     const two = await sweepSeconds(spec, 2);
     lines.push({

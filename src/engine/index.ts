@@ -8,6 +8,7 @@ export {
   LIMITS,
   DEFAULT_MAX_PROBE_BYTES,
   MAX_PROBE_THREADS,
+  threadsEach,
   formatBytes,
 } from './probeLimits';
 export { fromLog10 } from './scaledNumber';

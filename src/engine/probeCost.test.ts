@@ -10,9 +10,8 @@ import {
   type TimingSample,
 } from './probeCost';
 import { gateWidth, withDefaults } from './probeConfig';
-import { dimsOf } from './forward';
 import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
-import { planTrace, probeDoubles } from './tracePlan';
+import { probeArenaDoubles } from './tracePlan';
 import { wasmSimdAvailable } from './wasm/wasmKernels';
 import { Workspace } from './workspace';
 
@@ -149,7 +148,7 @@ describe('timing samples', () => {
       const needs = sweepProbeNeeds('lstm', 0);
       const bytesOf = (T: number): number => {
         const c = withDefaults({ arch: 'lstm', T, N: 4, D: 2, H: 16, seed: 1 });
-        return 8 * probeDoubles(dimsOf('lstm', c.T, c.N, c.D, c.H), planTrace(c, needs, DEFAULT_MAX_PROBE_BYTES), needs);
+        return 8 * probeArenaDoubles(c, needs, DEFAULT_MAX_PROBE_BYTES);
       };
       // A probe larger than the arena the file's probes have grown so far.
       let T = 4096;

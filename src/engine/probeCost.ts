@@ -5,8 +5,7 @@ import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
 import { spectralMultiplyAdds } from './theory';
-import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
-import { dimsOf } from './forward';
+import { probeArenaDoubles, type ProbeNeeds } from './tracePlan';
 import { Workspace } from './workspace';
 import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
 import { STEP_NORM_NAMES, prefersGram, type StepNormName } from './backward';
@@ -207,9 +206,11 @@ export function timeSamples(samples: readonly TimingSample[], runs = 2): number[
   for (const s of samples) {
     const needs = sweepProbeNeeds(s.config.arch, s.lyapunovVectors);
     const maxBytes = s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
-    const arenaOf = (c: ProbeConfig, segment?: number): number =>
-      probeDoubles(dimsOf(c.arch, c.T, c.N, c.D, c.H), planTrace(c, needs, maxBytes, segment), needs);
-    most = Math.max(most, arenaOf(s.config, s.segment), s.arenaFor ? Math.min(READY_ARENA_DOUBLES, arenaOf(s.arenaFor)) : 0);
+    most = Math.max(
+      most,
+      probeArenaDoubles(s.config, needs, maxBytes, s.segment),
+      s.arenaFor ? Math.min(READY_ARENA_DOUBLES, probeArenaDoubles(s.arenaFor, needs, maxBytes)) : 0,
+    );
   }
   Workspace.create(most).take(most).fill(0);
   return samples.map((s) => {

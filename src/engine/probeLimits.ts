@@ -31,6 +31,11 @@ export const LIMITS = {
  */
 export const MAX_PROBE_THREADS = 16;
 
+/** The threads each of `probes` probes run at once gets of `cores` otherwise idle cores: an equal share, 1 to MAX_PROBE_THREADS. */
+export function threadsEach(cores: number, probes: number): number {
+  return Math.min(MAX_PROBE_THREADS, Math.max(1, Math.floor(cores / probes)));
+}
+
 /** The default memory a single probe may take: 4 GiB. Callers that know the machine pass their own. */
 export const DEFAULT_MAX_PROBE_BYTES = 4 * 1024 ** 3;
 

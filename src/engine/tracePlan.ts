@@ -55,6 +55,16 @@ export function probeDoubles(d: Dims, layout: TraceLayout, needs: ProbeNeeds): n
   );
 }
 
+/** Doubles of the workspace a probe takes under `maxBytes` (its trace planned by planTrace). */
+export function probeArenaDoubles(
+  c: Pick<ProbeConfig, 'arch' | 'T' | 'N' | 'D' | 'H'>,
+  needs: ProbeNeeds,
+  maxBytes: number,
+  segment?: number,
+): number {
+  return probeDoubles(dimsOf(c.arch, c.T, c.N, c.D, c.H), planTrace(c, needs, maxBytes, segment), needs);
+}
+
 /** Bytes the part of the trace that checkpointing shrinks takes for `steps` steps held. */
 function traceBytes(d: Dims, steps: number): number {
   return 8 * steps * d.N * d.H * (1 + coefficientsPerUnit(d.arch));

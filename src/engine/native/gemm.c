@@ -264,7 +264,7 @@ void seq_gemm_with(const struct seq_microkernel *kernel, struct seq_pool *pool,
      * matrix: dot products (dots_avx2.c). */
     p.path = PATH_DOTS;
   } else if (!packed && (M <= SEQ_ROWS_MAX_M || K <= SEQ_ROWS_MAX_K) && sb2 == 1 && sc2 == 1 && !upper) {
-    /* Few rows or a short inner size: row by row, unpacked (rows.h). */
+    /* Few rows or a short inner size: row by row, unpacked (rows.h; in FMAs, microkernel_avx2.c). */
     p.path = PATH_ROWS;
   } else {
     /* A small B with whole columns of 8 is read in place: for a batch of a few micro-panels,

@@ -1,7 +1,7 @@
 // Which probe runs next and where: the runner's decisions, pure (no store, no processes), so they
 // can be tested on their own. The runner tells them what the pool and the queue look like and
 // carries out what they answer.
-import { MAX_PROBE_THREADS } from '../../engine/index';
+import { threadsEach } from '../../engine/index';
 import type { WorkerState } from './workerPool';
 
 /** A queued probe as the scheduler sees it. */
@@ -82,7 +82,7 @@ export function probeThreads(
   if (left > 0 || batches === 0) return 1;
   const working = workers.filter((w) => ['starting', 'timing', 'busy'].includes(w.state.kind)).length + batches;
   const free = Math.max(0, limits.maxWorkers - working);
-  return Math.min(MAX_PROBE_THREADS, 1 + Math.floor(free / batches));
+  return threadsEach(free + batches, batches);
 }
 
 /**

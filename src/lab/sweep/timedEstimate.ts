@@ -8,7 +8,7 @@
 // third sample with its loss at step 0 measures the backward pass's share of a step.) The
 // model only sizes the samples, and stands in when the workers cannot time them (they are
 // running a sweep).
-import { MAX_PROBE_THREADS, planTrace, type ProbeConfig } from '../../engine/index';
+import { planTrace, threadsEach, type ProbeConfig } from '../../engine/index';
 import { probeCostTerms, sweepProbeNeeds, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
@@ -271,7 +271,7 @@ export async function timedEstimate(input: TimedEstimateInput): Promise<SweepEst
   // As many workers at once as the sweep keeps busy: their contention is in the times. A sweep of
   // fewer probes than workers shares the idle cores among them (the scheduler's probeThreads).
   const concurrency = Math.max(1, Math.min(workers, probes.length));
-  const threads = Math.min(MAX_PROBE_THREADS, Math.max(1, Math.floor(workers / probes.length)));
+  const threads = threadsEach(workers, probes.length);
   const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency, threads);
   if (!costs) return { ...counts, basis: 'calibrated' };
   const seconds = configs.map((c, i) => probeSeconds(costs[groupOf[i]], c) + PER_PROBE_SECONDS);
