@@ -12,6 +12,7 @@
         "src/engine/native/microkernels.c",
         "src/engine/native/microkernel_generic.c",
         "src/engine/native/microkernel_avx2.c",
+        "src/engine/native/microkernel_avx512.c",
         "src/engine/native/dots_avx2.c",
         "src/engine/native/microkernel_neon.c",
         "src/engine/native/glibcLog.c",

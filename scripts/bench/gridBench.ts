@@ -13,8 +13,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildInputs, runProbe, withDefaults, type Arch, type ProbeConfig } from '../../src/engine/index';
 import { gateWidth } from '../../src/engine/probeConfig';
-import { sweepProbeOptions } from '../../src/engine/probeCost';
-import { kernelsInUse } from '../../src/engine/workspace';
+import { sweepProbeNeeds, sweepProbeOptions } from '../../src/engine/probeCost';
+import { DEFAULT_MAX_PROBE_BYTES } from '../../src/engine/probeLimits';
+import { probeArenaDoubles } from '../../src/engine/tracePlan';
+import { Workspace, kernelsInUse } from '../../src/engine/workspace';
 
 export interface GridPoint {
   arch: Arch;
@@ -131,8 +133,11 @@ export async function gridBench(argv: readonly string[]): Promise<void> {
       ...(prefer ? ['--prefer-T', String(prefer)] : []),
     ]);
     const config = withDefaults({ arch: p.arch, T: Number(chosen.T), N: p.N, D: GRID_D, H: p.H, seed: 1, forgetBias: 1 });
-    // As numpy's, the inputs are drawn before timing.
+    // As numpy's, the inputs are drawn before timing; and the engine's workspace is grown and
+    // written once, as a sweep worker's is after its first probe of this size (numpy allocates its
+    // trace in its timing, from memory its process has just freed, the inputs' draws').
     const inputs = buildInputs(config, config.lossStep);
+    Workspace.ready(probeArenaDoubles(config, sweepProbeNeeds(p.arch), DEFAULT_MAX_PROBE_BYTES));
     // Warm-up (the JIT and the kernels), then numpy and the engine in turn, twice (once where the
     // engine's first runs took long: the grid stays within its 10 minutes).
     const warm = withDefaults({ ...config, T: Math.min(config.T, 64), lossStep: undefined });

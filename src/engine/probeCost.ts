@@ -5,7 +5,7 @@ import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
 import { spectralMultiplyAdds } from './theory';
-import { probeArenaDoubles, type ProbeNeeds } from './tracePlan';
+import { STORED_TRACE_MAX_BYTES, probeArenaDoubles, type ProbeNeeds } from './tracePlan';
 import { Workspace } from './workspace';
 import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
 import { STEP_NORM_NAMES, prefersGram, type StepNormName } from './backward';
@@ -187,8 +187,13 @@ export interface TimingSample {
   arenaFor?: ProbeConfig;
 }
 
-/** The most memory timeSamples readies for the probes its samples stand for: 512 MiB (about 0.5 s to touch here). */
-const READY_ARENA_DOUBLES = 64 * 1024 * 1024;
+/**
+ * The most memory timeSamples readies for the probes its samples stand for: as much as a stored
+ * trace may take (STORED_TRACE_MAX_BYTES, 2 GiB), so that a sweep's first probe on a worker
+ * runs in touched memory whenever its trace is stored. (Touching it took 0.5 to 7 s per 2 GB on
+ * this VM: the first touch of memory the machine had not used yet is the slowest.)
+ */
+const READY_ARENA_DOUBLES = STORED_TRACE_MAX_BYTES / 8;
 
 /**
  * Seconds each sample takes here, the fastest of its runs (a worker answers 'timeSamples' with
@@ -212,7 +217,7 @@ export function timeSamples(samples: readonly TimingSample[], runs = 2): number[
       s.arenaFor ? Math.min(READY_ARENA_DOUBLES, probeArenaDoubles(s.arenaFor, needs, maxBytes)) : 0,
     );
   }
-  Workspace.create(most).take(most).fill(0);
+  Workspace.ready(most);
   return samples.map((s) => {
     let best = Infinity;
     for (let i = 0; i < Math.max(1, s.runs ?? runs); i++) {

@@ -31,11 +31,15 @@ export interface ProbeNeeds {
 }
 
 /**
- * The largest trace kept whole. Past it the stored trace buys at most a second forward pass
- * (checkpointing costs about 1.2-1.5x the time) for O(T) memory; below it both paths are
- * cheap enough that the faster one is taken.
+ * The largest trace kept whole (when the probe's budget allows it too): 2 GiB, what the grid
+ * benchmark lets numpy's stored forward pass take. Past it the stored trace would buy at most a
+ * second forward pass for O(T) memory; below it the stored trace is the faster path, by up to
+ * 1.5x for the RNN at N >= 128 (its product is the step's whole cost, and checkpointing does it
+ * three times a step instead of two). (At 512 MiB, the RNN at H = 512, N = 128, T = 516 took
+ * 2.4 s checkpointed, numpy 1.5 s stored.) The long LSTM of the memory target (T = 300,000,
+ * N = 4, H = 32: 2.15 GB stored) still checkpoints.
  */
-export const STORED_TRACE_MAX_BYTES = 512 * 1024 ** 2;
+export const STORED_TRACE_MAX_BYTES = 2 * 1024 ** 3;
 
 export interface TracePlan extends TraceLayout {
   /** More than one segment: segments are recomputed from checkpoints. */

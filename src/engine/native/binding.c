@@ -27,7 +27,8 @@
  *   absColumnSums(rows, cols, src, os, out, oo)
  *       out[j] = sum over i of |src[i, j]| (src rows x cols, row-major), in ascending i.
  *       (Both weightPasses.c: the same doubles as transposeInto and absColumnSums of linalg.ts.)
- *   isa()         "avx2-fma", "neon" or "generic": the micro-kernel in use.
+ *   isa()         "avx512", "avx2-fma", "neon" or "generic": the micro-kernel in use.
+ *   isas()        every one this CPU runs, fastest first (tests run each).
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
  *
  * Outputs must not overlap inputs. Each module instance (one per Node environment, so one per
@@ -289,6 +290,20 @@ static napi_value isa(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static napi_value isas(napi_env env, napi_callback_info info) {
+  (void)info;
+  const struct seq_microkernel *all[4];
+  const int n = seq_runnable_microkernels(all, 4);
+  napi_value out;
+  napi_create_array_with_length(env, (size_t)n, &out);
+  for (int i = 0; i < n; i++) {
+    napi_value name;
+    napi_create_string_utf8(env, all[i]->isa, NAPI_AUTO_LENGTH, &name);
+    napi_set_element(env, out, (uint32_t)i, name);
+  }
+  return out;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   static const char fn[] = "setThreads";
   napi_value arg;
@@ -326,11 +341,13 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
  *
  *   rnnForwardStep(n, A, oa, slope, os, Hs, oh)
  *   lstmForwardStep(N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok)
+ *   rnnCellBackward(n, dh, odh, slope, os, da, oda)
  *   lstmCellBackward(N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)
  *   lstmCarry(N, H, dct, odt, coef, ok, dcFuture, odc)
  *   maxAbs(n, v, ov)    returns max |v[ov + i]|, i < n
  *
- * AVX2 unless useIsa('generic') pinned the portable kernels (both give the same bits).
+ * AVX2 unless useIsa('generic') pinned the portable kernels (both give the same bits; the AVX-512
+ * set runs the AVX2 ones).
  */
 
 /* Reads the batch N and the units H; N*H stays below 2^31, so every index below 6*N*H fits. */
@@ -407,6 +424,20 @@ static napi_value lstm_cell_backward(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (NH > 0) elementwise_of(env)->lstm_cell_backward((size_t)N, (size_t)H, coef, dh, dc_future, dct, da);
+  return NULL;
+}
+
+static napi_value rnn_cell_backward(napi_env env, napi_callback_info info) {
+  static const char fn[] = "rnnCellBackward";
+  napi_value args[7];
+  if (!get_args(env, info, fn, 7, "n, dh, odh, slope, os, da, oda", args)) return NULL;
+  long long n;
+  double *dh, *slope, *da;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "dh", n, &dh) ||
+      !get_span(env, args + 3, fn, "slope", n, &slope) || !get_span(env, args + 5, fn, "da", n, &da)) {
+    return NULL;
+  }
+  if (n > 0) elementwise_of(env)->rnn_cell_backward((size_t)n, dh, slope, da);
   return NULL;
 }
 
@@ -505,10 +536,12 @@ NAPI_MODULE_INIT() {
     {"glibcLog", NULL, glibc_log_one, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
     {"isa", NULL, isa, NULL, NULL, NULL, napi_default, NULL},
+    {"isas", NULL, isas, NULL, NULL, NULL, napi_default, NULL},
     {"useIsa", NULL, use_isa, NULL, NULL, NULL, napi_default, NULL},
     {"rnnForwardStep", NULL, rnn_forward_step, NULL, NULL, NULL, napi_default, NULL},
     {"lstmForwardStep", NULL, lstm_forward_step, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"rnnCellBackward", NULL, rnn_cell_backward, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCarry", NULL, lstm_carry, NULL, NULL, NULL, napi_default, NULL},
     {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
     {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},

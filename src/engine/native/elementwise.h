@@ -24,6 +24,8 @@ struct seq_elementwise {
    */
   void (*lstm_forward_step)(size_t N, size_t H, int has_prev, double *a, double *slope, double *c, double *h,
                             double *coef);
+  /* da[i] = dh[i] * slope[i] for i < n: the RNN's step back through tanh. */
+  void (*rnn_cell_backward)(size_t n, const double *dh, const double *slope, double *da);
   /* dct = dc_future + dh o tanh'(c) (N x H), da = (dct g i', dct cPrev f', dh tanh(c) o', dct i g') (N x 4H). */
   void (*lstm_cell_backward)(size_t N, size_t H, const double *coef, const double *dh, const double *dc_future,
                              double *dct, double *da);
@@ -34,10 +36,10 @@ struct seq_elementwise {
 };
 
 /*
- * The kernels to run beside the micro-kernel named `isa` (gemm.h): the AVX2 ones where the CPU
- * runs AVX2 (checked with __builtin_cpu_supports), unless `isa` is "generic", so that pinning
- * the generic micro-kernel (useIsa, in tests) pins the portable scalar ones too. Both give the
- * same bits.
+ * The kernels to run beside the micro-kernel named `isa` (gemm.h): the AVX-512 ones for "avx512",
+ * the AVX2 ones for any other but "generic" where the CPU runs AVX2 (checked with
+ * __builtin_cpu_supports), else the portable scalar ones, so that pinning a micro-kernel (useIsa,
+ * in tests) pins its elementwise kernels too. All give the same bits.
  */
 const struct seq_elementwise *seq_elementwise_for(const char *isa);
 

@@ -94,31 +94,52 @@ static void zero_output(size_t M, size_t N, double *C, ptrdiff_t sc1, ptrdiff_t 
   }
 }
 
+/* One MR x NR tile of C (its element (row, j0) at c): the micro-kernel straight into C where
+ * the tile is whole, else through a buffer (at the edges, across an upper product's diagonal,
+ * or with C's columns strided). */
+static void sliver_tile(const struct seq_microkernel *kernel, size_t kc, const double *a_panel, const double *b_sliver,
+                        ptrdiff_t b_row, size_t mr, size_t nr, size_t row, size_t j0, int add, double *c, ptrdiff_t sc1,
+                        ptrdiff_t sc2, int upper) {
+  const seq_microkernel_fn run = mr <= 4 && kernel->run4 ? kernel->run4 : kernel->run;
+  if ((mr == SEQ_MR || (mr == 4 && kernel->run4)) && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + mr)) {
+    run(kc, a_panel, b_sliver, b_row, c, sc1, add);
+  } else {
+    double tile[SEQ_MR * SEQ_NR] __attribute__((aligned(32)));
+    run(kc, a_panel, b_sliver, b_row, tile, SEQ_NR, 0);
+    store_tile(c, sc1, sc2, tile, mr, nr, add, upper, row, j0);
+  }
+}
+
 /* The part of C a packed A block (rows i0.., mc of them) and a packed B block (columns jb.., nc
- * of them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile. */
+ * of them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile, or on two
+ * side by side (MR x 2NR) where the kernel has a pair version and both slivers are whole. */
 static void multiply_blocks(const struct seq_microkernel *kernel, const double *packed_a, const double *b, int b_packed,
                             ptrdiff_t ldb, size_t i0, size_t mc, size_t jb, size_t nc, size_t kc,
                             int add, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
-  double tile[SEQ_MR * SEQ_NR] __attribute__((aligned(32)));
-  for (size_t j0 = jb; j0 < jb + nc; j0 += SEQ_NR) {
+  /* Packed: each sliver is a kc x NR block (rows NR apart); else B itself, from column j0. */
+  const ptrdiff_t b_row = b_packed ? SEQ_NR : ldb;
+  const ptrdiff_t next = b_packed ? (ptrdiff_t)(kc * SEQ_NR) : SEQ_NR;
+  for (size_t j0 = jb; j0 < jb + nc;) {
     const size_t nr = min_size(SEQ_NR, jb + nc - j0);
-    /* Packed: the sliver's kc x NR block (rows NR apart); else B itself from column j0. */
     const double *b_sliver = b_packed ? b + ((j0 - jb) / SEQ_NR) * kc * SEQ_NR : b + (j0 - jb);
-    const ptrdiff_t b_row = b_packed ? SEQ_NR : ldb;
+    const int pair = kernel->run_pair && j0 + 2 * SEQ_NR <= jb + nc && sc2 == 1;
+    const size_t width = pair ? 2 * SEQ_NR : nr;
     for (size_t ir = 0; ir < mc; ir += SEQ_MR) {
       const size_t mr = min_size(SEQ_MR, mc - ir);
       const size_t row = i0 + ir;
-      if (upper && j0 + nr <= row) break; /* this tile and the rest of the column lie below the diagonal */
+      if (upper && j0 + width <= row) break; /* this tile and the rest of the column lie below the diagonal */
       const double *a_panel = packed_a + ir * kc;
       double *c = C + (ptrdiff_t)row * sc1 + (ptrdiff_t)j0 * sc2;
-      const seq_microkernel_fn run = mr <= 4 && kernel->run4 ? kernel->run4 : kernel->run;
-      if ((mr == SEQ_MR || (mr == 4 && kernel->run4)) && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + mr)) {
-        run(kc, a_panel, b_sliver, b_row, c, sc1, add);
+      if (pair && (mr == SEQ_MR || (mr == 4 && kernel->run4_pair)) && (!upper || j0 + 1 >= row + mr)) {
+        (mr == SEQ_MR ? kernel->run_pair : kernel->run4_pair)(kc, a_panel, b_sliver, next, b_row, c, sc1, add);
       } else {
-        run(kc, a_panel, b_sliver, b_row, tile, SEQ_NR, 0);
-        store_tile(c, sc1, sc2, tile, mr, nr, add, upper, row, j0);
+        sliver_tile(kernel, kc, a_panel, b_sliver, b_row, mr, nr, row, j0, add, c, sc1, sc2, upper);
+        if (pair)
+          sliver_tile(kernel, kc, a_panel, b_sliver + next, b_row, mr, SEQ_NR, row, j0 + SEQ_NR, add,
+                      c + (ptrdiff_t)SEQ_NR * sc2, sc1, sc2, upper);
       }
     }
+    j0 += width;
   }
 }
 

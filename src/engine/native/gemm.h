@@ -64,20 +64,33 @@ typedef void (*seq_dots_fn)(size_t M, size_t N, size_t K, const double *A, ptrdi
 /* Below 32 rows a Gram matrix's 6 x 8 tiles are mostly padding. */
 #define SEQ_GRAM_DOTS_MAX_M 31
 
+/*
+ * The micro-kernel on two adjacent slivers of B at once: c[MR x 2NR] (+)= a * [b | b + next],
+ * the second sliver `next` doubles past the first (kc * NR when packed, NR in B itself). Each
+ * entry is computed exactly as seq_microkernel_fn computes it, only wider.
+ */
+typedef void (*seq_microkernel_pair_fn)(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb,
+                                        double *c, ptrdiff_t ldc, int accumulate);
+
 struct seq_microkernel {
-  /* "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
+  /* "avx512", "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
   const char *isa;
   seq_microkernel_fn run;
   /* The same for micro-panels of at most 4 rows (rows 4 and 5 of c untouched), or NULL: run does them. */
   seq_microkernel_fn run4;
+  /* run and run4 on two slivers at once, or NULL: the sets whose vectors hold 2 NR doubles. */
+  seq_microkernel_pair_fn run_pair;
+  seq_microkernel_pair_fn run4_pair;
   seq_rows_fn rows;
   seq_dots_fn dots;
 };
 
 /* The fastest micro-kernel this CPU runs. */
 const struct seq_microkernel *seq_best_microkernel(void);
-/* The micro-kernel called `isa` if this CPU runs it, else NULL (tests pin the generic one). */
+/* The micro-kernel called `isa` if this CPU runs it, else NULL (tests pin each in turn). */
 const struct seq_microkernel *seq_microkernel_named(const char *isa);
+/* Every micro-kernel this CPU runs, fastest first, into out (at most `max`); returns how many. */
+int seq_runnable_microkernels(const struct seq_microkernel **out, int max);
 
 /*
  * C[M x N] = (accumulate ? C : 0) + A[M x K] * B[K x N]. With `upper`, C is square (M == N)
@@ -127,6 +140,12 @@ SEQ_DECLARE_KERNELS(generic)
 SEQ_DECLARE_KERNELS(avx2)
 void seq_microkernel4_avx2(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
                            int accumulate);
+void seq_microkernel_pair_avx512(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb, double *c,
+                                 ptrdiff_t ldc, int accumulate);
+void seq_microkernel4_pair_avx512(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb, double *c,
+                                  ptrdiff_t ldc, int accumulate);
+void seq_rows_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2, const double *B,
+                     ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);
 #endif
 #if defined(__aarch64__)
 SEQ_DECLARE_KERNELS(neon)

@@ -6,7 +6,7 @@
 // (withNativeProducts) and the native argument checks.
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsKernels } from '../linalg';
-import { LSTM_COEFFICIENTS, lstmCarry, lstmCellBackward, lstmForwardStep, rnnForwardStep } from '../elementwise';
+import { LSTM_COEFFICIENTS, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, rnnForwardStep } from '../elementwise';
 import { mulberry32 } from '../testing/mulberry32';
 import { nativeBinding, nativeUnavailableReason, withNativeProducts, type NativeBinding } from './nativeKernels';
 
@@ -71,7 +71,7 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
     n.useIsa(best);
   });
 
-  for (const isa of [...new Set([best, 'generic'])]) {
+  for (const isa of native?.isas?.() ?? [...new Set([best, 'generic'])]) {
     it(`${isa}: rnnForwardStep`, () => {
       expect(n.useIsa(isa)).toBe(true);
       const u = mulberry32(1);
@@ -183,6 +183,21 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
       }
     });
 
+    it(`${isa}: rnnCellBackward`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(17);
+      for (const [N, H] of shapes(18)) {
+        const len = N * H;
+        const dh = padded(len, 1, u);
+        const slope = padded(len, PAD, u);
+        const da = padded(len, 2, u);
+        const want = da.slice();
+        rnnCellBackward(dh.subarray(1), slope, PAD, want.subarray(2), len);
+        n.rnnCellBackward!(len, dh, 1, slope, PAD, da, 2);
+        expectSameBits(da, want, `${isa} N=${N} H=${H} da`);
+      }
+    });
+
     it(`${isa}: maxAbs, NaNs skipped, 0 for none`, () => {
       expect(n.useIsa(isa)).toBe(true);
       const u = mulberry32(6);
@@ -196,7 +211,8 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
       // The largest at each position, then a NaN a vector or a round of running maxima later (in
       // the same lane): a maximum that let the NaN in would forget it.
       for (let p = 0; p < 72; p++) {
-        for (const gap of [4, 16]) {
+        // (A vector is 4 or 8 lanes, a round of the four maxima 16 or 32.)
+        for (const gap of [4, 8, 16, 32]) {
           if (p + gap >= 72) continue;
           const v = new Float64Array(72).map(() => u());
           v[p] = -3;
@@ -218,6 +234,7 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
   it("runs in the engine's Kernels (withNativeProducts, every kernel native) with the same results as the JS ones", () => {
     const kernels = withNativeProducts(jsKernels, n, true);
     expect(kernels.lstmForwardStep).not.toBe(jsKernels.lstmForwardStep);
+    expect(kernels.rnnCellBackward).not.toBe(jsKernels.rnnCellBackward);
     const u = mulberry32(7);
     const [N, H] = [3, 21];
     const NH = N * H;
@@ -242,6 +259,7 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
       const da = new Float64Array(4 * NH);
       k.lstmCellBackward(x.coef, 3, x.C.subarray(1), dcFuture, dct, da, N, H);
       k.lstmCarry(dct, x.coef, 3, dcFuture, N, H);
+      k.rnnCellBackward(dct, x.slope, PAD, dcFuture, NH);
       x.Hs.set(dcFuture, 2);
       x.C[0] = k.maxAbs(da, 0, 4 * NH);
     }
@@ -253,6 +271,7 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
     expect(() => n.rnnForwardStep!(8, v, 3, v, 0, v, 0)).toThrow(
       /rnnForwardStep: A's elements \[3, 10\] are outside its view of 10 doubles/,
     );
+    expect(() => n.rnnCellBackward!(8, v, 0, v, 3, v, 0)).toThrow(/rnnCellBackward: slope's elements \[3, 10\] are outside/);
     expect(() => n.lstmForwardStep!(1, 2, true, new Float64Array(8), 0, new Float64Array(8), 0, v, 0, v, 0, v, 0)).toThrow(
       /lstmForwardStep: coef's elements \[0, 11\] are outside/,
     );

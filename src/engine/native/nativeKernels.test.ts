@@ -16,6 +16,14 @@ import { loadNativeBinding, nativeBinding, requestedKernelPath, withNativeProduc
 
 const native = nativeBinding();
 const EPS = 2 ** -52;
+/** Every micro-kernel this CPU runs (fastest first); each test of a kernel runs on each. */
+const ISAS = native ? (native.isas?.() ?? [...new Set([native.isa(), 'generic'])]) : [];
+/** Why the AVX-512 kernels cannot be held to the AVX2 ones here ('' when they can). */
+const noAvx512 = !native
+  ? 'the native module is not built'
+  : !ISAS.includes('avx512')
+    ? `this CPU does not run AVX-512F (its kernels: ${ISAS.join(', ')})`
+    : '';
 
 /** Uniform in [-1, 1). */
 function rng(seed: number): () => number {
@@ -128,14 +136,16 @@ describe.skipIf(native === null)('native products', () => {
   });
 
   it(`runs its best micro-kernel (${best}), and can be pinned to the generic one`, () => {
-    expect(['avx2-fma', 'neon', 'generic']).toContain(best);
+    expect(['avx512', 'avx2-fma', 'neon', 'generic']).toContain(best);
+    expect(ISAS[0]).toBe(best);
+    expect(ISAS).toContain('generic');
     expect(n.useIsa('generic')).toBe(true);
     expect(n.isa()).toBe('generic');
     expect(n.useIsa('no-such-isa')).toBe(false);
     expect(n.isa()).toBe('generic');
   });
 
-  for (const isa of [...new Set([best, 'generic'])]) {
+  for (const isa of ISAS) {
     it(`${isa}: gemm matches the triple loop on many shapes and layouts, with beta 0 and 1`, () => {
       n.useIsa(isa);
       const next = rng(11);
@@ -277,6 +287,68 @@ describe.skipIf(native === null)('native products', () => {
       /gemmPacked: packed holds 319 doubles; a 20 x 9 matrix packs into 320/,
     );
   });
+
+  // The AVX-512 set's wider tiles and rows compute every entry with the AVX2 kernels' FMAs in
+  // their order, so a CPU's choice of set changes the speed alone (microkernel_avx512.c).
+  it.skipIf(noAvx512 !== '')(
+    `avx512 gives the bits avx2-fma gives on every product path${noAvx512 ? ` (skipped: ${noAvx512})` : ''}`,
+    () => {
+      const next = rng(23);
+      const run = (isa: string, f: () => Float64Array): Float64Array => {
+        expect(n.useIsa(isa)).toBe(true);
+        return f();
+      };
+      const expectSame = (label: string, f: () => Float64Array) => {
+        const wide = run('avx512', f);
+        const narrow = run('avx2-fma', f);
+        const i = wide.findIndex((v, j) => !Object.is(v, narrow[j]));
+        if (i >= 0) throw new Error(`${label}: element ${i} is ${wide[i]} with avx512, ${narrow[i]} with avx2-fma`);
+      };
+      // Blocked (odd widths leave a lone sliver beside the pairs; 4-row and ragged panels; packed
+      // and in-place B), rows (1 to 4 rows, tails of n mod 8), and larger than one K block.
+      const shapes: [number, number, number][] = [
+        ...SHAPES,
+        [16, 64, 256],
+        [16, 40, 300],
+        [10, 24, 7],
+        [128, 512, 300],
+        [1, 4099, 70],
+        [3, 2051, 9],
+        [4, 17, 600],
+        [2000, 203, 4],
+      ];
+      let kind = 0;
+      for (const [M, N, K] of shapes) {
+        for (const beta of [0, 1]) {
+          const A = layout(M, K, kind++, next),
+            B = layout(K, N, kind++ % 3 === 1 ? 0 : kind, next),
+            C = layout(M, N, kind++, next);
+          const label = `gemm ${M}x${N}x${K} beta ${beta}`;
+          expectSame(label, () => {
+            const out = C.data.slice();
+            n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, out, C.s1, C.s2, C.off);
+            return out;
+          });
+          const packed = new Float64Array(packedDoubles(K, N));
+          n.packMatrix!(K, N, B.data, B.s1, B.s2, B.off, packed);
+          expectSame(`packed ${label}`, () => {
+            const out = C.data.slice();
+            n.gemmPacked!(M, N, K, A.data, A.s1, A.s2, A.off, packed, beta, out, C.s1, C.s2, C.off);
+            return out;
+          });
+        }
+        if (M === N || M < 200) {
+          const A = layout(M, K, kind++, next),
+            C = layout(M, M, kind++, next);
+          expectSame(`gramUpper ${M}x${K}`, () => {
+            const out = C.data.slice();
+            n.gramUpper(M, K, A.data, A.s1, A.s2, A.off, out, C.s1, C.s2, C.off);
+            return out;
+          });
+        }
+      }
+    },
+  );
 
   it('the loaded library is newer than its sources (if not: npm run build:native)', () => {
     const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -488,7 +560,7 @@ describe.skipIf(!native?.setThreads)('native products on several threads', () =>
     return one;
   }
 
-  for (const isa of [...new Set([best, 'generic'])]) {
+  for (const isa of ISAS) {
     it(`${isa}: every path gives on 2 and 3 threads what it gives on one, bit for bit, and that is the product`, () => {
       n.useIsa(isa);
       const next = rng(21);

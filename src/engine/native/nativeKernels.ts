@@ -79,9 +79,11 @@ export interface NativeBinding {
    * built before it (then they use one).
    */
   setThreads?(threads: number): number;
-  /** The micro-kernel in use: 'avx2-fma', 'neon' or 'generic'. */
+  /** The micro-kernel in use: 'avx512', 'avx2-fma', 'neon' or 'generic'. */
   isa(): string;
-  /** Switches to that micro-kernel if this CPU runs it (tests pin 'generic'); returns whether it did. */
+  /** Every micro-kernel this CPU runs, fastest first (tests run each). Absent from a library built before it. */
+  isas?(): string[];
+  /** Switches to that micro-kernel if this CPU runs it (tests pin each in turn); returns whether it did. */
   useIsa(isa: string): boolean;
   // The elementwise kernels of elementwise.ts (and maxAbs of linalg.ts), bit for bit the same
   // results, sizes first and then each array with its offset; AVX2 unless useIsa('generic')
@@ -103,6 +105,16 @@ export interface NativeBinding {
     oh: number,
     coef: Float64Array,
     ok: number,
+  ): void;
+  /** da[oda + i] = dh[odh + i] * slope[os + i] for i < n (rnnCellBackward of elementwise.ts). */
+  rnnCellBackward?(
+    n: number,
+    dh: Float64Array,
+    odh: number,
+    slope: Float64Array,
+    os: number,
+    da: Float64Array,
+    oda: number,
   ): void;
   /** lstmCellBackward of elementwise.ts, with an offset for each array. */
   lstmCellBackward?(
@@ -253,12 +265,19 @@ export const NATIVE_RULE = {
   minLstmUnits: 32,
   /** rnnForwardStep: the fewest doubles. */
   minTanhs: 64,
-  /** lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
+  /** rnnCellBackward, lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
   minMultiplies: 512,
 } as const;
 
 /** The largest batch gemmPaired runs unpacked, row by row or as dot products (SEQ_ROWS_MAX_M in gemm.h). */
 const DOT_PRODUCT_MAX_ROWS = 4;
+/** Doubles of the largest B a pair of rows reads row by row: 8 MiB (past it, from memory, dot products were faster). */
+const ROWS_PAIR_MAX_DOUBLES = 1024 ** 2;
+
+/** Whether gemmPaired's batch of M (1 to 4) rows reads the K x P weights row by row rather than as dot products. */
+function readsRows(M: number, K: number, P: number): boolean {
+  return P > K || M >= 3 || (M === 2 && K * P <= ROWS_PAIR_MAX_DOUBLES);
+}
 
 const composed = new Map<boolean, WeakMap<Kernels, Kernels>>();
 
@@ -306,15 +325,18 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
       else base.symv(S, n, v, out);
     },
-    // A batch of 1 to 4 rows streams whichever of B and Bt has the longer rows: B row by row
-    // (rows.h, microkernel_avx2.c) when it is wider than deep, as the LSTM's forward product
-    // (K = H, P = 4H) is, else Bt as dot products (dots_avx2.c). Larger batches read B, packed
-    // once (prepareWeights) where that pays.
+    // A batch of 1 to 4 rows: B row by row (rows_simd.h) where it is wider than deep, as the
+    // LSTM's forward product (K = H, P = 4H) is, and for 2 to 4 rows (their FMAs share each load
+    // of B: 4 x 1024 x 1024 ran at 41 GFLOP/s so, 25 as dot products, from L3); a single row
+    // against a B no wider than deep streams Bt's longer rows as dot products (dots_avx2.c),
+    // as does a pair against one past L3 (2 x 4096 x 1024: 9-10 against 8 GFLOP/s row by row).
+    // Larger batches read B, packed once (prepareWeights) where that pays.
     gemmPaired(accumulate, out, oOff, A, aOff, W, M) {
       const { K, P } = W;
       const beta = accumulate ? 1 : 0;
       if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, W, M);
-      else if (M <= DOT_PRODUCT_MAX_ROWS && P > K) native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
+      else if (M <= DOT_PRODUCT_MAX_ROWS && readsRows(M, K, P))
+        native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
       else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, W.Bt, 1, K, 0, beta, out, P, 1, oOff);
       else if (W.packed && native.gemmPacked) native.gemmPacked(M, P, K, A, K, 1, aOff, W.packed, beta, out, P, 1, oOff);
       else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
@@ -339,7 +361,8 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
  */
 function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean): Partial<Kernels> {
   const r = NATIVE_RULE;
-  const { rnnForwardStep, lstmForwardStep, lstmCellBackward, lstmCarry, maxAbs, transpose, absColumnSums } = native;
+  const { rnnForwardStep, lstmForwardStep, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, transpose, absColumnSums } =
+    native;
   const kernels: Partial<Kernels> = {};
   if (rnnForwardStep)
     kernels.rnnForwardStep = (A, aOff, slope, sOff, Hs, hOff, len) => {
@@ -350,6 +373,11 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
     kernels.lstmForwardStep = (A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev) => {
       if (every || N * H >= r.minLstmUnits) lstmForwardStep(N, H, hasPrev, A, aOff, slope, aOff, C, cOff, Hs, hOff, coef, kOff);
       else base.lstmForwardStep(A, aOff, slope, C, cOff, Hs, hOff, coef, kOff, N, H, hasPrev);
+    };
+  if (rnnCellBackward)
+    kernels.rnnCellBackward = (dh, slope, sOff, da, len) => {
+      if (every || len >= r.minMultiplies) rnnCellBackward(len, dh, 0, slope, sOff, da, 0);
+      else base.rnnCellBackward(dh, slope, sOff, da, len);
     };
   if (lstmCellBackward)
     kernels.lstmCellBackward = (coef, kOff, dh, dcFuture, dct, da, N, H) => {
