@@ -129,6 +129,58 @@ export function rnnForwardStep(
   }
 }
 
+/** Forget gates outside [2^-100, 2^100] (exact zeros among them) add their log2 directly (forgetStep). */
+export const FORGET_FACTOR_MIN = 2 ** -100;
+export const FORGET_FACTOR_MAX = 2 ** 100;
+/** A running product leaving [2^-900, 2^900] is folded into the log sum: times a factor it stays normal. */
+export const FORGET_PRODUCT_MIN = 2 ** -900;
+export const FORGET_PRODUCT_MAX = 2 ** 900;
+
+/**
+ * One step of the LSTM's forget-gate log sums (ForgetLogSums in theory.ts) but for the log2
+ * calls: for each row and unit i (N x H) of the forget gates f (coef rows of 6H from kOff, block
+ * 5), products[i] *= f, and where that leaves [FORGET_PRODUCT_MIN, FORGET_PRODUCT_MAX] (or f
+ * lies outside [FORGET_FACTOR_MIN, FORGET_FACTOR_MAX]) the value whose log2 the sum takes (the
+ * product, products[i] then reset to 1; or f, products[i] kept) is listed instead: events[0] =
+ * how many, events[1 + e] = the index i of event e, events[1 + NH + e] = the value (events holds
+ * 1 + 2 N H doubles). Returns the sum of the gates in row-major order.
+ */
+export function forgetStep(
+  coef: Float64Array,
+  kOff: number,
+  N: number,
+  H: number,
+  products: Float64Array,
+  events: Float64Array,
+): number {
+  const NH = N * H;
+  let sum = 0;
+  let count = 0;
+  for (let n = 0; n < N; n++) {
+    const row = kOff + n * LSTM_COEFFICIENTS * H + 5 * H;
+    for (let u = 0; u < H; u++) {
+      const f = coef[row + u];
+      sum += f;
+      const i = n * H + u;
+      if (f >= FORGET_FACTOR_MIN && f <= FORGET_FACTOR_MAX) {
+        const p = products[i] * f;
+        if (p < FORGET_PRODUCT_MIN || p > FORGET_PRODUCT_MAX) {
+          events[1 + count] = i;
+          events[1 + NH + count++] = p;
+          products[i] = 1;
+        } else {
+          products[i] = p;
+        }
+      } else {
+        events[1 + count] = i;
+        events[1 + NH + count++] = f;
+      }
+    }
+  }
+  events[0] = count;
+  return sum;
+}
+
 /** RNN cell backward: da[i] = dh[i] * slope[sOff + i], i < len. */
 export function rnnCellBackward(dh: Float64Array, slope: Float64Array, sOff: number, da: Float64Array, len: number): void {
   for (let i = 0; i < len; i++) da[i] = dh[i] * slope[sOff + i];

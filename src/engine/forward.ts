@@ -431,7 +431,7 @@ class SteppedTrace implements ForwardTrace {
       }
       if (first) {
         // The forget gates' sum (the mean forget gate) comes with their logs, in one pass over them.
-        sums.forgetSum += sums.logForget.addStep(w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
+        sums.forgetSum += sums.logForget.addStep(kr, w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
       }
     }
     hooks?.hidden?.(t, w.Hs, hOff);

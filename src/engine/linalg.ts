@@ -7,6 +7,7 @@ import {
   lstmCellBackward,
   lstmForwardStep,
   rnnCellBackward,
+  forgetStep,
   scale,
   sumSquares,
   rnnForwardStep,
@@ -87,12 +88,14 @@ export function stepWeights(B: Float64Array, Bt: Float64Array, K: number, P: num
  * Whether the native kernels pack a K x P weight matrix once for products with batches of
  * `rows` rows: for 5 to 63 rows, where packing B in every product cost up to 40% of it (16 x
  * 1024 x 4096: 19.5 GFLOP/s packing each time, 26.7 packed once; 16 x 256 x 1024: 24 against
- * 41), B larger than what is read in place unpacked (32768 doubles, SEQ_DIRECT_B_DOUBLES) and at
- * most 8M doubles (64 MiB), so that the packed copy stays a small part of a probe's memory. (At
- * 128 rows packing each time is as fast.) The memory check counts the copies (tracePlan.ts).
+ * 41), B of at least 8192 doubles (64 KiB; below, one read in place costs no more: 16 x 16 x 64
+ * 0.81 against 0.83 us, but 16 x 64 x 256 took 9.4 us in place, its rows 2 KiB apart in few
+ * cache sets, 7.4 packed, with the AVX-512 kernels) and at most 8M doubles (64 MiB), so that the
+ * packed copy stays a small part of a probe's memory. (At 128 rows packing each time is as
+ * fast.) The memory check counts the copies (tracePlan.ts).
  */
 export function packsWeights(rows: number, K: number, P: number): boolean {
-  return rows >= 5 && rows < 64 && K * P > 32_768 && K * P <= 8 * 1024 ** 2;
+  return rows >= 5 && rows < 64 && K * P >= 8192 && K * P <= 8 * 1024 ** 2;
 }
 
 /** Doubles of a K x P matrix packed (native/gemm.h, seq_packed_doubles: P rounded up to 8). */
@@ -251,6 +254,7 @@ export interface Kernels {
   lstmForwardStep: typeof lstmForwardStep;
   rnnForwardStep: typeof rnnForwardStep;
   rnnCellBackward: typeof rnnCellBackward;
+  forgetStep: typeof forgetStep;
   lstmCellBackward: typeof lstmCellBackward;
   lstmCarry: typeof lstmCarry;
   maxAbs: typeof maxAbs;
@@ -273,6 +277,7 @@ export const jsKernels: Kernels = {
   lstmForwardStep,
   rnnForwardStep,
   rnnCellBackward,
+  forgetStep,
   lstmCellBackward,
   lstmCarry,
   maxAbs,

@@ -298,7 +298,7 @@ describe('the sums of log2 f over the steps (ForgetLogSums)', () => {
           plain[n * H + h] += Math.log2(f) + exponent;
         }
       }
-      sums.addStep(coef, kOff, exponent, N, H);
+      sums.addStep(jsKernels, coef, kOff, exponent, N, H);
       if (t === T / 2 - 1) expectSums(sums.totals());
     }
     expect(plain[7]).toBe(-Infinity);

@@ -23,13 +23,6 @@ export interface ProbeTheory {
   rates: { meanField: number | null; cellPath: number | null; pmbBound: number | null };
 }
 
-/** Factors outside [2^-100, 2^100] (exact zeros among them) add their log2 directly. */
-const FACTOR_MIN = 2 ** -100;
-const FACTOR_MAX = 2 ** 100;
-/** A running product leaving [2^-900, 2^900] is folded into the log sum: times a factor it stays normal. */
-const PRODUCT_MIN = 2 ** -900;
-const PRODUCT_MAX = 2 ** 900;
-
 /**
  * LSTM: per row and unit (N, H), the sum over steps of log2 f, exact however small f is (a
  * forget gate below 1e-308 is kept as a coefficient relative to 2^exponent, saturatedSteps.ts).
@@ -42,39 +35,27 @@ const PRODUCT_MAX = 2 ** 900;
 export class ForgetLogSums {
   private readonly logs: Float64Array;
   private readonly products: Float64Array;
+  /** What a step's forgetStep lists for log2 (elementwise.ts). */
+  private readonly events: Float64Array;
   private exponents = 0;
 
   constructor(size: number) {
     this.logs = new Float64Array(size);
     this.products = new Float64Array(size).fill(1);
+    this.events = new Float64Array(1 + 2 * size);
   }
 
   /**
    * Adds log2 f + exponent to every row and unit, f the forget gates of one step (coef rows of 6H
    * from kOff, block 5, relative to 2^exponent); returns the step's sum of the gates, f 2^exponent.
+   * The kernel keeps the running products; the few values it lists take their log2 here.
    */
-  addStep(coef: Float64Array, kOff: number, exponent: number, N: number, H: number): number {
-    const { logs, products } = this;
+  addStep(kernels: Kernels, coef: Float64Array, kOff: number, exponent: number, N: number, H: number): number {
+    const { logs, events } = this;
+    const NH = N * H;
     this.exponents += exponent;
-    let sum = 0;
-    for (let n = 0; n < N; n++) {
-      const row = kOff + n * 6 * H + 5 * H;
-      for (let u = 0; u < H; u++) {
-        const f = coef[row + u];
-        sum += f;
-        const i = n * H + u;
-        if (f >= FACTOR_MIN && f <= FACTOR_MAX) {
-          let p = products[i] * f;
-          if (p < PRODUCT_MIN || p > PRODUCT_MAX) {
-            logs[i] += Math.log2(p);
-            p = 1;
-          }
-          products[i] = p;
-        } else {
-          logs[i] += Math.log2(f);
-        }
-      }
-    }
+    const sum = kernels.forgetStep(coef, kOff, N, H, this.products, events);
+    for (let e = 0; e < events[0]; e++) logs[events[1 + e]] += Math.log2(events[1 + NH + e]);
     return exponent === 0 ? sum : sum * 2 ** exponent;
   }
 

@@ -342,6 +342,7 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
  *   rnnForwardStep(n, A, oa, slope, os, Hs, oh)
  *   lstmForwardStep(N, H, hasPrev, A, oa, slope, os, C, oc, Hs, oh, coef, ok)
  *   rnnCellBackward(n, dh, odh, slope, os, da, oda)
+ *   forgetStep(N, H, coef, ok, products, op, events, oe)   returns the gates' sum
  *   lstmCellBackward(N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)
  *   lstmCarry(N, H, dct, odt, coef, ok, dcFuture, odc)
  *   maxAbs(n, v, ov)    returns max |v[ov + i]|, i < n
@@ -439,6 +440,26 @@ static napi_value rnn_cell_backward(napi_env env, napi_callback_info info) {
   }
   if (n > 0) elementwise_of(env)->rnn_cell_backward((size_t)n, dh, slope, da);
   return NULL;
+}
+
+static napi_value forget_step(napi_env env, napi_callback_info info) {
+  static const char fn[] = "forgetStep";
+  napi_value args[8], out;
+  if (!get_args(env, info, fn, 8, "N, H, coef, ok, products, op, events, oe", args)) return NULL;
+  long long N, H, ok;
+  struct view coef;
+  double *products, *events;
+  if (!get_units(env, args, fn, &N, &H)) return NULL;
+  const long long NH = N * H;
+  /* Of coef only the forget gates are read: N rows of H, 6H apart, from ok + 5H. */
+  if (!get_view(env, args[2], fn, "coef", &coef) || !get_offset(env, args[3], fn, "coef", &ok) ||
+      !check_reach(env, fn, "coef", &coef, ok + 5 * H, N, 6 * H, H, 1) ||
+      !get_span(env, args + 4, fn, "products", NH, &products) || !get_span(env, args + 6, fn, "events", 1 + 2 * NH, &events)) {
+    return NULL;
+  }
+  napi_create_double(env, NH > 0 ? seq_forget_step((size_t)N, (size_t)H, coef.data + ok, products, events) : 0, &out);
+  if (NH == 0) events[0] = 0;
+  return out;
 }
 
 static napi_value lstm_carry(napi_env env, napi_callback_info info) {
@@ -542,6 +563,7 @@ NAPI_MODULE_INIT() {
     {"lstmForwardStep", NULL, lstm_forward_step, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCellBackward", NULL, lstm_cell_backward, NULL, NULL, NULL, napi_default, NULL},
     {"rnnCellBackward", NULL, rnn_cell_backward, NULL, NULL, NULL, napi_default, NULL},
+    {"forgetStep", NULL, forget_step, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCarry", NULL, lstm_carry, NULL, NULL, NULL, napi_default, NULL},
     {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
     {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},

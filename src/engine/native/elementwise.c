@@ -138,6 +138,40 @@ static void rnn_cell_backward_generic(size_t n, const double *dh, const double *
   rnn_cell_backward_from(0, n, dh, slope, da);
 }
 
+/* The bounds of forgetStep (elementwise.ts, FORGET_*). */
+#define FORGET_FACTOR_MIN 0x1p-100
+#define FORGET_FACTOR_MAX 0x1p100
+#define FORGET_PRODUCT_MIN 0x1p-900
+#define FORGET_PRODUCT_MAX 0x1p900
+
+double seq_forget_step(size_t N, size_t H, const double *coef, double *products, double *events) {
+  const size_t NH = N * H;
+  double sum = 0;
+  size_t count = 0;
+  for (size_t n = 0; n < N; n++) {
+    const double *f = coef + n * 6 * H + 5 * H;
+    for (size_t u = 0; u < H; u++) {
+      sum += f[u];
+      const size_t i = n * H + u;
+      if (f[u] >= FORGET_FACTOR_MIN && f[u] <= FORGET_FACTOR_MAX) {
+        const double p = products[i] * f[u];
+        if (p < FORGET_PRODUCT_MIN || p > FORGET_PRODUCT_MAX) {
+          events[1 + count] = (double)i;
+          events[1 + NH + count++] = p;
+          products[i] = 1;
+        } else {
+          products[i] = p;
+        }
+      } else {
+        events[1 + count] = (double)i;
+        events[1 + NH + count++] = f[u];
+      }
+    }
+  }
+  events[0] = (double)count;
+  return sum;
+}
+
 /* Units j0..H-1 of one row of lstmCellBackward (k: the row's coefficients, d: its row of da). */
 static void cell_backward_row_from(size_t j0, size_t H, const double *k, const double *dh, const double *dc_future,
                                    double *dct, double *d) {

@@ -36,6 +36,14 @@ struct seq_elementwise {
 };
 
 /*
+ * forgetStep of elementwise.ts: the running products of the N x H forget gates f (rows of 6H in
+ * coef, block 5), the values whose log2 the sums take listed in events (events[0] how many,
+ * events[1 + e] the index, events[1 + N H + e] the value); returns the gates' sum in row-major
+ * order. Scalar, in the JS order: the sum is one chain, which fixes its bits.
+ */
+double seq_forget_step(size_t N, size_t H, const double *coef, double *products, double *events);
+
+/*
  * The kernels to run beside the micro-kernel named `isa` (gemm.h): the AVX-512 ones for "avx512",
  * the AVX2 ones for any other but "generic" where the CPU runs AVX2 (checked with
  * __builtin_cpu_supports), else the portable scalar ones, so that pinning a micro-kernel (useIsa,

@@ -6,7 +6,15 @@
 // (withNativeProducts) and the native argument checks.
 import { afterEach, describe, expect, it } from 'vitest';
 import { jsKernels } from '../linalg';
-import { LSTM_COEFFICIENTS, lstmCarry, lstmCellBackward, lstmForwardStep, rnnCellBackward, rnnForwardStep } from '../elementwise';
+import {
+  LSTM_COEFFICIENTS,
+  forgetStep,
+  lstmCarry,
+  lstmCellBackward,
+  lstmForwardStep,
+  rnnCellBackward,
+  rnnForwardStep,
+} from '../elementwise';
 import { mulberry32 } from '../testing/mulberry32';
 import { nativeBinding, nativeUnavailableReason, withNativeProducts, type NativeBinding } from './nativeKernels';
 
@@ -196,6 +204,39 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
         n.rnnCellBackward!(len, dh, 1, slope, PAD, da, 2);
         expectSameBits(da, want, `${isa} N=${N} H=${H} da`);
       }
+    });
+
+    it(`${isa}: forgetStep, its running products and the values it lists for log2`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(19);
+      // Gates of every kind forgetStep tells apart: ordinary, tiny (below 2^-100), huge, exact
+      // zeros, NaN, and ordinary ones meeting running products near either end of their range.
+      const gate = (): number => {
+        const r = u();
+        if (r < 0.5) return 0.5 + u();
+        if (r < 0.6) return 1e-300 * (0.5 + u());
+        if (r < 0.65) return 2 ** 120 * u();
+        if (r < 0.7) return 0;
+        if (r < 0.72) return NaN;
+        return mixedValue(u);
+      };
+      let listed = 0;
+      for (const [N, H] of shapes(20)) {
+        const NH = N * H;
+        const coef = new Float64Array(LSTM_COEFFICIENTS * NH + 2 * PAD).map(gate);
+        const products = new Float64Array(NH + 3).map((_, i) => (i % 3 === 0 ? 2 ** -899 : i % 3 === 1 ? 2 ** 899 : 1));
+        const events = new Float64Array(1 + 2 * NH + 4).fill(-1);
+        const wantProducts = products.slice();
+        const wantEvents = events.slice();
+        const want = forgetStep(coef, PAD, N, H, wantProducts.subarray(3), wantEvents.subarray(4));
+        const got = n.forgetStep!(N, H, coef, PAD, products, 3, events, 4);
+        const at = `${isa} N=${N} H=${H}`;
+        expect(Object.is(got, want), `${at} sum ${got}, want ${want}`).toBe(true);
+        expectSameBits(products, wantProducts, `${at} products`);
+        expectSameBits(events, wantEvents, `${at} events`);
+        listed += wantEvents[4];
+      }
+      expect(listed).toBeGreaterThan(10);
     });
 
     it(`${isa}: maxAbs, NaNs skipped, 0 for none`, () => {

@@ -116,6 +116,17 @@ export interface NativeBinding {
     da: Float64Array,
     oda: number,
   ): void;
+  /** forgetStep of elementwise.ts (the forget gates of coef from ok), with an offset for each array. */
+  forgetStep?(
+    N: number,
+    H: number,
+    coef: Float64Array,
+    ok: number,
+    products: Float64Array,
+    op: number,
+    events: Float64Array,
+    oe: number,
+  ): number;
   /** lstmCellBackward of elementwise.ts, with an offset for each array. */
   lstmCellBackward?(
     N: number,
@@ -265,7 +276,7 @@ export const NATIVE_RULE = {
   minLstmUnits: 32,
   /** rnnForwardStep: the fewest doubles. */
   minTanhs: 64,
-  /** rnnCellBackward, lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
+  /** rnnCellBackward, forgetStep, lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
   minMultiplies: 512,
 } as const;
 
@@ -361,8 +372,17 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
  */
 function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean): Partial<Kernels> {
   const r = NATIVE_RULE;
-  const { rnnForwardStep, lstmForwardStep, rnnCellBackward, lstmCellBackward, lstmCarry, maxAbs, transpose, absColumnSums } =
-    native;
+  const {
+    rnnForwardStep,
+    lstmForwardStep,
+    rnnCellBackward,
+    forgetStep,
+    lstmCellBackward,
+    lstmCarry,
+    maxAbs,
+    transpose,
+    absColumnSums,
+  } = native;
   const kernels: Partial<Kernels> = {};
   if (rnnForwardStep)
     kernels.rnnForwardStep = (A, aOff, slope, sOff, Hs, hOff, len) => {
@@ -379,6 +399,11 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
       if (every || len >= r.minMultiplies) rnnCellBackward(len, dh, 0, slope, sOff, da, 0);
       else base.rnnCellBackward(dh, slope, sOff, da, len);
     };
+  if (forgetStep)
+    kernels.forgetStep = (coef, kOff, N, H, products, events) =>
+      every || N * H >= r.minMultiplies
+        ? forgetStep(N, H, coef, kOff, products, 0, events, 0)
+        : base.forgetStep(coef, kOff, N, H, products, events);
   if (lstmCellBackward)
     kernels.lstmCellBackward = (coef, kOff, dh, dcFuture, dct, da, N, H) => {
       if (every || N * H >= r.minMultiplies) lstmCellBackward(N, H, coef, kOff, dh, 0, dcFuture, 0, dct, 0, da, 0);

@@ -22,6 +22,7 @@
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 import { LSTM_COEFFICIENTS } from '../elementwise';
 import { absColumnSums, stepWeights, transposeInto, type gemmPaired, type Kernels as LinalgKernels } from '../linalg';
+import { forgetStep } from '../elementwise';
 
 export interface Arena {
   /** The arena's doubles: a view of the WebAssembly memory from byte 0, zero-filled when created. */
@@ -77,6 +78,7 @@ export interface Kernels {
   /** The JS ones (linalg.ts): passes over a weight matrix once per probe, bound by memory. */
   transposeInto: LinalgKernels['transposeInto'];
   absColumnSums: LinalgKernels['absColumnSums'];
+  forgetStep: LinalgKernels['forgetStep'];
 
   // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
   // a SIMD copy of the exponential of expTerms.ts, so values and slopes agree with the JS ones
@@ -378,6 +380,8 @@ function makeKernels(w: WasmExports): Kernels {
     },
     transposeInto,
     absColumnSums,
+    // Its running sum is one chain in JS order, and its log2 calls are JS's: two lanes would gain little.
+    forgetStep,
     addBias(A, aOff, rows, G, b) {
       if (!dims('addBias', rows, G, 0)) return;
       w.addBias(addr(A, aOff, rows * G, 'addBias A'), rows, G, addr(b, 0, G, 'addBias b'));
