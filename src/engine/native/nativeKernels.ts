@@ -86,8 +86,9 @@ export interface NativeBinding {
   /** Switches to that micro-kernel if this CPU runs it (tests pin each in turn); returns whether it did. */
   useIsa(isa: string): boolean;
   // The elementwise kernels of elementwise.ts (and maxAbs of linalg.ts), bit for bit the same
-  // results, sizes first and then each array with its offset; AVX2 unless useIsa('generic')
-  // pinned the portable C. Absent from a library built before them (then the base kernels run).
+  // results, sizes first and then each array with its offset; in the instruction set of the
+  // micro-kernel in use (AVX-512 or AVX2; useIsa('generic') pins the portable C). Absent from a
+  // library built before them (then the base kernels run).
   /** Hs[oh + i] = tanh(A[oa + i]), slope[os + i] = tanh'(A[oa + i]) for i < n. */
   rnnForwardStep?(n: number, A: Float64Array, oa: number, slope: Float64Array, os: number, Hs: Float64Array, oh: number): void;
   /** lstmForwardStep of elementwise.ts, its slopes at `os` in `slope`. */
