@@ -2,7 +2,6 @@
 // that run a sweep in N shards on a PersistentVolumeClaim (an Indexed Job) and merge them (a
 // second Job, applied once the first has completed), as YAML for `kubectl apply -f -`.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
 import { checkClusterSpec } from '../../cluster/clusterSpec';
 import { jobNameFor, jobNameProblem, k8sJobs } from '../../cluster/k8sJobs';
 import { CliError } from './cliError';
@@ -47,7 +46,7 @@ export function registerK8sCommand(program: Command): void {
     .option('--namespace <ns>', 'namespace of the Jobs')
     .option('--seqlab <command>', 'how the image runs SeqLab', 'seqlab')
     .option('--only <job>', 'print only one Job: shards or merge')
-    .action((specPath: string, flags: K8sFlags) => {
+    .action(async (specPath: string, flags: K8sFlags) => {
       const checked = checkClusterSpec(readSpec(specPath));
       if (!checked.ok) throw specError(specPath, checked.error);
       if (flags.only !== undefined && flags.only !== 'shards' && flags.only !== 'merge') {
@@ -73,6 +72,8 @@ export function registerK8sCommand(program: Command): void {
         seqlab: flags.seqlab,
       });
       const docs = flags.only ? [jobs[flags.only]] : [jobs.shards, jobs.merge];
+      // Loaded here, not with the CLI: every other command would pay its 30 ms import.
+      const { stringify } = await import('yaml');
       process.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
     });
 }
