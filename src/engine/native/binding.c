@@ -347,8 +347,8 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
  *   lstmCarry(N, H, dct, odt, coef, ok, dcFuture, odc)
  *   maxAbs(n, v, ov)    returns max |v[ov + i]|, i < n
  *
- * AVX2 unless useIsa('generic') pinned the portable kernels (both give the same bits; the AVX-512
- * set runs the AVX2 ones).
+ * In the instruction set of the micro-kernel in use (AVX-512 or AVX2; useIsa('generic') pins the
+ * portable kernels): all give the same bits.
  */
 
 /* Reads the batch N and the units H; N*H stays below 2^31, so every index below 6*N*H fits. */
@@ -368,6 +368,20 @@ static int get_span(napi_env env, napi_value *args, const char *fn, const char *
     return 0;
   }
   *out = count == 0 ? NULL : v.data + off;
+  return 1;
+}
+
+/* Reads coef and its offset from args[0..1] when only its forget gates are read (block 5 of each
+ * row of 6H: N rows of H, 6H apart, from the offset + 5H), checks they lie in its view, and points
+ * *out at coef's element at the offset. */
+static int get_forget_gates(napi_env env, napi_value *args, const char *fn, long long N, long long H, double **out) {
+  struct view coef;
+  long long ok;
+  if (!get_view(env, args[0], fn, "coef", &coef) || !get_offset(env, args[1], fn, "coef", &ok) ||
+      !check_reach(env, fn, "coef", &coef, ok + 5 * H, N, 6 * H, H, 1)) {
+    return 0;
+  }
+  *out = coef.data + ok;
   return 1;
 }
 
@@ -446,18 +460,15 @@ static napi_value forget_step(napi_env env, napi_callback_info info) {
   static const char fn[] = "forgetStep";
   napi_value args[8], out;
   if (!get_args(env, info, fn, 8, "N, H, coef, ok, products, op, events, oe", args)) return NULL;
-  long long N, H, ok;
-  struct view coef;
-  double *products, *events;
+  long long N, H;
+  double *coef, *products, *events;
   if (!get_units(env, args, fn, &N, &H)) return NULL;
   const long long NH = N * H;
-  /* Of coef only the forget gates are read: N rows of H, 6H apart, from ok + 5H. */
-  if (!get_view(env, args[2], fn, "coef", &coef) || !get_offset(env, args[3], fn, "coef", &ok) ||
-      !check_reach(env, fn, "coef", &coef, ok + 5 * H, N, 6 * H, H, 1) ||
-      !get_span(env, args + 4, fn, "products", NH, &products) || !get_span(env, args + 6, fn, "events", 1 + 2 * NH, &events)) {
+  if (!get_forget_gates(env, args + 2, fn, N, H, &coef) || !get_span(env, args + 4, fn, "products", NH, &products) ||
+      !get_span(env, args + 6, fn, "events", 1 + 2 * NH, &events)) {
     return NULL;
   }
-  napi_create_double(env, NH > 0 ? seq_forget_step((size_t)N, (size_t)H, coef.data + ok, products, events) : 0, &out);
+  napi_create_double(env, NH > 0 ? seq_forget_step((size_t)N, (size_t)H, coef, products, events) : 0, &out);
   if (NH == 0) events[0] = 0;
   return out;
 }
@@ -466,18 +477,15 @@ static napi_value lstm_carry(napi_env env, napi_callback_info info) {
   static const char fn[] = "lstmCarry";
   napi_value args[8];
   if (!get_args(env, info, fn, 8, "N, H, dct, odt, coef, ok, dcFuture, odc", args)) return NULL;
-  long long N, H, ok;
-  struct view coef;
-  double *dct, *dc_future;
+  long long N, H;
+  double *dct, *coef, *dc_future;
   if (!get_units(env, args, fn, &N, &H)) return NULL;
   const long long NH = N * H;
-  /* Of coef only the forget gates are read: N rows of H, 6H apart, from ok + 5H. */
-  if (!get_span(env, args + 2, fn, "dct", NH, &dct) || !get_view(env, args[4], fn, "coef", &coef) ||
-      !get_offset(env, args[5], fn, "coef", &ok) || !check_reach(env, fn, "coef", &coef, ok + 5 * H, N, 6 * H, H, 1) ||
+  if (!get_span(env, args + 2, fn, "dct", NH, &dct) || !get_forget_gates(env, args + 4, fn, N, H, &coef) ||
       !get_span(env, args + 6, fn, "dcFuture", NH, &dc_future)) {
     return NULL;
   }
-  if (NH > 0) elementwise_of(env)->lstm_carry((size_t)N, (size_t)H, dct, coef.data + ok, dc_future);
+  if (NH > 0) elementwise_of(env)->lstm_carry((size_t)N, (size_t)H, dct, coef, dc_future);
   return NULL;
 }
 

@@ -210,8 +210,8 @@ static double max_abs_from(double m, size_t i0, size_t n, const double *v) {
 static double max_abs_generic(size_t n, const double *v) { return max_abs_from(0, 0, n, v); }
 
 static const struct seq_elementwise generic = {
-    rnn_forward_step_generic, lstm_forward_step_generic, rnn_cell_backward_generic, lstm_cell_backward_generic,
-    lstm_carry_generic,       max_abs_generic,
+    rnn_forward_step_generic, lstm_forward_step_generic, rnn_cell_backward_generic,
+    lstm_cell_backward_generic, lstm_carry_generic, max_abs_generic,
 };
 
 /* ---------------------------------------------------------------- AVX2 and AVX-512 */
