@@ -190,9 +190,11 @@ test('pause, restart mid-sweep, resume: state survives and the sweep finishes', 
     const card = page.locator('[data-testid^="sweep-"]').filter({ hasText: 'long sweep' });
     const bar = card.getByRole('progressbar');
     const done = async (): Promise<number> => Number(await bar.getAttribute('aria-valuenow'));
-    // Pause right away: it stops taking new probes and says so.
+    // Pause right away: it stops taking new probes and says so. A probe already running finishes
+    // and is stored; the progress read once none runs is what a restart must show.
     await card.getByRole('button', { name: 'Pause' }).click();
     await expect(card.getByTestId('sweep-status')).toHaveText('paused');
+    await expect(card.getByTestId('sweep-running')).toHaveText('0', { timeout: 30_000 });
     const pausedAt = await done();
     expect(pausedAt).toBeLessThan(24);
 
