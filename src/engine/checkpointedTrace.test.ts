@@ -4,7 +4,8 @@
 // and the memory plan checkpoints exactly when the stored trace does not fit.
 import { describe, expect, it } from 'vitest';
 import { buildInputs, runProbe, withDefaults, type ProbeConfigInput, type ProbeOptions, type ProbeResult } from './index';
-import { copyTimeMajor, drawTimeMajor } from './inputs';
+import { drawTimeMajor } from './inputs';
+import { copyTimeMajor } from './linalg';
 import { STORED_TRACE_MAX_BYTES, checkpointSegment, planTrace } from './tracePlan';
 import { DEFAULT_MAX_PROBE_BYTES, probeBytes } from './probeLimits';
 import { dimsOf } from './forward';

@@ -5,7 +5,7 @@
 // kept, and backprop has a segment recomputed from it when it gets there; see tracePlan.ts).
 // A recomputed segment is the same to the bit: same inputs, same kernels, same decisions.
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
-import { DRAW_CHUNK_DOUBLES, copyTimeMajor, drawTimeMajor, type ModelInputs, type ProbeParameters } from './inputs';
+import { DRAW_CHUNK_DOUBLES, drawTimeMajor, type ModelInputs, type ProbeParameters } from './inputs';
 import type { Workspace } from './workspace';
 import { packedDoubles, packsWeights, type Kernels, type StepWeights } from './linalg';
 import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
@@ -279,8 +279,8 @@ class SteppedTrace implements ForwardTrace {
     let p: ProbeParameters;
     if ('given' in inputs) {
       const given = inputs.given;
-      copyTimeMajor(given.x, this.X, N, T, D);
-      if (onlyStep === undefined) copyTimeMajor(given.dout, this.dout, N, T, H);
+      ws.kernels.copyTimeMajor(given.x, this.X, N, T, D);
+      if (onlyStep === undefined) ws.kernels.copyTimeMajor(given.dout, this.dout, N, T, H);
       else
         for (let n = 0; n < N; n++) this.dout.set(given.dout.subarray((n * T + onlyStep) * H, (n * T + onlyStep + 1) * H), n * H);
       p = given;

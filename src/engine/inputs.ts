@@ -123,20 +123,3 @@ function scale(a: Float64Array, s: number): void {
   if (s === 1) return;
   for (let i = 0; i < a.length; i++) a[i] *= s;
 }
-
-/**
- * Copies (N, T, F) into (T, N, F), so that one step's batch is contiguous; with `onlyStep`, just
- * that step's rows (the rest of `out` is left as it is).
- */
-export function copyTimeMajor(a: Float64Array, out: Float64Array, N: number, T: number, F: number, onlyStep?: number): void {
-  const from = onlyStep ?? 0;
-  const to = onlyStep === undefined ? T : onlyStep + 1;
-  for (let n = 0; n < N; n++) {
-    for (let t = from; t < to; t++) {
-      // An element loop: rows are short (F = D or H), where subarray + set would allocate per row.
-      const src = (n * T + t) * F;
-      const dst = (t * N + n) * F;
-      for (let f = 0; f < F; f++) out[dst + f] = a[src + f];
-    }
-  }
-}

@@ -237,6 +237,23 @@ export function transposeTimesAcc(
 }
 
 /**
+ * Copies (N, T, F) into (T, N, F), so that one step's batch is contiguous; with `onlyStep`, just
+ * that step's rows (the rest of `out` is left as it is).
+ */
+export function copyTimeMajor(a: Float64Array, out: Float64Array, N: number, T: number, F: number, onlyStep?: number): void {
+  const from = onlyStep ?? 0;
+  const to = onlyStep === undefined ? T : onlyStep + 1;
+  for (let n = 0; n < N; n++) {
+    for (let t = from; t < to; t++) {
+      // An element loop: rows are short (F = D or H), where subarray + set would allocate per row.
+      const src = (n * T + t) * F;
+      const dst = (t * N + n) * F;
+      for (let f = 0; f < F; f++) out[dst + f] = a[src + f];
+    }
+  }
+}
+
+/**
  * The dense and elementwise kernels a probe runs, in plain JS or (see wasm/) WebAssembly SIMD.
  * The elementwise ones are documented in elementwise.ts.
  */
@@ -250,6 +267,7 @@ export interface Kernels {
   transposeTimesAcc: typeof transposeTimesAcc;
   transposeInto: typeof transposeInto;
   absColumnSums: typeof absColumnSums;
+  copyTimeMajor: typeof copyTimeMajor;
   addBias: typeof addBias;
   lstmForwardStep: typeof lstmForwardStep;
   rnnForwardStep: typeof rnnForwardStep;
@@ -273,6 +291,7 @@ export const jsKernels: Kernels = {
   transposeTimesAcc,
   transposeInto,
   absColumnSums,
+  copyTimeMajor,
   addBias,
   lstmForwardStep,
   rnnForwardStep,

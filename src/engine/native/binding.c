@@ -27,6 +27,9 @@
  *   absColumnSums(rows, cols, src, os, out, oo)
  *       out[j] = sum over i of |src[i, j]| (src rows x cols, row-major), in ascending i.
  *       (Both weightPasses.c: the same doubles as transposeInto and absColumnSums of linalg.ts.)
+ *   timeMajor(N, T, F, src, os, dst, od)
+ *       dst[(t*N + n)*F + f] = src[(n*T + t)*F + f]: (N, T, F) into (T, N, F), from the offsets
+ *       (timeMajor.c: copyTimeMajor of linalg.ts).
  *   isa()         "avx512", "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   isas()        every one this CPU runs, fastest first (tests run each).
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
@@ -42,6 +45,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "glibcLog.h"
+#include "timeMajor.h"
 #include "weightPasses.h"
 
 struct instance {
@@ -534,6 +538,24 @@ static napi_value abs_column_sums(napi_env env, napi_callback_info info) {
   return weight_pass(env, info, "absColumnSums", "rows, cols, src, os, out, oo", "out", 0, seq_abs_column_sums);
 }
 
+static napi_value time_major(napi_env env, napi_callback_info info) {
+  const char *fn = "timeMajor";
+  napi_value args[7];
+  long long N, T, F;
+  double *src, *dst;
+  if (!get_args(env, info, fn, 7, "N, T, F, src, os, dst, od", args) || !get_integer(env, args[0], fn, "N", "", 1, &N) ||
+      !get_integer(env, args[1], fn, "T", "", 1, &T) || !get_integer(env, args[2], fn, "F", "", 1, &F)) {
+    return NULL;
+  }
+  if ((double)N * (double)T * (double)F >= INDEX_LIMIT) {
+    fail(env, fn, "N*T*F must be below 2^31");
+    return NULL;
+  }
+  if (!get_span(env, args + 3, fn, "src", N * T * F, &src) || !get_span(env, args + 5, fn, "dst", N * T * F, &dst)) return NULL;
+  if (N * T * F > 0) seq_time_major((size_t)N, (size_t)T, (size_t)F, src, dst);
+  return NULL;
+}
+
 static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -576,6 +598,7 @@ NAPI_MODULE_INIT() {
     {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
     {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
     {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
+    {"timeMajor", NULL, time_major, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

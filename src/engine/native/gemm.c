@@ -94,28 +94,40 @@ static void zero_output(size_t M, size_t N, double *C, ptrdiff_t sc1, ptrdiff_t 
   }
 }
 
+/* The micro-kernel (the 4-row one with `four`) on an A micro-panel packed (lda 0) or read in place
+ * from A's rows, lda apart. */
+static void run_tile(const struct seq_microkernel *kernel, int four, size_t kc, const double *a_panel, ptrdiff_t lda,
+                     const double *b_sliver, ptrdiff_t b_row, double *c, ptrdiff_t ldc, int add) {
+  if (lda) (four ? kernel->run4_in_place : kernel->run_in_place)(kc, a_panel, lda, b_sliver, b_row, c, ldc, add);
+  else (four ? kernel->run4 : kernel->run)(kc, a_panel, b_sliver, b_row, c, ldc, add);
+}
+
 /* One MR x NR tile of C (its element (row, j0) at c): the micro-kernel straight into C where
  * the tile is whole, else through a buffer (at the edges, across an upper product's diagonal,
  * or with C's columns strided). */
-static void sliver_tile(const struct seq_microkernel *kernel, size_t kc, const double *a_panel, const double *b_sliver,
-                        ptrdiff_t b_row, size_t mr, size_t nr, size_t row, size_t j0, int add, double *c, ptrdiff_t sc1,
-                        ptrdiff_t sc2, int upper) {
-  const seq_microkernel_fn run = mr <= 4 && kernel->run4 ? kernel->run4 : kernel->run;
+static void sliver_tile(const struct seq_microkernel *kernel, size_t kc, const double *a_panel, ptrdiff_t lda,
+                        const double *b_sliver, ptrdiff_t b_row, size_t mr, size_t nr, size_t row, size_t j0, int add,
+                        double *c, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+  const int four = mr <= 4 && kernel->run4;
   if ((mr == SEQ_MR || (mr == 4 && kernel->run4)) && nr == SEQ_NR && sc2 == 1 && (!upper || j0 + 1 >= row + mr)) {
-    run(kc, a_panel, b_sliver, b_row, c, sc1, add);
+    run_tile(kernel, four, kc, a_panel, lda, b_sliver, b_row, c, sc1, add);
   } else {
     double tile[SEQ_MR * SEQ_NR] __attribute__((aligned(32)));
-    run(kc, a_panel, b_sliver, b_row, tile, SEQ_NR, 0);
+    run_tile(kernel, four, kc, a_panel, lda, b_sliver, b_row, tile, SEQ_NR, 0);
     store_tile(c, sc1, sc2, tile, mr, nr, add, upper, row, j0);
   }
 }
 
-/* The part of C a packed A block (rows i0.., mc of them) and a packed B block (columns jb.., nc
- * of them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile, or on two
- * side by side (MR x 2NR) where the kernel has a pair version and both slivers are whole. */
-static void multiply_blocks(const struct seq_microkernel *kernel, const double *packed_a, const double *b, int b_packed,
-                            ptrdiff_t ldb, size_t i0, size_t mc, size_t jb, size_t nc, size_t kc,
-                            int add, double *C, ptrdiff_t sc1, ptrdiff_t sc2, int upper) {
+/* The part of C an A block (rows i0.., mc of them) and a packed B block (columns jb.., nc of
+ * them) make, over one kc-deep slice of K: the micro-kernel on every MR x NR tile, or on two
+ * side by side (MR x 2NR) where the kernel has a pair version and both slivers are whole. The A
+ * block is packed (lda 0: a holds its micro-panels) or read in place (a is A at the block's
+ * first row and column, rows lda apart), but for a last micro-panel the in-place kernels have
+ * no tile for (1, 2, 3 or 5 rows): that one comes packed, in edge_panel. */
+static void multiply_blocks(const struct seq_microkernel *kernel, const double *a, ptrdiff_t lda,
+                            const double *edge_panel, const double *b, int b_packed, ptrdiff_t ldb, size_t i0,
+                            size_t mc, size_t jb, size_t nc, size_t kc, int add, double *C, ptrdiff_t sc1,
+                            ptrdiff_t sc2, int upper) {
   /* Packed: each sliver is a kc x NR block (rows NR apart); else B itself, from column j0. */
   const ptrdiff_t b_row = b_packed ? SEQ_NR : ldb;
   const ptrdiff_t next = b_packed ? (ptrdiff_t)(kc * SEQ_NR) : SEQ_NR;
@@ -128,14 +140,20 @@ static void multiply_blocks(const struct seq_microkernel *kernel, const double *
       const size_t mr = min_size(SEQ_MR, mc - ir);
       const size_t row = i0 + ir;
       if (upper && j0 + width <= row) break; /* this tile and the rest of the column lie below the diagonal */
-      const double *a_panel = packed_a + ir * kc;
+      const int in_place = lda && (mr == SEQ_MR || (mr == 4 && kernel->run4_in_place));
+      const ptrdiff_t panel_lda = in_place ? lda : 0;
+      const double *a_panel = in_place ? a + (ptrdiff_t)ir * lda : lda ? edge_panel : a + ir * kc;
       double *c = C + (ptrdiff_t)row * sc1 + (ptrdiff_t)j0 * sc2;
       if (pair && (mr == SEQ_MR || (mr == 4 && kernel->run4_pair)) && (!upper || j0 + 1 >= row + mr)) {
-        (mr == SEQ_MR ? kernel->run_pair : kernel->run4_pair)(kc, a_panel, b_sliver, next, b_row, c, sc1, add);
+        if (in_place)
+          (mr == SEQ_MR ? kernel->run_pair_in_place : kernel->run4_pair_in_place)(kc, a_panel, lda, b_sliver, next, b_row,
+                                                                                  c, sc1, add);
+        else
+          (mr == SEQ_MR ? kernel->run_pair : kernel->run4_pair)(kc, a_panel, b_sliver, next, b_row, c, sc1, add);
       } else {
-        sliver_tile(kernel, kc, a_panel, b_sliver, b_row, mr, nr, row, j0, add, c, sc1, sc2, upper);
+        sliver_tile(kernel, kc, a_panel, panel_lda, b_sliver, b_row, mr, nr, row, j0, add, c, sc1, sc2, upper);
         if (pair)
-          sliver_tile(kernel, kc, a_panel, b_sliver + next, b_row, mr, SEQ_NR, row, j0 + SEQ_NR, add,
+          sliver_tile(kernel, kc, a_panel, panel_lda, b_sliver + next, b_row, mr, SEQ_NR, row, j0 + SEQ_NR, add,
                       c + (ptrdiff_t)SEQ_NR * sc2, sc1, sc2, upper);
       }
     }
@@ -191,6 +209,12 @@ static void blocked_columns(const struct product *p, double *scratch, size_t j_b
   const size_t panels = (M + SEQ_MR - 1) / SEQ_MR;
   const size_t mc_step = ((panels + blocks - 1) / blocks) * SEQ_MR;
 
+  /* A's rows (unit column stride) are read in place rather than packed: for a batch of 256 rows
+   * against 16 x 16 weights packing A cost more than the product (2.4 against 1.7 us in all),
+   * and no product measured was slower in place (AVX-512, Zen 5: up to 256 x 1024 x 1024 and
+   * 64 slivers, where it came out within 3%). An upper (Gram) product packs: its tiles are cut
+   * along the diagonal. */
+  const int in_place = !p->upper && p->sa2 == 1 && p->sa1 != 0 && p->kernel->run_in_place;
   for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) {
     const size_t kc = min_size(SEQ_KC, K - p0);
     /* The first K slice stores (or adds to C, with accumulate); the later ones add. */
@@ -201,19 +225,32 @@ static void blocked_columns(const struct product *p, double *scratch, size_t j_b
       size_t first = p->upper ? (i0 / SEQ_NR) * SEQ_NR : 0;
       if (first < j_begin) first = j_begin;
       if (first >= j_end) continue;
-      pack_a(packed_a, p->A + (ptrdiff_t)i0 * p->sa1 + (ptrdiff_t)p0 * p->sa2, p->sa1, p->sa2, mc, kc);
+      const double *a_block = p->A + (ptrdiff_t)i0 * p->sa1 + (ptrdiff_t)p0 * p->sa2;
+      const ptrdiff_t lda = in_place ? p->sa1 : 0;
+      if (in_place) {
+        /* The last micro-panel, when no in-place kernel has its rows, packed alone. */
+        const size_t last = (mc - 1) / SEQ_MR * SEQ_MR, rows = mc - last;
+        if (rows != SEQ_MR && !(rows == 4 && p->kernel->run4_in_place))
+          pack_a(packed_a, a_block + (ptrdiff_t)last * p->sa1, p->sa1, p->sa2, rows, kc);
+      } else {
+        pack_a(packed_a, a_block, p->sa1, p->sa2, mc, kc);
+      }
+      const double *a = in_place ? a_block : packed_a;
       for (size_t jb = first; jb < j_end; jb += SEQ_NB * SEQ_NR) {
         const size_t nc = min_size(SEQ_NB * SEQ_NR, j_end - jb);
         const double *b_block = p->B + (ptrdiff_t)p0 * p->sb1 + (ptrdiff_t)jb * p->sb2;
         if (p->packed) {
           /* Packed ahead (seq_pack_matrix): this block's slivers, as pack_b would have made them. */
           const double *b_packed = p->packed + p0 * packed_width + (jb / SEQ_NR) * kc * SEQ_NR;
-          multiply_blocks(p->kernel, packed_a, b_packed, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
+          multiply_blocks(p->kernel, a, lda, packed_a, b_packed, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2,
+                          p->upper);
         } else if (p->direct_b) {
-          multiply_blocks(p->kernel, packed_a, b_block, 0, p->sb1, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
+          multiply_blocks(p->kernel, a, lda, packed_a, b_block, 0, p->sb1, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2,
+                          p->upper);
         } else {
           pack_b(packed_b, b_block, p->sb1, p->sb2, kc, nc);
-          multiply_blocks(p->kernel, packed_a, packed_b, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2, p->upper);
+          multiply_blocks(p->kernel, a, lda, packed_a, packed_b, 1, SEQ_NR, i0, mc, jb, nc, kc, add, p->C, p->sc1, p->sc2,
+                          p->upper);
         }
       }
     }

@@ -72,6 +72,17 @@ typedef void (*seq_dots_fn)(size_t M, size_t N, size_t K, const double *A, ptrdi
 typedef void (*seq_microkernel_pair_fn)(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb,
                                         double *c, ptrdiff_t ldc, int accumulate);
 
+/*
+ * seq_microkernel_fn and seq_microkernel_pair_fn reading A in place rather than packed: row i's
+ * coefficient at step k is a[i*lda + k] (A's rows, unit column stride). Every entry gets the
+ * packed kernel's FMAs in their order. gemm.c reads every A with unit column stride in place.
+ */
+typedef void (*seq_microkernel_in_place_fn)(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb,
+                                            double *c, ptrdiff_t ldc, int accumulate);
+typedef void (*seq_microkernel_pair_in_place_fn)(size_t kc, const double *a, ptrdiff_t lda, const double *b,
+                                                 ptrdiff_t next, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
+                                                 int accumulate);
+
 struct seq_microkernel {
   /* "avx512", "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
   const char *isa;
@@ -81,6 +92,12 @@ struct seq_microkernel {
   /* run and run4 on two slivers at once, or NULL: the sets whose vectors hold 2 NR doubles. */
   seq_microkernel_pair_fn run_pair;
   seq_microkernel_pair_fn run4_pair;
+  /* run, run4, run_pair and run4_pair reading A in place, or NULL (then A is always packed). Set
+   * with run, run4 (and the pairs where those are set). */
+  seq_microkernel_in_place_fn run_in_place;
+  seq_microkernel_in_place_fn run4_in_place;
+  seq_microkernel_pair_in_place_fn run_pair_in_place;
+  seq_microkernel_pair_in_place_fn run4_pair_in_place;
   seq_rows_fn rows;
   seq_dots_fn dots;
 };
@@ -140,10 +157,18 @@ SEQ_DECLARE_KERNELS(generic)
 SEQ_DECLARE_KERNELS(avx2)
 void seq_microkernel4_avx2(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
                            int accumulate);
+void seq_microkernel_in_place_avx2(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c,
+                                   ptrdiff_t ldc, int accumulate);
+void seq_microkernel4_in_place_avx2(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb,
+                                    double *c, ptrdiff_t ldc, int accumulate);
 void seq_microkernel_pair_avx512(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb, double *c,
                                  ptrdiff_t ldc, int accumulate);
 void seq_microkernel4_pair_avx512(size_t kc, const double *a, const double *b, ptrdiff_t next, ptrdiff_t ldb, double *c,
                                   ptrdiff_t ldc, int accumulate);
+void seq_microkernel_pair_in_place_avx512(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t next,
+                                          ptrdiff_t ldb, double *c, ptrdiff_t ldc, int accumulate);
+void seq_microkernel4_pair_in_place_avx512(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t next,
+                                           ptrdiff_t ldb, double *c, ptrdiff_t ldc, int accumulate);
 void seq_rows_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2, const double *B,
                      ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);
 #endif

@@ -13,12 +13,15 @@
 #define ROWS4(X) X(0) X(1) X(2) X(3)
 #define DECLARE(i) __m256d c##i##0 = _mm256_setzero_pd(), c##i##1 = _mm256_setzero_pd();
 #define PREFETCH(i) _mm_prefetch((const char *)(c + (ptrdiff_t)(i) * ldc), _MM_HINT_T0);
-#define ROW(i)                                                                                    \
+#define ROW_AT(i, a_i)                                                                            \
   {                                                                                               \
-    const __m256d ai = _mm256_broadcast_sd(a + (i));                                              \
+    const __m256d ai = _mm256_broadcast_sd(a_i);                                                  \
     c##i##0 = _mm256_fmadd_pd(ai, b0, c##i##0);                                                   \
     c##i##1 = _mm256_fmadd_pd(ai, b1, c##i##1);                                                   \
   }
+/* Row i's coefficient at step k: packed (a[k*MR + i]), or read in place from A's rows (a[i*lda + k]). */
+#define ROW(i) ROW_AT(i, a + (i))
+#define ROW_IN_PLACE(i) ROW_AT(i, a + (ptrdiff_t)(i) * lda)
 #define STORE(i)                                                                                  \
   {                                                                                               \
     double *r = c + (ptrdiff_t)(i) * ldc;                                                         \
@@ -30,20 +33,30 @@
     _mm256_storeu_pd(r + 4, c##i##1);                                                             \
   }
 
-/* A micro-kernel for the rows ROWS lists, one FMA per accumulator per step of k. */
+/* A micro-kernel for the rows ROWS lists, one FMA per accumulator per step of k. A_ROW picks row
+ * i's coefficient and A_STEP moves a to the next k: the packed and in-place kernels differ in
+ * those alone, so they give every entry the same FMAs in the same order. */
+#define KERNEL_BODY(ROWS, A_ROW, A_STEP)                                                          \
+  ROWS(DECLARE)                                                                                   \
+  ROWS(PREFETCH)                                                                                  \
+  _Pragma("GCC unroll 4") for (size_t k = 0; k < kc; k++) {                                       \
+    const __m256d b0 = _mm256_loadu_pd(b);                                                        \
+    const __m256d b1 = _mm256_loadu_pd(b + 4);                                                    \
+    ROWS(A_ROW)                                                                                   \
+    a += A_STEP;                                                                                  \
+    b += ldb;                                                                                     \
+  }                                                                                               \
+  ROWS(STORE)
+#define FMA_TARGET __attribute__((target("avx2,fma")))
 #define MICROKERNEL(name, ROWS)                                                                   \
-  __attribute__((target("avx2,fma"))) void name(size_t kc, const double *a, const double *b, ptrdiff_t ldb, \
-                                                double *c, ptrdiff_t ldc, int accumulate) {      \
-    ROWS(DECLARE)                                                                                 \
-    ROWS(PREFETCH)                                                                                \
-    _Pragma("GCC unroll 4") for (size_t k = 0; k < kc; k++) {                                     \
-      const __m256d b0 = _mm256_loadu_pd(b);                                                      \
-      const __m256d b1 = _mm256_loadu_pd(b + 4);                                                  \
-      ROWS(ROW)                                                                                   \
-      a += SEQ_MR;                                                                                \
-      b += ldb;                                                                                   \
-    }                                                                                             \
-    ROWS(STORE)                                                                                   \
+  FMA_TARGET void name(size_t kc, const double *a, const double *b, ptrdiff_t ldb, double *c, ptrdiff_t ldc, \
+                       int accumulate) {                                                          \
+    KERNEL_BODY(ROWS, ROW, SEQ_MR)                                                                \
+  }
+#define MICROKERNEL_IN_PLACE(name, ROWS)                                                          \
+  FMA_TARGET void name(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t ldb, double *c, \
+                       ptrdiff_t ldc, int accumulate) {                                           \
+    KERNEL_BODY(ROWS, ROW_IN_PLACE, 1)                                                            \
   }
 
 MICROKERNEL(seq_microkernel_avx2, ROWS6)
@@ -52,6 +65,10 @@ MICROKERNEL(seq_microkernel_avx2, ROWS6)
  * 6-row kernel would multiply two rows of zeros there, a third of its work. Eight accumulators
  * still cover the two FMA units' latency. Same A layout (a[k*MR + i]); rows 4 and 5 unread. */
 MICROKERNEL(seq_microkernel4_avx2, ROWS4)
+
+/* Both, reading A's rows in place (gemm.c: for products too narrow to repay packing A). */
+MICROKERNEL_IN_PLACE(seq_microkernel_in_place_avx2, ROWS6)
+MICROKERNEL_IN_PLACE(seq_microkernel4_in_place_avx2, ROWS4)
 
 /* The row-by-row product (rows_simd.h) in 4-double vectors. */
 #define ROWS_NAME seq_rows_avx2

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsKernels, packedDoubles, packsWeights, transposeInto, type Kernels } from '../linalg';
+import { copyTimeMajor, jsKernels, packedDoubles, packsWeights, transposeInto, type Kernels } from '../linalg';
 import { createWasmArena, wasmSimdAvailable } from '../wasm/wasmKernels';
 import { mulberry32 } from '../testing/mulberry32';
 import { runProbe, type ProbeResult } from '../probe';
@@ -159,6 +159,48 @@ describe.skipIf(native === null)('native products', () => {
           const before = C.data.slice();
           n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, C.data, C.s1, C.s2, C.off);
           expectProduct(M, N, K, A, B, beta, before, C, false, `${isa} gemm ${M}x${N}x${K} beta ${beta}`);
+        }
+      }
+    });
+
+    it(`${isa}: A read in place (its rows, unit column stride) gives the bits A packed (strided columns) gives`, () => {
+      n.useIsa(isa);
+      const next = rng(12);
+      // Whole 6-row and 4-row panels, ragged last panels (1, 2, 3 and 5 rows), lone slivers,
+      // past one K block, with B packed ahead, in place (small) and packed per product.
+      for (const [M, N, K] of [
+        [5, 7, 3],
+        [16, 16, 16],
+        [17, 24, 9],
+        [21, 40, 300],
+        [256, 16, 16],
+        [64, 2048, 16],
+        [130, 72, 70],
+      ] as [number, number, number][]) {
+        const rowMajor = layout(M, K, 0, next);
+        const columns = { data: new Float64Array(M * K), s1: 1, s2: M, off: 0 };
+        for (let i = 0; i < M; i++)
+          for (let k = 0; k < K; k++) columns.data[i + k * M] = rowMajor.data[rowMajor.off + i * rowMajor.s1 + k];
+        const B = layout(K, N, 0, next);
+        const packed = new Float64Array(packedDoubles(K, N));
+        n.packMatrix!(K, N, B.data, B.s1, B.s2, B.off, packed);
+        const C0 = filled(M * N, next);
+        for (const beta of [0, 1]) {
+          const product = (A: Strided, withPacked: boolean) => {
+            const C = C0.slice();
+            if (withPacked) n.gemmPacked!(M, N, K, A.data, A.s1, A.s2, A.off, packed, beta, C, N, 1, 0);
+            else n.gemm(M, N, K, A.data, A.s1, A.s2, A.off, B.data, B.s1, B.s2, B.off, beta, C, N, 1, 0);
+            return C;
+          };
+          for (const withPacked of [false, true]) {
+            const inPlace = product(rowMajor, withPacked);
+            const viaPacking = product(columns, withPacked);
+            const i = inPlace.findIndex((v, j) => !Object.is(v, viaPacking[j]));
+            if (i >= 0)
+              throw new Error(
+                `${isa} ${M}x${N}x${K} beta ${beta}${withPacked ? ' packed B' : ''}: element ${i} is ${inPlace[i]} in place, ${viaPacking[i]} packed`,
+              );
+          }
         }
       }
     });
@@ -362,6 +404,33 @@ describe.skipIf(native === null)('native products', () => {
         `${source} changed after the last native build: run npm run build:native`,
       ).toBeLessThanOrEqual(built);
     }
+  });
+
+  it('timeMajor gives exactly what copyTimeMajor of linalg.ts gives, at offsets, past one tile of steps', () => {
+    const next = rng(21);
+    for (const [N, T, F] of [
+      [1, 1, 1],
+      [3, 37, 5],
+      [16, 16, 16],
+      [256, 40, 16],
+      [2, 1000, 3],
+    ]) {
+      const src = filled(N * T * F + 4, next);
+      src[1] = -0; // signed zeros and a NaN are moved as they are
+      src[3] = NaN;
+      const view = src.subarray(1, 1 + N * T * F);
+      const want = new Float64Array(N * T * F);
+      copyTimeMajor(view, want, N, T, F);
+      const got = new Float64Array(N * T * F + 2).fill(7);
+      n.timeMajor!(N, T, F, src, 1, got, 2);
+      expect(got.subarray(0, 2).every((v) => v === 7)).toBe(true);
+      for (let i = 0; i < N * T * F; i++)
+        if (!Object.is(got[2 + i], want[i]))
+          throw new Error(`timeMajor ${N}x${T}x${F}: element ${i} is ${got[2 + i]}, JS ${want[i]}`);
+    }
+    expect(() => n.timeMajor!(2, 3, 4, new Float64Array(23), 0, new Float64Array(24), 0)).toThrow(
+      /timeMajor: src's elements \[0, 23\] are outside its view of 23/,
+    );
   });
 
   it('transpose and absColumnSums give exactly what transposeInto and absColumnSums of linalg.ts give, at offsets', () => {

@@ -160,6 +160,8 @@ export interface NativeBinding {
   transpose?(rows: number, cols: number, src: Float64Array, os: number, dst: Float64Array, od: number): void;
   /** out[j] = sum over ascending i of |src[i, j]| (absColumnSums of linalg.ts, with offsets). */
   absColumnSums?(rows: number, cols: number, src: Float64Array, os: number, out: Float64Array, oo: number): void;
+  /** dst[(t*N + n)*F + f] = src[(n*T + t)*F + f] (copyTimeMajor of linalg.ts, with offsets). */
+  timeMajor?(N: number, T: number, F: number, src: Float64Array, os: number, dst: Float64Array, od: number): void;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -383,6 +385,7 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
     maxAbs,
     transpose,
     absColumnSums,
+    timeMajor,
   } = native;
   const kernels: Partial<Kernels> = {};
   if (rnnForwardStep)
@@ -425,5 +428,11 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
       every || rows * cols >= r.minMultiplies
         ? absColumnSums(rows, cols, src, 0, out, 0)
         : base.absColumnSums(src, rows, cols, out);
+  // (One step's rows, or past the binding's 2^31 doubles, stay in JS.)
+  if (timeMajor)
+    kernels.copyTimeMajor = (a, out, N, T, F, onlyStep) =>
+      onlyStep === undefined && (every || N * T * F >= r.minMultiplies) && N * T * F < 2 ** 31
+        ? timeMajor(N, T, F, a, 0, out, 0)
+        : base.copyTimeMajor(a, out, N, T, F, onlyStep);
   return kernels;
 }

@@ -21,7 +21,14 @@
 // products' rounding is identical; wasmKernelVariant() tells which one runs.
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsBinary';
 import { LSTM_COEFFICIENTS } from '../elementwise';
-import { absColumnSums, stepWeights, transposeInto, type gemmPaired, type Kernels as LinalgKernels } from '../linalg';
+import {
+  absColumnSums,
+  copyTimeMajor,
+  stepWeights,
+  transposeInto,
+  type gemmPaired,
+  type Kernels as LinalgKernels,
+} from '../linalg';
 import { forgetStep } from '../elementwise';
 
 export interface Arena {
@@ -75,9 +82,10 @@ export interface Kernels {
    * zero of A gives NaN here where the JS version leaves out unchanged.
    */
   transposeTimesAcc(A: Float64Array, aOff: number, K: number, da: Float64Array, N: number, G: number, out: Float64Array): void;
-  /** The JS ones (linalg.ts): passes over a weight matrix once per probe, bound by memory. */
+  /** The JS ones (linalg.ts): passes over a weight matrix or the given inputs once per probe, bound by memory. */
   transposeInto: LinalgKernels['transposeInto'];
   absColumnSums: LinalgKernels['absColumnSums'];
+  copyTimeMajor: LinalgKernels['copyTimeMajor'];
   forgetStep: LinalgKernels['forgetStep'];
 
   // The elementwise kernels of elementwise.ts, same arguments and formulas. The activations use
@@ -380,6 +388,7 @@ function makeKernels(w: WasmExports): Kernels {
     },
     transposeInto,
     absColumnSums,
+    copyTimeMajor,
     // Its running sum is one chain in JS order, and its log2 calls are JS's: two lanes would gain little.
     forgetStep,
     addBias(A, aOff, rows, G, b) {
