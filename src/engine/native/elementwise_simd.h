@@ -3,6 +3,7 @@
  * included once per instruction set (AVX2: 4 doubles, AVX-512: 8) after elementwise.c defines:
  *   EW_SUFFIX   the suffix of the functions and of the struct seq_elementwise defined (ew_<suffix>)
  *   EW_TARGET   their target attribute;  V_T, V_W: the vector type and its doubles
+ *   V_GROUP     how many vectors' dependency chains are interleaved (at most 4)
  *   V_LOAD, V_STORE, V_SET1, V_ZERO, V_ADD, V_SUB, V_MUL, V_DIV, V_MAX (maxpd: the second
  *   operand unless the first is greater, so a NaN there stays), V_OR, V_AND, V_ANDNOT (bits),
  *   V_POW2_BITS(t) (the 64-bit lanes of t shifted left by 52 plus EXP_BIAS_1000), and
@@ -73,15 +74,15 @@ EW_TARGET __attribute__((always_inline)) static inline void EW(tanhv)(const int 
 static inline size_t EW(whole_vectors)(size_t n) { return n - n % V_W; }
 
 /*
- * F (tanhv or sigmoidv) over a's whole vectors, four at a time, then one: values into out (which
+ * F (tanhv or sigmoidv) over a's whole vectors, V_GROUP at a time, then one: values into out (which
  * may be a), slopes into slope. Leaves i at the first element past them, for the scalar tail.
  */
 #define ACTIVATE_VECTORS(F, n, a, slope, out, i)                                   \
-  for (; i + 4 * V_W <= EW(whole_vectors)(n); i += 4 * V_W) {                      \
+  for (; i + V_GROUP * V_W <= EW(whole_vectors)(n); i += V_GROUP * V_W) {          \
     V_T x[4], value[4], slope4[4];                                                 \
-    for (int v = 0; v < 4; v++) x[v] = V_LOAD(a + i + V_W * v);                    \
-    F(4, x, value, slope4);                                                        \
-    for (int v = 0; v < 4; v++) {                                                  \
+    for (int v = 0; v < V_GROUP; v++) x[v] = V_LOAD(a + i + V_W * v);              \
+    F(V_GROUP, x, value, slope4);                                                  \
+    for (int v = 0; v < V_GROUP; v++) {                                            \
       V_STORE(out + i + V_W * v, value[v]);                                        \
       V_STORE(slope + i + V_W * v, slope4[v]);                                     \
     }                                                                              \
@@ -144,7 +145,7 @@ EW_TARGET static void EW(lstm_forward_step)(size_t N, size_t H, int has_prev, do
     EW(sigmoids)(3 * H, a, slope);
     EW(rnn_forward_step)(H, a + 3 * H, slope + 3 * H, a + 3 * H);
     size_t j = 0;
-    for (; j + 4 * V_W <= end; j += 4 * V_W) EW(lstm_cells)(4, j, H, has_prev, a, slope, c, h, coef);
+    for (; j + V_GROUP * V_W <= end; j += V_GROUP * V_W) EW(lstm_cells)(V_GROUP, j, H, has_prev, a, slope, c, h, coef);
     for (; j < end; j += V_W) EW(lstm_cells)(1, j, H, has_prev, a, slope, c, h, coef);
     lstm_cells_from(end, H, has_prev, a, slope, c, h, coef);
   }
