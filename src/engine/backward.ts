@@ -5,7 +5,7 @@ import { carryToPreviousStep, cellBackward, cellExponents, transposeTimes } from
 import { gruCarry } from './gruCell';
 import { binaryExponent, log10Scaled } from './scaledNumber';
 import { log10Norm, normalize, scaleByPowerOfTwo, squaresSafely } from './norms';
-import type { ForwardTrace, Dims } from './forward';
+import { hiddenOffset, type ForwardTrace, type Dims } from './forward';
 import type { Kernels } from './linalg';
 import type { Workspace } from './workspace';
 
@@ -100,6 +100,8 @@ export class LossStepBackward {
     const lstm = f.arch === 'lstm';
     const wants = (name: StepNormName) => norms.includes(name) && (name !== 'dc' || lstm);
     this.wants = { dh: wants('dh'), dc: wants('dc'), dWx: wants('dWx'), dWh: wants('dWh'), db: wants('db') };
+    if (this.wants.dWh && f.window.transientHidden)
+      throw new Error("the dWh norms read every step's h: plan the trace with the norms asked (ProbeNeeds.norms)");
     this.norms = {};
     for (const name of STEP_NORM_NAMES) if (this.wants[name]) this.norms[name] = new Float64Array(t + 1);
     this.dh = ws.take(NH);
@@ -130,7 +132,7 @@ export class LossStepBackward {
     const w = f.window;
     const j = k - w.first;
     const hPrev = j === 0 ? w.hBefore : w.Hs;
-    const hPrevOff = j === 0 ? 0 : (j - 1) * NH;
+    const hPrevOff = j === 0 ? 0 : hiddenOffset(w, j - 1, NH);
     if (wants.dh) out.dh![k] = log10Norm(dh, 0, NH, this.eh, kernels);
 
     cellBackward(f, k, dh, this.eh, dcFuture, this.ec, dct, da, cell, daH);

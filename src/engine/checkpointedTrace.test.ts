@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { buildInputs, runProbe, withDefaults, type ProbeConfigInput, type ProbeOptions, type ProbeResult } from './index';
 import { drawTimeMajor } from './inputs';
 import { copyTimeMajor } from './linalg';
-import { STORED_TRACE_MAX_BYTES, checkpointSegment, planTrace } from './tracePlan';
+import { STORED_TRACE_MAX_BYTES, checkpointSegment, planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { DEFAULT_MAX_PROBE_BYTES, probeBytes } from './probeLimits';
-import { dimsOf } from './forward';
+import { dimsOf, runForward } from './forward';
+import { LossStepBackward, backwardDoubles, type StepNormName } from './backward';
+import { FullGradientBackward } from './fullGradient';
+import { Workspace } from './workspace';
 
 function expectSameResults(got: ProbeResult, want: ProbeResult): void {
   expect(got.forward).toEqual(want.forward);
@@ -120,4 +123,46 @@ describe('drawing the inputs straight into time-major buffers', () => {
       for (const k of ['h0', 'Wx', 'Wh', 'b'] as const) expect(got[k]).toEqual(want[k]);
     });
   }
+});
+
+// A probe no pass of which reads h back (no dWh norm, no full gradients) keeps h for two steps
+// only (transientHidden in forward.ts): an RNN's trace is half as large, and nothing else changes.
+describe('a trace that keeps h for two steps only', () => {
+  const WITHOUT_DWH: StepNormName[] = ['dh', 'dc', 'dWx', 'db'];
+  const configs: ProbeConfigInput[] = [...CONFIGS, { arch: 'gru', T: 45, N: 3, D: 2, H: 4, seed: 6 }];
+  for (const config of configs) {
+    for (const segment of [undefined, 2, 7]) {
+      it(`${config.arch} T=${config.T} seed=${config.seed}, ${segment ? `segments of ${segment}` : 'stored'}: the asked norms, forward sums and theory to the bit`, () => {
+        const all = runProbe(config, { totalLoss: true });
+        const transient = runProbe(config, { totalLoss: true, norms: WITHOUT_DWH, checkpointSegment: segment });
+        expect(transient.checkpointed).toBe(segment !== undefined);
+        expect(transient.forward).toEqual(all.forward);
+        expect(transient.theory).toEqual(all.theory);
+        for (const name of WITHOUT_DWH) expect(transient.lossStepNorms[name], name).toEqual(all.lossStepNorms[name]);
+      });
+    }
+  }
+
+  it('is planned exactly when no pass reads h back, and halves an RNN trace', () => {
+    const c = withDefaults({ arch: 'rnn', T: 5000, N: 16, D: 16, H: 64, seed: 1 });
+    const transient = (needs: ProbeNeeds) => planTrace(c, needs, DEFAULT_MAX_PROBE_BYTES).transientHidden;
+    expect(transient({ norms: ['dh'] })).toBe(true);
+    expect(transient({ norms: WITHOUT_DWH, lyapunovK: 2, allDout: true })).toBe(true);
+    expect(transient({})).toBe(false);
+    expect(transient({ norms: ['dh', 'dWh'] })).toBe(false);
+    expect(transient({ norms: ['dh'], fullGradients: true })).toBe(false);
+    const saved =
+      planTrace(c, {}, DEFAULT_MAX_PROBE_BYTES).bytes - planTrace(c, { norms: ['dh'] }, DEFAULT_MAX_PROBE_BYTES).bytes;
+    expect(saved).toBe(8 * (c.T - 2) * c.N * c.H);
+  });
+
+  it('a backward pass asked for dWh refuses such a trace instead of reading overwritten states', () => {
+    const c = withDefaults({ arch: 'rnn', T: 6, N: 2, D: 2, H: 3, seed: 1 });
+    const d = dimsOf(c.arch, c.T, c.N, c.D, c.H);
+    const layout = { segment: c.T, allDout: false, transientHidden: true };
+    const ws = Workspace.create(probeDoubles(d, layout, { norms: ['dh'] }) + backwardDoubles(d));
+    const { trace } = runForward(d, layout, { draw: c }, ws, undefined, c.lossStep);
+    expect(() => new LossStepBackward(trace, c.lossStep, ws, {}, ['dh', 'dWh'])).toThrow(/the dWh norms read every step's h/);
+    expect(() => new FullGradientBackward(trace, ws)).toThrow(/the full gradients read every step's h/);
+  });
 });

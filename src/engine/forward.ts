@@ -38,14 +38,22 @@ export interface TraceLayout {
   segment: number;
   /** Keep every step's dout (total loss, full gradients, loss table); else only the loss step's. */
   allDout: boolean;
+  /**
+   * Keep h_t only until step t + 1 has read it (the window holds two steps of h, in turn): for a
+   * probe no pass of which reads h back (no dWh norm, no full gradients; see tracePlan.ts). An
+   * RNN's trace is then half as large. Default false: every step's h is kept.
+   */
+  transientHidden?: boolean;
 }
 
 /** The steps of the trace at hand: first .. first + count - 1. */
 export interface StepWindow {
   first: number;
   count: number;
-  /** (count, N, H) hidden states. */
+  /** (count, N, H) hidden states, step j's at hiddenOffset(j); with transientHidden, two steps' in turn. */
   Hs: Float64Array;
+  /** The layout's transientHidden: h_t is overwritten at step t + 2. */
+  transientHidden: boolean;
   /** RNN: (count, N, H) slopes tanh'(a_t), each step's relative to exponents (see saturatedSteps.ts); LSTM: empty. */
   slope: Float64Array;
   /** LSTM: (count, N, 6H) backward coefficients (see LSTM_COEFFICIENTS); GRU: (count, N, 5H) (GRU_COEFFICIENTS); each block relative to its exponent; RNN: empty. */
@@ -101,6 +109,11 @@ export interface ForwardSums {
   logForget: ForgetLogSums;
 }
 
+/** Where step j of a window (window.first + j) holds its h in window.Hs: j * NH, or (j mod 2) * NH for transient h. */
+export function hiddenOffset(w: StepWindow, j: number, NH: number): number {
+  return (w.transientHidden ? j & 1 : j) * NH;
+}
+
 /** The segments a layout cuts T steps into. */
 export function segmentCount(d: Dims, layout: TraceLayout): number {
   return Math.ceil(d.T / layout.segment);
@@ -112,15 +125,16 @@ export function forwardDoubles(d: Dims, layout: TraceLayout): number {
   const NH = N * H;
   const lstm = d.arch === 'lstm';
   const segments = segmentCount(d, layout);
-  // Per step held: h and the slopes (RNN) or the coefficients (LSTM, GRU).
-  const perStep = (1 + coefficientsPerUnit(d.arch)) * NH;
+  // Per step held: h (unless transient: two steps' of it) and the slopes (RNN) or the coefficients (LSTM, GRU).
+  const perStep = (layout.transientHidden ? 0 : 1) * NH + coefficientsPerUnit(d.arch) * NH;
+  const transient = layout.transientHidden ? 2 * NH : 0;
   // At each segment's start: h_{t0-1}, and c_{t0-1} for the LSTM.
   const checkpoints = segments > 1 ? segments * NH * (lstm ? 2 : 1) : 0;
   // X, dout; h0; the weights, their transposes and b; one step's a_t and slopes, the input projection's block; the LSTM's c.
   const inputs = T * N * D + (layout.allDout ? T * NH : NH) + NH + 2 * D * G + 2 * H * G + (d.arch === 'gru' ? 2 * G : G);
   const projection = inputProjectionSteps(d);
   const step = 2 * N * G + (projection > 1 ? projection * N * G : 0) + (lstm ? NH : 0);
-  return inputs + step + layout.segment * perStep + checkpoints;
+  return inputs + step + layout.segment * perStep + transient + checkpoints;
 }
 
 /** Doubles of input projection computed in one product: 512 KiB, about what a core's L2 holds. */
@@ -315,7 +329,8 @@ class SteppedTrace implements ForwardTrace {
     this.window = {
       first: 0,
       count: 0,
-      Hs: ws.take(L * NH),
+      Hs: ws.take((layout.transientHidden ? Math.min(2, L) : L) * NH),
+      transientHidden: Boolean(layout.transientHidden) && L > 1,
       slope: d.arch === 'rnn' ? ws.take(L * NH) : new Float64Array(0),
       coef: d.arch === 'rnn' ? new Float64Array(0) : ws.take(coefficientsPerUnit(d.arch) * L * NH),
       hBefore: this.h0,
@@ -356,7 +371,8 @@ class SteppedTrace implements ForwardTrace {
     if (this.arch === 'lstm' && s > 0) this.C.set(this.checkpointC.subarray(s * NH, (s + 1) * NH));
     for (let t = t0; t < t1; t++) this.step(t, t - t0, sums);
     if (sums && s + 1 < this.segments) {
-      this.checkpointH.set(w.Hs.subarray((w.count - 1) * NH, w.count * NH), (s + 1) * NH);
+      const last = hiddenOffset(w, w.count - 1, NH);
+      this.checkpointH.set(w.Hs.subarray(last, last + NH), (s + 1) * NH);
       if (this.arch === 'lstm') this.checkpointC.set(this.C, (s + 1) * NH);
     }
     this.loaded = s;
@@ -389,7 +405,9 @@ class SteppedTrace implements ForwardTrace {
     const { N, H, G, kernels: kr, hooks } = this;
     const NH = N * H;
     const w = this.window;
+    // Step j's slopes or coefficients at (multiples of) hOff, its h at hidden.
     const hOff = j * NH;
+    const hidden = hiddenOffset(w, j, NH);
     // The input part, then the recurrent part: x_t Wx + b, then + h_{t-1} Wh in k order.
     const A = this.inputPart(t);
     if (this.arch === 'gru') {
@@ -397,14 +415,14 @@ class SteppedTrace implements ForwardTrace {
       return;
     }
     if (j === 0) kr.gemmPaired(true, A, 0, w.hBefore, 0, this.recurrent, N);
-    else kr.gemmPaired(true, A, 0, w.Hs, hOff - NH, this.recurrent, N);
+    else kr.gemmPaired(true, A, 0, w.Hs, hiddenOffset(w, j - 1, NH), this.recurrent, N);
     hooks?.preActivation?.(t, A, 0);
     const first = sums !== null;
     // Only the first pass looks for saturation (at step 0, h0 may be large); a recomputation replays it.
     const check = first && (t === 0 || !this.cannotSaturate);
     let scaling: number = first ? StepScaling.plain : this.scaledSteps[t];
     if (this.arch === 'rnn') {
-      kr.rnnForwardStep(A, 0, w.slope, hOff, w.Hs, hOff, NH);
+      kr.rnnForwardStep(A, 0, w.slope, hOff, w.Hs, hidden, NH);
       if (check && kr.maxAbs(A, 0, NH) > RNN_SATURATION) scaling = StepScaling.rescaled;
       w.exponents[j] = scaling === StepScaling.rescaled ? rescaleRnnSlopes(A, 0, w.slope, hOff, NH) : 0;
     } else {
@@ -413,11 +431,11 @@ class SteppedTrace implements ForwardTrace {
       if (check && kr.maxAbs(A, 0, N * G) > LSTM_SATURATION) scaling = StepScaling.saturated;
       if (scaling === StepScaling.saturated) {
         const cellHook = hooks?.cell ? (C: Float64Array) => hooks.cell!(t, C, 0) : undefined;
-        lstmSaturatedStep(A, this.C, t > 0, w.Hs, hOff, w.coef, kOff, w.exponents, eOff, N, H, cellHook);
+        lstmSaturatedStep(A, this.C, t > 0, w.Hs, hidden, w.coef, kOff, w.exponents, eOff, N, H, cellHook);
         if (first) this.cellBound = kr.maxAbs(this.C, 0, NH);
       } else {
-        if (hooks?.cell) lstmStepWithCellHook(A, this.stepSlope, this.C, w.Hs, hOff, w.coef, kOff, N, H, t, hooks.cell);
-        else kr.lstmForwardStep(A, 0, this.stepSlope, this.C, 0, w.Hs, hOff, w.coef, kOff, N, H, t > 0);
+        if (hooks?.cell) lstmStepWithCellHook(A, this.stepSlope, this.C, w.Hs, hidden, w.coef, kOff, N, H, t, hooks.cell);
+        else kr.lstmForwardStep(A, 0, this.stepSlope, this.C, 0, w.Hs, hidden, w.coef, kOff, N, H, t > 0);
         w.exponents.fill(0, eOff, eOff + LSTM_COEFFICIENTS);
         if (first) {
           // |c_t| <= |c_{t-1}| + 1 (f, |i g| <= 1), so the cells need looking at only now and then.
@@ -434,7 +452,7 @@ class SteppedTrace implements ForwardTrace {
         sums.forgetSum += sums.logForget.addStep(kr, w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
       }
     }
-    hooks?.hidden?.(t, w.Hs, hOff);
+    hooks?.hidden?.(t, w.Hs, hidden);
     if (!first) return;
     this.scaledSteps[t] = scaling;
     this.addToSums(t, j, sums);
@@ -449,9 +467,10 @@ class SteppedTrace implements ForwardTrace {
     const NH = N * H;
     const w = this.window;
     const hOff = j * NH;
+    const hidden = hiddenOffset(w, j, NH);
     const Ah = this.stepSlope;
     const hPrev = j === 0 ? w.hBefore : w.Hs;
-    const pOff = j === 0 ? 0 : hOff - NH;
+    const pOff = j === 0 ? 0 : hiddenOffset(w, j - 1, NH);
     hooks?.preActivation?.(t, A, 0);
     kr.gemmPaired(false, Ah, 0, hPrev, pOff, this.recurrent, N);
     kr.addBias(Ah, 0, N, G, this.bh);
@@ -463,7 +482,7 @@ class SteppedTrace implements ForwardTrace {
       hPrev,
       pOff,
       w.Hs,
-      hOff,
+      hidden,
       w.coef,
       GRU_COEFFICIENTS * hOff,
       w.exponents,
@@ -472,7 +491,7 @@ class SteppedTrace implements ForwardTrace {
       N,
       H,
     );
-    hooks?.hidden?.(t, w.Hs, hOff);
+    hooks?.hidden?.(t, w.Hs, hidden);
     if (!sums) return;
     this.scaledSteps[t] = StepScaling.saturated;
     sums.forgetSum += zSum;
@@ -485,15 +504,16 @@ class SteppedTrace implements ForwardTrace {
     const NH = N * H;
     const w = this.window;
     const hOff = j * NH;
+    const hidden = hiddenOffset(w, j, NH);
     if (sums.loss !== null) {
       let loss = sums.loss;
       const dOff = t * NH;
-      for (let i = 0; i < NH; i++) loss += this.dout[dOff + i] * w.Hs[hOff + i];
+      for (let i = 0; i < NH; i++) loss += this.dout[dOff + i] * w.Hs[hidden + i];
       sums.loss = loss;
     }
-    sums.hSquares += kr.sumSquares(w.Hs, hOff, NH, 1);
+    sums.hSquares += kr.sumSquares(w.Hs, hidden, NH, 1);
     if (this.arch === 'rnn') sums.slopeSquares += ldexp(kr.sumSquares(w.slope, hOff, NH, 1), 2 * w.exponents[j]);
-    if (t === this.T - 1) sums.hLast.set(w.Hs.subarray(hOff, hOff + NH));
+    if (t === this.T - 1) sums.hLast.set(w.Hs.subarray(hidden, hidden + NH));
   }
 }
 

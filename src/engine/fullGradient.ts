@@ -9,7 +9,7 @@
 // norm still comes out, far outside float64's range, as an exact log10.
 import { carryToPreviousStep, cellBackward, cellExponents } from './cellBackward';
 import { gruCarry } from './gruCell';
-import type { ForwardTrace, Dims } from './forward';
+import { hiddenOffset, type ForwardTrace, type Dims } from './forward';
 import { normValue, normalize, scaleByPowerOfTwo, type NormValue } from './norms';
 import { ldexp, log10Scaled } from './scaledNumber';
 import type { Workspace } from './workspace';
@@ -69,6 +69,7 @@ export class FullGradientBackward {
   ) {
     const { N, D, H, G } = f;
     const NH = N * H;
+    if (f.window.transientHidden) throw new Error("the full gradients read every step's h: plan the trace with fullGradients");
     this.dh = ws.take(NH).fill(0);
     this.dcFuture = ws.take(NH).fill(0);
     this.dct = ws.take(NH);
@@ -99,7 +100,7 @@ export class FullGradientBackward {
       const useH = gru ? this.atExponentCopy(daH, this.daHScaled, cell.ea) : use;
       kernels.transposeTimesAcc(f.X, k * N * D, D, use, N, G, this.dWx);
       if (j === 0) kernels.transposeTimesAcc(w.hBefore, 0, H, useH, N, G, this.dWh);
-      else kernels.transposeTimesAcc(w.Hs, (j - 1) * NH, H, useH, N, G, this.dWh);
+      else kernels.transposeTimesAcc(w.Hs, hiddenOffset(w, j - 1, NH), H, useH, N, G, this.dWh);
       const db = this.db;
       for (let n = 0; n < N; n++) for (let u = 0; u < G; u++) db[u] += use[n * G + u];
       if (gru) for (let n = 0; n < N; n++) for (let u = 0; u < G; u++) this.dbH[u] += useH[n * G + u];

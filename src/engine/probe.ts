@@ -87,7 +87,11 @@ export function runProbe(
   const config = withDefaults(input);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
   // The total loss and the extra passes read every step's dout; a single-loss probe reads one.
-  const needs: ProbeNeeds = { fullGradients: options.fullGradients, allDout: Boolean(options.lossTable || options.totalLoss) };
+  const needs: ProbeNeeds = {
+    fullGradients: options.fullGradients,
+    allDout: Boolean(options.lossTable || options.totalLoss),
+    norms: options.norms,
+  };
   if (options.lyapunov) {
     checkLyapunovOptions(config, options.lyapunov);
     needs.lyapunovK = options.lyapunov.k ?? DEFAULT_LYAPUNOV_K;

@@ -25,9 +25,12 @@ export function sweepProbeOptions(
   return { fullGradients: false, lyapunov: lyapunovK ? { k: lyapunovK } : undefined, norms };
 }
 
-/** What such a probe needs of its trace (planTrace): the Lyapunov vectors, where the pass exists for the arch. */
-export function sweepProbeNeeds(arch: Arch, lyapunovVectors = 0): ProbeNeeds {
-  return { lyapunovK: lyapunovVectors > 0 && hasLyapunovPass(arch) ? lyapunovVectors : undefined };
+/**
+ * What such a probe needs of its trace (planTrace): the Lyapunov vectors, where the pass exists
+ * for the arch, and its norms (default all five).
+ */
+export function sweepProbeNeeds(arch: Arch, lyapunovVectors = 0, norms?: readonly StepNormName[]): ProbeNeeds {
+  return { lyapunovK: lyapunovVectors > 0 && hasLyapunovPass(arch) ? lyapunovVectors : undefined, norms };
 }
 
 /** The parts of a probe's config its cost depends on. */
@@ -209,7 +212,7 @@ export function timeSamples(samples: readonly TimingSample[], runs = 2): number[
   // a longer one pays the rest of its first touch itself, unpriced, rather than every estimate.)
   let most = 0;
   for (const s of samples) {
-    const needs = sweepProbeNeeds(s.config.arch, s.lyapunovVectors);
+    const needs = sweepProbeNeeds(s.config.arch, s.lyapunovVectors, s.norms);
     const maxBytes = s.maxBytes ?? DEFAULT_MAX_PROBE_BYTES;
     most = Math.max(
       most,

@@ -14,7 +14,7 @@ import {
   type Dims,
   type TraceLayout,
 } from './forward';
-import { backwardDoubles } from './backward';
+import { backwardDoubles, type StepNormName } from './backward';
 import { fullGradientDoubles } from './fullGradient';
 import { theoryDoubles } from './theory';
 import { lyapunovDoubles } from './lyapunov';
@@ -28,6 +28,17 @@ export interface ProbeNeeds {
   allDout?: boolean;
   /** The Lyapunov pass with this many exponents (see lyapunov.ts). */
   lyapunovK?: number;
+  /** The loss step's norms (default all five): without dWh (and the full gradients) no pass reads h back. */
+  norms?: readonly StepNormName[];
+}
+
+/**
+ * Whether a pass reads h_t back after step t + 1: the dWh norms (of h_{k-1}) and the full
+ * gradients do; the dh, dc, dWx and db norms, the theory and the Lyapunov pass do not. When none
+ * does, the trace keeps h for two steps only (transientHidden in forward.ts).
+ */
+export function readsHiddenStates(needs: ProbeNeeds): boolean {
+  return Boolean(needs.fullGradients) || !needs.norms || needs.norms.includes('dWh');
 }
 
 /**
@@ -69,18 +80,24 @@ export function probeArenaDoubles(
   return probeDoubles(dimsOf(c.arch, c.T, c.N, c.D, c.H), planTrace(c, needs, maxBytes, segment), needs);
 }
 
+/** Doubles per unit a trace holds for each step: h (unless it is transient) and the slope or coefficients. */
+function perStepDoubles(d: Dims, transientHidden: boolean): number {
+  return (transientHidden ? 0 : 1) + coefficientsPerUnit(d.arch);
+}
+
 /** Bytes the part of the trace that checkpointing shrinks takes for `steps` steps held. */
-function traceBytes(d: Dims, steps: number): number {
-  return 8 * steps * d.N * d.H * (1 + coefficientsPerUnit(d.arch));
+function traceBytes(d: Dims, steps: number, transientHidden: boolean): number {
+  return 8 * steps * d.N * d.H * perStepDoubles(d, transientHidden);
 }
 
 /**
  * Steps per segment of a checkpointed trace: ~sqrt(T), balancing the checkpoints (h, and c for
- * the LSTM, per segment) against the window (h and 1 slope, 6 or 5 coefficients per step).
+ * the LSTM, per segment) against the window (h unless transient, and 1 slope, 6 or 5
+ * coefficients per step).
  */
-export function checkpointSegment(d: Dims): number {
+export function checkpointSegment(d: Dims, transientHidden = false): number {
   const perCheckpoint = d.arch === 'lstm' ? 2 : 1;
-  const perStep = 1 + coefficientsPerUnit(d.arch);
+  const perStep = perStepDoubles(d, transientHidden);
   return Math.max(1, Math.min(d.T, Math.ceil(Math.sqrt((d.T * perCheckpoint) / perStep))));
 }
 
@@ -102,13 +119,14 @@ export function planTrace(
 ): TracePlan {
   const d = dimsOf(c.arch, c.T, c.N, c.D, c.H);
   const allDout = Boolean(needs.fullGradients || needs.allDout);
+  const transientHidden = !readsHiddenStates(needs);
   const plan = (steps: number): TracePlan => {
-    const layout = { segment: Math.max(1, Math.min(d.T, steps)), allDout };
+    const layout = { segment: Math.max(1, Math.min(d.T, steps)), allDout, transientHidden };
     return { ...layout, checkpointed: segmentCount(d, layout) > 1, bytes: bytesOf(d, layout, needs) };
   };
   if (segment !== undefined) return plan(segment);
   const stored = plan(d.T);
-  if (traceBytes(d, d.T) <= STORED_TRACE_MAX_BYTES && stored.bytes <= maxBytes) return stored;
-  const checkpointed = plan(checkpointSegment(d));
+  if (traceBytes(d, d.T, transientHidden) <= STORED_TRACE_MAX_BYTES && stored.bytes <= maxBytes) return stored;
+  const checkpointed = plan(checkpointSegment(d, transientHidden));
   return checkpointed.bytes < stored.bytes ? checkpointed : stored;
 }

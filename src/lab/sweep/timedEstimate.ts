@@ -75,7 +75,7 @@ export function costGroups(
   const byKey = new Map<string, number>();
   const groups: CostGroup[] = [];
   const groupOf = configs.map((c) => {
-    const plan = planTrace(c, sweepProbeNeeds(c.arch, settings.lyapunovVectors), maxBytes);
+    const plan = planTrace(c, sweepProbeNeeds(c.arch, settings.lyapunovVectors, settings.norms), maxBytes);
     const key = JSON.stringify([c.arch, c.N, c.D, c.H, plan.checkpointed]);
     let g = byKey.get(key);
     if (g === undefined) {
