@@ -127,6 +127,8 @@ void seq_dots_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t s
 #if defined(__x86_64__) || defined(__i386__)
 void seq_dots_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
                    int accumulate, double *C, ptrdiff_t sc1, int upper);
+void seq_dots_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
+                     int accumulate, double *C, ptrdiff_t sc1, int upper);
 #endif
 
 /*

@@ -1,8 +1,9 @@
 /* Run-time choice of the micro-kernel: AVX-512 where the CPU has it, else AVX2+FMA (each checked
  * once with __builtin_cpu_supports, so one build runs on any x86-64), NEON on arm64, else
  * generic C. The AVX-512 set widens the AVX2 one where that pays (the blocked product's tiles,
- * the row-by-row path) and keeps the AVX2 kernels for the rest: its dot products would sum in
- * another order, and a tile of one sliver is already the AVX2 kernel's. */
+ * the row-by-row path, the 4-row groups of dot products) and keeps the AVX2 kernels for the rest:
+ * wider dot products would sum in another order, and a tile of one sliver is already the AVX2
+ * kernel's. */
 #include <string.h>
 #include "gemm.h"
 
@@ -30,7 +31,7 @@ static const struct seq_microkernel avx512 = {"avx512",
                                               seq_microkernel_pair_in_place_avx512,
                                               seq_microkernel4_pair_in_place_avx512,
                                               seq_rows_avx512,
-                                              seq_dots_avx2};
+                                              seq_dots_avx512};
 #endif
 #if defined(__aarch64__)
 static const struct seq_microkernel neon = {"neon", seq_microkernel_neon, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
