@@ -169,7 +169,8 @@ describe.skipIf(native === null)('native products', () => {
       // Whole 6-row and 4-row panels, ragged last panels (1, 2, 3 and 5 rows), lone slivers,
       // past one K block, with B packed ahead, in place (small) and packed per product.
       for (const [M, N, K] of [
-        [5, 7, 3],
+        [13, 7, 9],
+        [20, 8, 12],
         [16, 16, 16],
         [17, 24, 9],
         [21, 40, 300],
