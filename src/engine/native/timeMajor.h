@@ -1,7 +1,7 @@
 /*
  * The copy of a probe's given inputs (x and dout, batch-major as a user's file holds them) into
- * the time-major order the trace steps through (forward.ts). In JS it was a quarter of a probe
- * of 256 rows of H = 16 (its 537 MB of x). Gives exactly what copyTimeMajor of linalg.ts gives:
+ * the time-major order the trace steps through (forward.ts). In JS it was a fifth of a probe
+ * of 256 rows of H = 16 (its 537 MB of x: 0.45 s against 0.36 s with this copy). Gives exactly what copyTimeMajor of linalg.ts gives:
  * it only moves doubles.
  */
 #ifndef SEQLAB_TIME_MAJOR_H
