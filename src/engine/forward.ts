@@ -126,7 +126,7 @@ export function forwardDoubles(d: Dims, layout: TraceLayout): number {
   const lstm = d.arch === 'lstm';
   const segments = segmentCount(d, layout);
   // Per step held: h (unless transient: two steps' of it) and the slopes (RNN) or the coefficients (LSTM, GRU).
-  const perStep = (layout.transientHidden ? 0 : 1) * NH + coefficientsPerUnit(d.arch) * NH;
+  const perStep = unitStepDoubles(d.arch, Boolean(layout.transientHidden)) * NH;
   const transient = layout.transientHidden ? 2 * NH : 0;
   // At each segment's start: h_{t0-1}, and c_{t0-1} for the LSTM.
   const checkpoints = segments > 1 ? segments * NH * (lstm ? 2 : 1) : 0;
@@ -156,6 +156,11 @@ export function forwardHeapBytes(d: Dims, layout: TraceLayout): number {
   // Wh and Wh^T packed by the native kernels (counted whichever kernels run: the check is the same everywhere).
   const packed = packsWeights(d.N, d.H, d.G) ? 8 * (packedDoubles(d.H, d.G) + packedDoubles(d.G, d.H)) : 0;
   return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch + packed;
+}
+
+/** Doubles a trace holds per unit and step: h (unless it is transient) and coefficientsPerUnit. */
+export function unitStepDoubles(arch: Arch, transientHidden: boolean): number {
+  return (transientHidden ? 0 : 1) + coefficientsPerUnit(arch);
 }
 
 /** Doubles held per unit and step besides h: the RNN's slope, the LSTM's or the GRU's coefficients. */

@@ -5,15 +5,7 @@
 // state at the start of every segment of about sqrt(T) steps is kept, and backprop recomputes
 // one segment at a time (the same values to the bit), for O(sqrt(T) N H) instead, at the cost of
 // a second forward pass. The inputs (x, and dout when every step's loss is needed) stay stored.
-import {
-  coefficientsPerUnit,
-  dimsOf,
-  forwardDoubles,
-  forwardHeapBytes,
-  segmentCount,
-  type Dims,
-  type TraceLayout,
-} from './forward';
+import { unitStepDoubles, dimsOf, forwardDoubles, forwardHeapBytes, segmentCount, type Dims, type TraceLayout } from './forward';
 import { backwardDoubles, type StepNormName } from './backward';
 import { fullGradientDoubles } from './fullGradient';
 import { theoryDoubles } from './theory';
@@ -80,14 +72,9 @@ export function probeArenaDoubles(
   return probeDoubles(dimsOf(c.arch, c.T, c.N, c.D, c.H), planTrace(c, needs, maxBytes, segment), needs);
 }
 
-/** Doubles per unit a trace holds for each step: h (unless it is transient) and the slope or coefficients. */
-function perStepDoubles(d: Dims, transientHidden: boolean): number {
-  return (transientHidden ? 0 : 1) + coefficientsPerUnit(d.arch);
-}
-
 /** Bytes the part of the trace that checkpointing shrinks takes for `steps` steps held. */
 function traceBytes(d: Dims, steps: number, transientHidden: boolean): number {
-  return 8 * steps * d.N * d.H * perStepDoubles(d, transientHidden);
+  return 8 * steps * d.N * d.H * unitStepDoubles(d.arch, transientHidden);
 }
 
 /**
@@ -97,7 +84,7 @@ function traceBytes(d: Dims, steps: number, transientHidden: boolean): number {
  */
 export function checkpointSegment(d: Dims, transientHidden = false): number {
   const perCheckpoint = d.arch === 'lstm' ? 2 : 1;
-  const perStep = perStepDoubles(d, transientHidden);
+  const perStep = unitStepDoubles(d.arch, transientHidden);
   return Math.max(1, Math.min(d.T, Math.ceil(Math.sqrt((d.T * perCheckpoint) / perStep))));
 }
 

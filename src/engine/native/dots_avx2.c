@@ -14,7 +14,8 @@
  *    16 x 16 Gram of the hidden states, where 6 x 8 tiles would be mostly padding.
  *
  * Sums lane by lane, then across the lanes, then the last K mod 4 terms: results differ from
- * the other paths only in rounding. */
+ * the other paths only in rounding. The AVX-512 set runs its 4-row groups in 512-bit vectors,
+ * two entries' AVX2 lanes in each (seq_dots_avx512), with the same bits. */
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include "gemm.h"

@@ -211,8 +211,8 @@ static void blocked_columns(const struct product *p, double *scratch, size_t j_b
 
   /* A's rows (unit column stride) are read in place rather than packed: for a batch of 256 rows
    * against 16 x 16 weights packing A cost more than the product (2.4 against 1.7 us in all),
-   * and no product measured was slower in place (AVX-512, Zen 5: up to 256 x 1024 x 1024 and
-   * 64 slivers, where it came out within 3%). An upper (Gram) product packs: its tiles are cut
+   * and no product measured was more than 2% (the noise) slower in place (AVX-512, Zen 5: up
+   * to 256 x 1024 x 1024, 3% faster there). An upper (Gram) product packs: its tiles are cut
    * along the diagonal. */
   const int in_place = !p->upper && p->sa2 == 1 && p->sa1 != 0 && p->kernel->run_in_place;
   for (size_t p0 = 0; p0 < K; p0 += SEQ_KC) {
