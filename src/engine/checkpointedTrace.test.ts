@@ -156,6 +156,12 @@ describe('a trace that keeps h for two steps only', () => {
     expect(saved).toBe(8 * (c.T - 2) * c.N * c.H);
   });
 
+  it('is not planned for a loss table, whose rows are of all five norms, whichever the loss step asks', () => {
+    const config = { arch: 'rnn', T: 30, N: 2, D: 2, H: 3, seed: 4 } as const;
+    const table = runProbe(config, { lossTable: true, norms: ['dh'] }).lossTable;
+    expect(table).toEqual(runProbe(config, { lossTable: true }).lossTable);
+  });
+
   it('a backward pass asked for dWh refuses such a trace instead of reading overwritten states', () => {
     const c = withDefaults({ arch: 'rnn', T: 6, N: 2, D: 2, H: 3, seed: 1 });
     const d = dimsOf(c.arch, c.T, c.N, c.D, c.H);

@@ -90,7 +90,8 @@ export function runProbe(
   const needs: ProbeNeeds = {
     fullGradients: options.fullGradients,
     allDout: Boolean(options.lossTable || options.totalLoss),
-    norms: options.norms,
+    // The loss table's rows are of all five norms, whichever the loss step's are.
+    norms: options.lossTable ? undefined : options.norms,
   };
   if (options.lyapunov) {
     checkLyapunovOptions(config, options.lyapunov);
