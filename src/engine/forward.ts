@@ -335,7 +335,7 @@ class SteppedTrace implements ForwardTrace {
       first: 0,
       count: 0,
       Hs: ws.take((layout.transientHidden ? Math.min(2, L) : L) * NH),
-      transientHidden: Boolean(layout.transientHidden) && L > 1,
+      transientHidden: Boolean(layout.transientHidden),
       slope: d.arch === 'rnn' ? ws.take(L * NH) : new Float64Array(0),
       coef: d.arch === 'rnn' ? new Float64Array(0) : ws.take(coefficientsPerUnit(d.arch) * L * NH),
       hBefore: this.h0,

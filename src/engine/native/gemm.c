@@ -94,6 +94,12 @@ static void zero_output(size_t M, size_t N, double *C, ptrdiff_t sc1, ptrdiff_t 
   }
 }
 
+/* Whether a micro-panel of mr rows can be read in place: the in-place kernels have tiles of 6
+ * rows and (where run4_in_place is set) of 4. */
+static int in_place_rows(const struct seq_microkernel *kernel, size_t mr) {
+  return mr == SEQ_MR || (mr == 4 && kernel->run4_in_place);
+}
+
 /* The micro-kernel (the 4-row one with `four`) on an A micro-panel packed (lda 0) or read in place
  * from A's rows, lda apart. */
 static void run_tile(const struct seq_microkernel *kernel, int four, size_t kc, const double *a_panel, ptrdiff_t lda,
@@ -140,7 +146,7 @@ static void multiply_blocks(const struct seq_microkernel *kernel, const double *
       const size_t mr = min_size(SEQ_MR, mc - ir);
       const size_t row = i0 + ir;
       if (upper && j0 + width <= row) break; /* this tile and the rest of the column lie below the diagonal */
-      const int in_place = lda && (mr == SEQ_MR || (mr == 4 && kernel->run4_in_place));
+      const int in_place = lda && in_place_rows(kernel, mr);
       const ptrdiff_t panel_lda = in_place ? lda : 0;
       const double *a_panel = in_place ? a + (ptrdiff_t)ir * lda : lda ? edge_panel : a + ir * kc;
       double *c = C + (ptrdiff_t)row * sc1 + (ptrdiff_t)j0 * sc2;
@@ -230,7 +236,7 @@ static void blocked_columns(const struct product *p, double *scratch, size_t j_b
       if (in_place) {
         /* The last micro-panel, when no in-place kernel has its rows, packed alone. */
         const size_t last = (mc - 1) / SEQ_MR * SEQ_MR, rows = mc - last;
-        if (rows != SEQ_MR && !(rows == 4 && p->kernel->run4_in_place))
+        if (!in_place_rows(p->kernel, rows))
           pack_a(packed_a, a_block + (ptrdiff_t)last * p->sa1, p->sa1, p->sa2, rows, kc);
       } else {
         pack_a(packed_a, a_block, p->sa1, p->sa2, mc, kc);

@@ -13,15 +13,15 @@
 #define ROWS4(X) X(0) X(1) X(2) X(3)
 #define DECLARE(i) __m256d c##i##0 = _mm256_setzero_pd(), c##i##1 = _mm256_setzero_pd();
 #define PREFETCH(i) _mm_prefetch((const char *)(c + (ptrdiff_t)(i) * ldc), _MM_HINT_T0);
-#define ROW_AT(i, a_i)                                                                            \
+#define ROW_OF(i, a_i)                                                                            \
   {                                                                                               \
     const __m256d ai = _mm256_broadcast_sd(a_i);                                                  \
     c##i##0 = _mm256_fmadd_pd(ai, b0, c##i##0);                                                   \
     c##i##1 = _mm256_fmadd_pd(ai, b1, c##i##1);                                                   \
   }
 /* Row i's coefficient at step k: packed (a[k*MR + i]), or read in place from A's rows (a[i*lda + k]). */
-#define ROW(i) ROW_AT(i, a + (i))
-#define ROW_IN_PLACE(i) ROW_AT(i, a + (ptrdiff_t)(i) * lda)
+#define ROW(i) ROW_OF(i, a + (i))
+#define ROW_IN_PLACE(i) ROW_OF(i, a + (ptrdiff_t)(i) * lda)
 #define STORE(i)                                                                                  \
   {                                                                                               \
     double *r = c + (ptrdiff_t)(i) * ldc;                                                         \
@@ -66,7 +66,7 @@ MICROKERNEL(seq_microkernel_avx2, ROWS6)
  * still cover the two FMA units' latency. Same A layout (a[k*MR + i]); rows 4 and 5 unread. */
 MICROKERNEL(seq_microkernel4_avx2, ROWS4)
 
-/* Both, reading A's rows in place (gemm.c: for products too narrow to repay packing A). */
+/* Both, reading A's rows in place (gemm.c reads every A of unit column stride so). */
 MICROKERNEL_IN_PLACE(seq_microkernel_in_place_avx2, ROWS6)
 MICROKERNEL_IN_PLACE(seq_microkernel4_in_place_avx2, ROWS4)
 
