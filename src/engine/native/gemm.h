@@ -17,18 +17,19 @@
  * latency 4 (Zen 3, Skylake), and the tile BLIS uses for dgemm on these cores. */
 #define SEQ_MR 6
 #define SEQ_NR 8
-/* Cache blocks: a KC-deep sliver of packed B (KC x NR, 16 KiB) stays in L1 while the MC x KC
- * block of packed A (288 KiB) streams from L2, micro-panel by micro-panel. B is packed NB
- * slivers at a time (64 KiB, in L2), so that each row of B is read in runs of NB*NR doubles. */
+/* Cache blocks: a KC-deep sliver of packed B (KC x NR, 16 KiB) stays in L1 while an MC x KC
+ * block of A streams from L2, micro-panel by micro-panel. B is packed NB slivers at a time
+ * (64 KiB, in L2), so that each row of B is read in runs of NB*NR doubles. MC is chosen at run
+ * time from the L2 size (seq_block_rows), up to SEQ_MC_MAX. */
 #define SEQ_KC 256
-#define SEQ_MC 144
+#define SEQ_MC_MAX 288
 #define SEQ_NB 4
 
 /* B up to this many doubles (256 KiB, half of L2) with unit column stride is read in place, unpacked. */
 #define SEQ_DIRECT_B_DOUBLES 32768
 
 /* Doubles of scratch seq_gemm needs per thread (packed A block and one packed B sliver). */
-#define SEQ_SCRATCH_DOUBLES (SEQ_MC * SEQ_KC + SEQ_NB * SEQ_KC * SEQ_NR)
+#define SEQ_SCRATCH_DOUBLES (SEQ_MC_MAX * SEQ_KC + SEQ_NB * SEQ_KC * SEQ_NR)
 
 /* A product is split over the pool's threads (parallel.h) from this many multiply-adds on
  * (below, handing out the parts costs more than it saves), in parts of at least this many
@@ -98,9 +99,23 @@ struct seq_microkernel {
   seq_microkernel_in_place_fn run4_in_place;
   seq_microkernel_pair_in_place_fn run_pair_in_place;
   seq_microkernel_pair_in_place_fn run4_pair_in_place;
+  /* run_pair_in_place on 8 rows, or NULL: the sets with registers for its 16 accumulators. An
+   * A block whose rows are a multiple of 8 (batches of 16 to 256) is then cut into 8-row tiles,
+   * with no 4-row tile left over as 16 = 6 + 6 + 4 leaves one. */
+  seq_microkernel_pair_in_place_fn run8_pair_in_place;
   seq_rows_fn rows;
   seq_dots_fn dots;
 };
+
+/*
+ * MC, the rows of A per block: about 28% of this core's L2 (as sysconf reports it) in KC-deep
+ * rows, a multiple of MR from 48 to SEQ_MC_MAX; 144 where the size is not reported. On a 2 MiB
+ * L2 that is 288, so a batch of 256 rows is one block and B is packed once per K slice: 3-6%
+ * faster than 144 on the 256-row products of the size grid (Xeon, AVX-512, 40 alternating
+ * rounds against two copies of the 144 build). On a 1 MiB L2 (Zen 5, where 144 was tuned) it
+ * is 144. The blocks only group rows: every entry of C gets the same FMAs whatever MC is.
+ */
+size_t seq_block_rows(void);
 
 /* The fastest micro-kernel this CPU runs. */
 const struct seq_microkernel *seq_best_microkernel(void);
@@ -170,6 +185,8 @@ void seq_microkernel4_pair_avx512(size_t kc, const double *a, const double *b, p
 void seq_microkernel_pair_in_place_avx512(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t next,
                                           ptrdiff_t ldb, double *c, ptrdiff_t ldc, int accumulate);
 void seq_microkernel4_pair_in_place_avx512(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t next,
+                                           ptrdiff_t ldb, double *c, ptrdiff_t ldc, int accumulate);
+void seq_microkernel8_pair_in_place_avx512(size_t kc, const double *a, ptrdiff_t lda, const double *b, ptrdiff_t next,
                                            ptrdiff_t ldb, double *c, ptrdiff_t ldc, int accumulate);
 void seq_rows_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, ptrdiff_t sa2, const double *B,
                      ptrdiff_t sb1, int accumulate, double *C, ptrdiff_t sc1);

@@ -14,6 +14,7 @@
 /* Row i of the tile: 16 columns, two accumulators (one per 8-column sliver of B). */
 #define ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
 #define ROWS4(X) X(0) X(1) X(2) X(3)
+#define ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 #define DECLARE(i) __m512d c##i##0 = _mm512_setzero_pd(), c##i##1 = _mm512_setzero_pd();
 #define PREFETCH(i) _mm_prefetch((const char *)(c + (ptrdiff_t)(i) * ldc), _MM_HINT_T0);
 #define ROW_OF(i, a_i)                                                                            \
@@ -37,7 +38,7 @@
   }
 
 /* The tile of ROWS rows and two slivers of B (the second `next` doubles past the first), twelve
- * (or eight) 512-bit accumulators: enough FMA chains for two FMA units of latency 4. A_ROW picks
+ * (or eight, or sixteen) 512-bit accumulators: enough FMA chains for two FMA units of latency 4. A_ROW picks
  * row i's coefficient and A_STEP moves a to the next k: the packed and in-place kernels differ in
  * those alone, so they give every entry the same FMAs in the same order. */
 #define PAIR_BODY(ROWS, A_ROW, A_STEP)                                                            \
@@ -66,6 +67,7 @@ MICROKERNEL_PAIR(seq_microkernel_pair_avx512, ROWS6)
 MICROKERNEL_PAIR(seq_microkernel4_pair_avx512, ROWS4)
 MICROKERNEL_PAIR_IN_PLACE(seq_microkernel_pair_in_place_avx512, ROWS6)
 MICROKERNEL_PAIR_IN_PLACE(seq_microkernel4_pair_in_place_avx512, ROWS4)
+MICROKERNEL_PAIR_IN_PLACE(seq_microkernel8_pair_in_place_avx512, ROWS8)
 
 /* The row-by-row product (rows_simd.h) in 8-double vectors. */
 #define ROWS_NAME seq_rows_avx512

@@ -8,7 +8,7 @@
 #include "gemm.h"
 
 static const struct seq_microkernel generic = {"generic", seq_microkernel_generic, NULL, NULL, NULL, NULL, NULL,
-                                               NULL, NULL, seq_rows_generic, seq_dots_generic};
+                                               NULL, NULL, NULL, seq_rows_generic, seq_dots_generic};
 #if defined(__x86_64__) || defined(__i386__)
 static const struct seq_microkernel avx2 = {"avx2-fma",
                                             seq_microkernel_avx2,
@@ -17,6 +17,7 @@ static const struct seq_microkernel avx2 = {"avx2-fma",
                                             NULL,
                                             seq_microkernel_in_place_avx2,
                                             seq_microkernel4_in_place_avx2,
+                                            NULL,
                                             NULL,
                                             NULL,
                                             seq_rows_avx2,
@@ -30,12 +31,13 @@ static const struct seq_microkernel avx512 = {"avx512",
                                               seq_microkernel4_in_place_avx2,
                                               seq_microkernel_pair_in_place_avx512,
                                               seq_microkernel4_pair_in_place_avx512,
+                                              seq_microkernel8_pair_in_place_avx512,
                                               seq_rows_avx512,
                                               seq_dots_avx512};
 #endif
 #if defined(__aarch64__)
 static const struct seq_microkernel neon = {"neon", seq_microkernel_neon, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                            seq_rows_neon, seq_dots_generic};
+                                            NULL, seq_rows_neon, seq_dots_generic};
 #endif
 
 int seq_runnable_microkernels(const struct seq_microkernel **out, int max) {

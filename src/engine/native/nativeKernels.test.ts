@@ -108,7 +108,7 @@ function expectProduct(
   }
 }
 
-/** Shapes around the micro-tile (6 x 8), the K block (256) and the M block (144). */
+/** Shapes around the micro-tile (6 x 8), the K block (256) and the M block (144 on a 1 MiB L2, 288 on 2 MiB). */
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [1, 8, 1],
@@ -124,6 +124,13 @@ const SHAPES: [number, number, number][] = [
   [16, 64, 64],
   [145, 9, 5],
   [150, 40, 300],
+  // More rows than one block holds (seq_block_rows: at most 288), with a 1-row last panel.
+  [301, 24, 300],
+  // Multiples of 8 rows (AVX-512's 8-row tiles): beside a lone sliver, past one K block, in
+  // blocks of 8-row multiples when there are two.
+  [8, 24, 40],
+  [24, 40, 300],
+  [304, 32, 20],
   [3, 100, 513],
   [64, 40, 1],
 ];
@@ -177,6 +184,9 @@ describe.skipIf(native === null)('native products', () => {
         [256, 16, 16],
         [64, 2048, 16],
         [130, 72, 70],
+        [8, 24, 40],
+        [24, 40, 300],
+        [304, 32, 20],
       ] as [number, number, number][]) {
         const rowMajor = layout(M, K, 0, next);
         const columns = { data: new Float64Array(M * K), s1: 1, s2: M, off: 0 };
