@@ -350,6 +350,11 @@ static napi_value use_isa(napi_env env, napi_callback_info info) {
  *   lstmCellBackward(N, H, coef, ok, dh, odh, dcFuture, odc, dct, odt, da, oda)
  *   lstmCarry(N, H, dct, odt, coef, ok, dcFuture, odc)
  *   maxAbs(n, v, ov)    returns max |v[ov + i]|, i < n
+ *   scale(n, v, ov, factor)
+ *   sumSquares(n, v, ov, factor)   returns the sum of (v[ov + i] * factor)^2, i < n (in lanes:
+ *                                  not the bits of the JS sum, elementwise.h)
+ *   addBias(rows, G, A, oa, b, ob)
+ *   columnSums(rows, G, da, oda, out, oo)
  *
  * In the instruction set of the micro-kernel in use (AVX-512 or AVX2; useIsa('generic') pins the
  * portable kernels): all give the same bits.
@@ -504,6 +509,78 @@ static napi_value max_abs(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* Reads a number argument (any double: a factor of 2^-1000 or an infinity is the caller's to pass). */
+static int get_number(napi_env env, napi_value v, const char *fn, const char *name, double *out) {
+  if (napi_get_value_double(env, v, out) == napi_ok) return 1;
+  char what[96];
+  snprintf(what, sizeof what, "%s must be a number", name);
+  return fail(env, fn, what);
+}
+
+static napi_value scale(napi_env env, napi_callback_info info) {
+  static const char fn[] = "scale";
+  napi_value args[4];
+  if (!get_args(env, info, fn, 4, "n, v, ov, factor", args)) return NULL;
+  long long n;
+  double *v, factor;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v) ||
+      !get_number(env, args[3], fn, "factor", &factor)) {
+    return NULL;
+  }
+  if (n > 0) elementwise_of(env)->scale((size_t)n, v, factor);
+  return NULL;
+}
+
+static napi_value sum_squares(napi_env env, napi_callback_info info) {
+  static const char fn[] = "sumSquares";
+  napi_value args[4], out;
+  if (!get_args(env, info, fn, 4, "n, v, ov, factor", args)) return NULL;
+  long long n;
+  double *v, factor;
+  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v) ||
+      !get_number(env, args[3], fn, "factor", &factor)) {
+    return NULL;
+  }
+  napi_create_double(env, n > 0 ? elementwise_of(env)->sum_squares((size_t)n, v, factor) : 0, &out);
+  return out;
+}
+
+/* Reads rows and G (the row width) from args[0..1]; rows*G stays below 2^31. */
+static int get_rows(napi_env env, napi_value *args, const char *fn, long long *rows, long long *G) {
+  if (!get_integer(env, args[0], fn, "rows", "", 1, rows) || !get_integer(env, args[1], fn, "G", "", 1, G)) return 0;
+  if ((double)*rows * (double)*G >= INDEX_LIMIT) return fail(env, fn, "rows*G must be below 2^31");
+  return 1;
+}
+
+static napi_value add_bias(napi_env env, napi_callback_info info) {
+  static const char fn[] = "addBias";
+  napi_value args[6];
+  if (!get_args(env, info, fn, 6, "rows, G, A, oa, b, ob", args)) return NULL;
+  long long rows, G;
+  double *a, *b;
+  if (!get_rows(env, args, fn, &rows, &G) || !get_span(env, args + 2, fn, "A", rows * G, &a) ||
+      !get_span(env, args + 4, fn, "b", G, &b)) {
+    return NULL;
+  }
+  if (rows * G > 0) elementwise_of(env)->add_bias((size_t)rows, (size_t)G, a, b);
+  return NULL;
+}
+
+static napi_value column_sums(napi_env env, napi_callback_info info) {
+  static const char fn[] = "columnSums";
+  napi_value args[6];
+  if (!get_args(env, info, fn, 6, "rows, G, da, oda, out, oo", args)) return NULL;
+  long long rows, G;
+  double *da, *out;
+  if (!get_rows(env, args, fn, &rows, &G) || !get_span(env, args + 2, fn, "da", rows * G, &da) ||
+      !get_span(env, args + 4, fn, "out", G, &out)) {
+    return NULL;
+  }
+  /* With rows = 0, da is NULL and unread: the sums are zeros. */
+  if (G > 0) elementwise_of(env)->column_sums((size_t)rows, (size_t)G, da, out);
+  return NULL;
+}
+
 /*
  * A weight pass (weightPasses.h): args are rows, cols, src and its offset, the output and its
  * offset, which holds rows x cols doubles (`out_is_matrix`) or cols.
@@ -596,6 +673,10 @@ NAPI_MODULE_INIT() {
     {"forgetStep", NULL, forget_step, NULL, NULL, NULL, napi_default, NULL},
     {"lstmCarry", NULL, lstm_carry, NULL, NULL, NULL, napi_default, NULL},
     {"maxAbs", NULL, max_abs, NULL, NULL, NULL, napi_default, NULL},
+    {"scale", NULL, scale, NULL, NULL, NULL, napi_default, NULL},
+    {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
+    {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
+    {"columnSums", NULL, column_sums, NULL, NULL, NULL, napi_default, NULL},
     {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
     {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
     {"timeMajor", NULL, time_major, NULL, NULL, NULL, napi_default, NULL},

@@ -6,7 +6,8 @@
  * (src/engine/elementwise.ts, expTerms.ts, maxAbs of linalg.ts) operation for operation, as the
  * WebAssembly kernels (kernels.wat) do with 2 lanes: no FMA (no "fma" target, and the build
  * passes -ffp-contract=off), no reassociation (no -ffast-math), and division is correctly
- * rounded, so every result has the bits of the JS one.
+ * rounded, so every result has the bits of the JS one. (But sum_squares's: it sums in lanes,
+ * elementwise.h, the same lanes on every instruction set.)
  */
 #include <math.h>
 #include <stdint.h>
@@ -209,9 +210,51 @@ static double max_abs_from(double m, size_t i0, size_t n, const double *v) {
 
 static double max_abs_generic(size_t n, const double *v) { return max_abs_from(0, 0, n, v); }
 
+static void scale_from(size_t i0, size_t n, double *v, double factor) {
+  for (size_t i = i0; i < n; i++) v[i] *= factor;
+}
+
+static void scale_generic(size_t n, double *v, double factor) { scale_from(0, n, v, factor); }
+
+/* Columns j0..G-1 of addBias's rows. */
+static void add_bias_from(size_t j0, size_t rows, size_t G, double *a, const double *b) {
+  for (size_t r = 0; r < rows; r++)
+    for (size_t j = j0; j < G; j++) a[r * G + j] += b[j];
+}
+
+static void add_bias_generic(size_t rows, size_t G, double *a, const double *b) { add_bias_from(0, rows, G, a, b); }
+
+/* Columns j0..G-1 of columnSums: zeroed, then each row added in turn. */
+static void column_sums_from(size_t j0, size_t rows, size_t G, const double *da, double *out) {
+  for (size_t j = j0; j < G; j++) out[j] = 0;
+  for (size_t r = 0; r < rows; r++)
+    for (size_t j = j0; j < G; j++) out[j] += da[r * G + j];
+}
+
+static void column_sums_generic(size_t rows, size_t G, const double *da, double *out) {
+  column_sums_from(0, rows, G, da, out);
+}
+
+/* sum_squares from element i0 on (i0 a multiple of SUM_LANES) into its lanes, then the lanes added. */
+static double sum_squares_from(size_t i0, size_t n, const double *v, double factor, double *lanes) {
+  for (size_t i = i0; i < n; i++) {
+    const double x = v[i] * factor;
+    lanes[i % SUM_LANES] += x * x;
+  }
+  double s = lanes[0];
+  for (int l = 1; l < SUM_LANES; l++) s += lanes[l];
+  return s;
+}
+
+static double sum_squares_generic(size_t n, const double *v, double factor) {
+  double lanes[SUM_LANES] = {0};
+  return sum_squares_from(0, n, v, factor, lanes);
+}
+
 static const struct seq_elementwise generic = {
-    rnn_forward_step_generic, lstm_forward_step_generic, rnn_cell_backward_generic,
-    lstm_cell_backward_generic, lstm_carry_generic, max_abs_generic,
+    rnn_forward_step_generic, lstm_forward_step_generic, rnn_cell_backward_generic, lstm_cell_backward_generic,
+    lstm_carry_generic,       max_abs_generic,           scale_generic,             add_bias_generic,
+    column_sums_generic,      sum_squares_generic,
 };
 
 /* ---------------------------------------------------------------- AVX2 and AVX-512 */

@@ -1,7 +1,8 @@
 /*
  * The native elementwise kernels of a probe step: the activations of the RNN and LSTM forward
- * steps, the LSTM cell backward and carry, and maxAbs. Each computes exactly what its JS
- * reference in src/engine/elementwise.ts (and maxAbs of linalg.ts) computes, with the same IEEE
+ * steps, the LSTM cell backward and carry, maxAbs, and the scaling, bias, column sums and sums of
+ * squares around them. Each but sum_squares computes exactly what its JS reference in
+ * src/engine/elementwise.ts (and maxAbs of linalg.ts) computes, with the same IEEE
  * operations in the same order (the exponential of expTerms.ts included), so the results agree
  * bit for bit, signed zeros, infinities, NaNs and subnormals included.
  *
@@ -33,7 +34,24 @@ struct seq_elementwise {
   void (*lstm_carry)(size_t N, size_t H, const double *dct, const double *coef, double *dc_future);
   /* max |v[i]| for i < n, NaNs skipped, 0 when there is none. */
   double (*max_abs)(size_t n, const double *v);
+  /* v[i] *= factor for i < n. */
+  void (*scale)(size_t n, double *v, double factor);
+  /* a[r*G + j] += b[j] for r < rows, j < G: the bias of every row of pre-activations. */
+  void (*add_bias)(size_t rows, size_t G, double *a, const double *b);
+  /* out[j] = 0 + da[0*G + j] + da[1*G + j] + ... over the rows in order, j < G. */
+  void (*column_sums)(size_t rows, size_t G, const double *da, double *out);
+  /*
+   * The sum of (v[i] * factor)^2 for i < n: the one kernel here whose bits are not its JS
+   * reference's (nor the WebAssembly one's, which differs from JS too). One chain of additions
+   * is bound by their latency (WebAssembly's two lanes took 0.46 us for 1024 doubles), so the
+   * squares are summed in SUM_LANES lanes (lane l: the i = l mod SUM_LANES, in order), added
+   * lane 0 first at the end; every instruction set does exactly that, so they agree bit for bit.
+   */
+  double (*sum_squares)(size_t n, const double *v, double factor);
 };
+
+/* The lanes of sum_squares: two AVX-512 vectors, four AVX2 ones. */
+#define SUM_LANES 16
 
 /*
  * forgetStep of elementwise.ts: the running products of the N x H forget gates f (rows of 6H in

@@ -208,8 +208,53 @@ EW_TARGET static double EW(max_abs)(size_t n, const double *v) {
   return max_abs_from(max_abs_from(0, 0, 4 * V_W, lanes), i, n, v);
 }
 
+EW_TARGET static void EW(scale)(size_t n, double *v, double factor) {
+  const V_T f = V_SET1(factor);
+  const size_t end = EW(whole_vectors)(n);
+  for (size_t i = 0; i < end; i += V_W) V_STORE(v + i, V_MUL(V_LOAD(v + i), f));
+  scale_from(end, n, v, factor);
+}
+
+EW_TARGET static void EW(add_bias)(size_t rows, size_t G, double *a, const double *b) {
+  const size_t end = EW(whole_vectors)(G);
+  for (size_t r = 0; r < rows; r++) {
+    double *row = a + r * G;
+    for (size_t j = 0; j < end; j += V_W) V_STORE(row + j, V_ADD(V_LOAD(row + j), V_LOAD(b + j)));
+  }
+  add_bias_from(end, rows, G, a, b);
+}
+
+/* Each lane of a vector is one column's sum, in row order as in the scalar version. */
+EW_TARGET static void EW(column_sums)(size_t rows, size_t G, const double *da, double *out) {
+  const size_t end = EW(whole_vectors)(G);
+  for (size_t j = 0; j < end; j += V_W) {
+    V_T sum = V_ZERO();
+    for (size_t r = 0; r < rows; r++) sum = V_ADD(sum, V_LOAD(da + r * G + j));
+    V_STORE(out + j, sum);
+  }
+  column_sums_from(end, rows, G, da, out);
+}
+
+/* SUM_LANES / V_W vectors of lanes (lane l of vector q: the i = q V_W + l mod SUM_LANES). */
+EW_TARGET static double EW(sum_squares)(size_t n, const double *v, double factor) {
+  enum { Q = SUM_LANES / V_W };
+  const V_T f = V_SET1(factor);
+  V_T acc[Q];
+  for (int q = 0; q < Q; q++) acc[q] = V_ZERO();
+  const size_t end = n - n % SUM_LANES;
+  for (size_t i = 0; i < end; i += SUM_LANES)
+    for (int q = 0; q < Q; q++) {
+      const V_T x = V_MUL(V_LOAD(v + i + q * V_W), f);
+      acc[q] = V_ADD(acc[q], V_MUL(x, x));
+    }
+  double lanes[SUM_LANES];
+  for (int q = 0; q < Q; q++) V_STORE(lanes + q * V_W, acc[q]);
+  return sum_squares_from(end, n, v, factor, lanes);
+}
+
 static const struct seq_elementwise EW(ew) = {
-    EW(rnn_forward_step), EW(lstm_forward_step), EW(rnn_cell_backward), EW(lstm_cell_backward), EW(lstm_carry), EW(max_abs),
+    EW(rnn_forward_step), EW(lstm_forward_step), EW(rnn_cell_backward), EW(lstm_cell_backward), EW(lstm_carry),
+    EW(max_abs),          EW(scale),             EW(add_bias),          EW(column_sums),        EW(sum_squares),
 };
 
 #undef EW_PASTE2

@@ -1,5 +1,6 @@
 // The native elementwise kernels (elementwise.c) against their JS references (elementwise.ts,
-// maxAbs of linalg.ts), bit for bit, on the AVX2 path and on the portable one ('generic'):
+// maxAbs of linalg.ts), bit for bit (sumSquares against its lanes, elementwise.h), on each
+// instruction set the CPU runs and on the portable one ('generic'):
 // random shapes with odd sizes (so the vector loops' scalar tails run), inputs of every kind
 // (saturating, tiny, subnormal, signed zeros, infinities, NaN), at offsets inside larger arrays
 // whose other elements must stay untouched; then the same kernels through the engine's Kernels
@@ -8,12 +9,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jsKernels } from '../linalg';
 import {
   LSTM_COEFFICIENTS,
+  addBias,
+  columnSums,
   forgetStep,
   lstmCarry,
   lstmCellBackward,
   lstmForwardStep,
   rnnCellBackward,
   rnnForwardStep,
+  scale,
+  sumSquares,
 } from '../elementwise';
 import { mulberry32 } from '../testing/mulberry32';
 import { nativeBinding, nativeUnavailableReason, withNativeProducts, type NativeBinding } from './nativeKernels';
@@ -270,6 +275,60 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
         }
       }
     });
+
+    it(`${isa}: scale, addBias and columnSums`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(8);
+      // Factors of normalize's powers of two (below and above 1, to subnormal and to infinity) and others.
+      const factors = [1, 2 ** -1000, 2 ** 1000, 2 ** -3, 0.1, -7.5, 0];
+      for (const len of [0, 1, 7, 8, 9, 16, 33, 257, 1024]) {
+        for (const factor of factors) {
+          const got = padded(len, PAD, u);
+          const want = got.slice();
+          n.scale!(len, got, PAD, factor);
+          scale(want, PAD, len, factor);
+          expectSameBits(got, want, `${isa} scale ${len} by ${factor}`);
+        }
+      }
+      for (const [N, H] of shapes(17)) {
+        const G = 4 * H;
+        const got = padded(N * G, PAD, u);
+        const want = got.slice();
+        const b = padded(G, 2, u);
+        n.addBias!(N, G, got, PAD, b, 2);
+        addBias(want, PAD, N, G, b.subarray(2, 2 + G));
+        expectSameBits(got, want, `${isa} addBias ${N}x${G}`);
+        const da = padded(N * G, 0, u);
+        const sums = padded(G, PAD, u);
+        const expected = sums.slice();
+        n.columnSums!(N, G, da, 0, sums, PAD);
+        columnSums(da, N, G, expected.subarray(PAD, PAD + G));
+        expectSameBits(sums, expected, `${isa} columnSums ${N}x${G}`);
+      }
+    });
+
+    it(`${isa}: sumSquares in its lanes, the same bits as the portable lanes, within rounding of the JS sum`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(9);
+      for (const len of [0, 1, 15, 16, 17, 31, 32, 33, 100, 1024, 4099]) {
+        for (const factor of [1, 2 ** -400, 2 ** 400, 0.3]) {
+          // Finite values whose squares stay in range at these factors (normSplit's use).
+          const v = new Float64Array(len + 2 * PAD).map(() => (u() - 0.5) * 10 ** (8 * u() - 4));
+          // The lanes as elementwise.h defines them, in plain JS: lane l sums the i = l mod 16.
+          const lanes = new Float64Array(16);
+          for (let i = 0; i < len; i++) {
+            const x = v[PAD + i] * factor;
+            lanes[i % 16] += x * x;
+          }
+          let want = lanes[0];
+          for (let l = 1; l < 16; l++) want += lanes[l];
+          const got = n.sumSquares!(len, v, PAD, factor);
+          if (!Object.is(got, want)) throw new Error(`${isa} sumSquares ${len} x ${factor}: ${got}, want ${want}`);
+          const plain = sumSquares(v, PAD, len, factor);
+          expect(Math.abs(got - plain)).toBeLessThanOrEqual(len * 2 ** -52 * plain);
+        }
+      }
+    });
   }
 
   it("runs in the engine's Kernels (withNativeProducts, every kernel native) with the same results as the JS ones", () => {
@@ -329,5 +388,12 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
     expect(() => n.maxAbs!(2 ** 31, v, 0)).toThrow(/maxAbs: n must be an integer in \[0, 2\^31\)/);
     expect(() => n.lstmCarry!(2 ** 16, 2 ** 15, v, 0, v, 0, v, 0)).toThrow(/N\*H must be below 2\^31/);
     expect(n.maxAbs!(0, v, 10)).toBe(0);
+    expect(() => n.scale!(4, v, 7, 2)).toThrow(/scale: v's elements \[7, 10\] are outside/);
+    expect(() => n.scale!(4, v, 0, '2' as unknown as number)).toThrow(/scale: factor must be a number/);
+    expect(() => n.sumSquares!(11, v, 0, 1)).toThrow(/sumSquares: v's elements \[0, 10\] are outside/);
+    expect(() => n.addBias!(2, 4, v, 3, v, 0)).toThrow(/addBias: A's elements \[3, 10\] are outside/);
+    expect(() => n.addBias!(2 ** 16, 2 ** 15, v, 0, v, 0)).toThrow(/rows\*G must be below 2\^31/);
+    expect(() => n.columnSums!(2, 4, v, 0, v, 8)).toThrow(/columnSums: out's elements \[8, 11\] are outside/);
+    expect(n.sumSquares!(0, v, 10, 1)).toBe(0);
   });
 });

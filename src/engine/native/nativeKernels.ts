@@ -156,6 +156,17 @@ export interface NativeBinding {
   ): void;
   /** max |v[ov + i]| for i < n, NaNs skipped, 0 when there is none (maxAbs of linalg.ts). */
   maxAbs?(n: number, v: Float64Array, ov: number): number;
+  /** v[ov + i] *= factor for i < n (scale of elementwise.ts). */
+  scale?(n: number, v: Float64Array, ov: number, factor: number): void;
+  /**
+   * The sum of (v[ov + i] * factor)^2 for i < n (sumSquares of elementwise.ts), in 16 lanes added
+   * at the end: the same bits on every instruction set, not those of the JS or WebAssembly sum.
+   */
+  sumSquares?(n: number, v: Float64Array, ov: number, factor: number): number;
+  /** A[oa + r*G + j] += b[ob + j] for r < rows, j < G (addBias of elementwise.ts). */
+  addBias?(rows: number, G: number, A: Float64Array, oa: number, b: Float64Array, ob: number): void;
+  /** out[oo + j] = the sum over the rows, in order, of da[oda + r*G + j] (columnSums of elementwise.ts). */
+  columnSums?(rows: number, G: number, da: Float64Array, oda: number, out: Float64Array, oo: number): void;
   /** dst (cols x rows) = src (rows x cols)^T (transposeInto of linalg.ts, with offsets). */
   transpose?(rows: number, cols: number, src: Float64Array, os: number, dst: Float64Array, od: number): void;
   /** out[j] = sum over ascending i of |src[i, j]| (absColumnSums of linalg.ts, with offsets). */
@@ -281,6 +292,15 @@ export const NATIVE_RULE = {
   minTanhs: 64,
   /** rnnCellBackward, forgetStep, lstmCellBackward and lstmCarry (units N*H), maxAbs (doubles): the fewest. */
   minMultiplies: 512,
+  // The passes of a few operations a double, AVX-512 against wasm SIMD at 512, 1024 and 4096
+  // doubles (best of 15 runs of 5000 calls, the Xeon of this project's 2026-12 sessions): scale
+  // 0.12/0.15/0.52 against 0.24/0.31/1.32 us, addBias 0.19/0.21/0.62 against 0.38/0.38/1.90,
+  // columnSums 0.24/0.28/0.78 against 0.38/0.48/1.70, sumSquares 0.24/0.20/0.62 against
+  // 0.21/0.38/1.89 (its wasm loop is one chain of adds; at 256 doubles each was about even).
+  /** scale, addBias and columnSums (doubles): the fewest. */
+  minPasses: 512,
+  /** sumSquares: the fewest doubles. */
+  minSums: 1024,
 } as const;
 
 /** The largest batch gemmPaired runs unpacked, row by row or as dot products (SEQ_ROWS_MAX_M in gemm.h). */
@@ -371,7 +391,8 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
 /**
  * The elementwise kernels the native module has, and its once-per-probe passes over a weight
  * matrix (weightPasses.c), in place of base's: the same results bit for bit, so the choice is
- * one of speed alone.
+ * one of speed alone; but for sumSquares, which adds in other lanes (its sums differ in the last
+ * bits, as the WebAssembly one's already differ from the JS one's).
  */
 function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean): Partial<Kernels> {
   const r = NATIVE_RULE;
@@ -383,6 +404,10 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
     lstmCellBackward,
     lstmCarry,
     maxAbs,
+    scale,
+    sumSquares,
+    addBias,
+    columnSums,
     transpose,
     absColumnSums,
     timeMajor,
@@ -420,6 +445,18 @@ function nativeElementwise(base: Kernels, native: NativeBinding, every: boolean)
     };
   if (maxAbs)
     kernels.maxAbs = (v, off, len) => (every || len >= r.minMultiplies ? maxAbs(len, v, off) : base.maxAbs(v, off, len));
+  if (scale)
+    kernels.scale = (v, off, len, factor) =>
+      every || len >= r.minPasses ? scale(len, v, off, factor) : base.scale(v, off, len, factor);
+  if (sumSquares)
+    kernels.sumSquares = (v, off, len, factor) =>
+      every || len >= r.minSums ? sumSquares(len, v, off, factor) : base.sumSquares(v, off, len, factor);
+  if (addBias)
+    kernels.addBias = (A, aOff, rows, G, b) =>
+      every || rows * G >= r.minPasses ? addBias(rows, G, A, aOff, b, 0) : base.addBias(A, aOff, rows, G, b);
+  if (columnSums)
+    kernels.columnSums = (da, N, G, out) =>
+      every || N * G >= r.minPasses ? columnSums(N, G, da, 0, out, 0) : base.columnSums(da, N, G, out);
   if (transpose)
     kernels.transposeInto = (dst, src, rows, cols) =>
       every || rows * cols >= r.minMultiplies ? transpose(rows, cols, src, 0, dst, 0) : base.transposeInto(dst, src, rows, cols);
