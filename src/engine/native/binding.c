@@ -517,30 +517,27 @@ static int get_number(napi_env env, napi_value v, const char *fn, const char *na
   return fail(env, fn, what);
 }
 
-static napi_value scale(napi_env env, napi_callback_info info) {
-  static const char fn[] = "scale";
+/* The arguments n, v, ov, factor of scale and sumSquares: *v is NULL when n is 0. */
+static int get_scaled_span(napi_env env, napi_callback_info info, const char *fn, long long *n, double **v,
+                           double *factor) {
   napi_value args[4];
-  if (!get_args(env, info, fn, 4, "n, v, ov, factor", args)) return NULL;
+  return get_args(env, info, fn, 4, "n, v, ov, factor", args) && get_integer(env, args[0], fn, "n", "", 1, n) &&
+         get_span(env, args + 1, fn, "v", *n, v) && get_number(env, args[3], fn, "factor", factor);
+}
+
+static napi_value scale(napi_env env, napi_callback_info info) {
   long long n;
   double *v, factor;
-  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v) ||
-      !get_number(env, args[3], fn, "factor", &factor)) {
-    return NULL;
-  }
+  if (!get_scaled_span(env, info, "scale", &n, &v, &factor)) return NULL;
   if (n > 0) elementwise_of(env)->scale((size_t)n, v, factor);
   return NULL;
 }
 
 static napi_value sum_squares(napi_env env, napi_callback_info info) {
-  static const char fn[] = "sumSquares";
-  napi_value args[4], out;
-  if (!get_args(env, info, fn, 4, "n, v, ov, factor", args)) return NULL;
+  napi_value out;
   long long n;
   double *v, factor;
-  if (!get_integer(env, args[0], fn, "n", "", 1, &n) || !get_span(env, args + 1, fn, "v", n, &v) ||
-      !get_number(env, args[3], fn, "factor", &factor)) {
-    return NULL;
-  }
+  if (!get_scaled_span(env, info, "sumSquares", &n, &v, &factor)) return NULL;
   napi_create_double(env, n > 0 ? elementwise_of(env)->sum_squares((size_t)n, v, factor) : 0, &out);
   return out;
 }
@@ -552,30 +549,26 @@ static int get_rows(napi_env env, napi_value *args, const char *fn, long long *r
   return 1;
 }
 
-static napi_value add_bias(napi_env env, napi_callback_info info) {
-  static const char fn[] = "addBias";
+/* The arguments rows, G, then a rows x G array and a G-long one, each with its offset (addBias, columnSums). */
+static int get_rows_and_row(napi_env env, napi_callback_info info, const char *fn, const char *usage, const char *matrix,
+                            const char *row, long long *rows, long long *G, double **m, double **r) {
   napi_value args[6];
-  if (!get_args(env, info, fn, 6, "rows, G, A, oa, b, ob", args)) return NULL;
+  return get_args(env, info, fn, 6, usage, args) && get_rows(env, args, fn, rows, G) &&
+         get_span(env, args + 2, fn, matrix, *rows * *G, m) && get_span(env, args + 4, fn, row, *G, r);
+}
+
+static napi_value add_bias(napi_env env, napi_callback_info info) {
   long long rows, G;
   double *a, *b;
-  if (!get_rows(env, args, fn, &rows, &G) || !get_span(env, args + 2, fn, "A", rows * G, &a) ||
-      !get_span(env, args + 4, fn, "b", G, &b)) {
-    return NULL;
-  }
+  if (!get_rows_and_row(env, info, "addBias", "rows, G, A, oa, b, ob", "A", "b", &rows, &G, &a, &b)) return NULL;
   if (rows * G > 0) elementwise_of(env)->add_bias((size_t)rows, (size_t)G, a, b);
   return NULL;
 }
 
 static napi_value column_sums(napi_env env, napi_callback_info info) {
-  static const char fn[] = "columnSums";
-  napi_value args[6];
-  if (!get_args(env, info, fn, 6, "rows, G, da, oda, out, oo", args)) return NULL;
   long long rows, G;
   double *da, *out;
-  if (!get_rows(env, args, fn, &rows, &G) || !get_span(env, args + 2, fn, "da", rows * G, &da) ||
-      !get_span(env, args + 4, fn, "out", G, &out)) {
-    return NULL;
-  }
+  if (!get_rows_and_row(env, info, "columnSums", "rows, G, da, oda, out, oo", "da", "out", &rows, &G, &da, &out)) return NULL;
   /* With rows = 0, da is NULL and unread: the sums are zeros. */
   if (G > 0) elementwise_of(env)->column_sums((size_t)rows, (size_t)G, da, out);
   return NULL;
