@@ -8,8 +8,14 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const listing = spawnSync(npm, ['install-scripts', 'ls', '--json'], { cwd: root, encoding: 'utf8' });
+const args = ['install-scripts', 'ls', '--json'];
+// Under `npm test` the npm that runs the tests is asked, through node (npm_execpath is its CLI
+// script); run alone, the `npm` on PATH, through a shell on Windows, where npm is a .cmd that
+// Node no longer spawns without one.
+const execPath = process.env.npm_execpath;
+const listing = execPath?.endsWith('.js')
+  ? spawnSync(process.execPath, [execPath, ...args], { cwd: root, encoding: 'utf8' })
+  : spawnSync('npm', args, { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
 const unsupported = listing.status !== 0 && /unknown command/i.test(listing.stdout + listing.stderr);
 if (unsupported) console.warn('[installScripts.test] skipped: this npm has no `install-scripts` command');
 
