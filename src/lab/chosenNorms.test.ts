@@ -11,7 +11,7 @@ import { computedNorms, type SweepSpecInput } from '../contract/sweepSpec';
 import { forkSpawner } from './runner/workerTransport';
 import { CSV_COLUMNS, csvColumnsFor } from './export/csvExport';
 import { checkSweepSpec, specHash } from './sweep/expandSweep';
-import { estimateProbes } from './sweep/estimateSweep';
+import { HOST_SECONDS_PER_STORED_VALUE, estimateProbes } from './sweep/estimateSweep';
 import { sweepProbeSettings } from './sweep/sweepProbeSettings';
 import { tempDir, WORKER } from './testing/labTestSupport';
 import { openLabService, type LabService } from './labService';
@@ -70,20 +70,26 @@ describe('the spec field "norms"', () => {
   it('the estimate counts only the asked norms: fewer stored curves and less work', () => {
     const all = checked({ ...SPEC, N: 64 });
     const dh = checked({ ...SPEC, N: 64, norms: ['dh'] });
-    const speed = { perWork: 1e-9, perStep: 1e-6 };
+    // Slow enough that each probe's engine time hides the host's handling of the one before.
+    const speed = { perWork: 1e-6, perStep: 1e-6 };
     const eAll = estimateProbes(all.probes, 1, speed, sweepProbeSettings(all.spec));
     const eDh = estimateProbes(dh.probes, 1, speed, sweepProbeSettings(dh.spec));
     // Per arch, 2 seeds x T in {12, 20}: the RNN stores 4 curves per step, the LSTM 5; dh alone one.
     expect(eAll.norms).toBe(2 * (12 + 20) * 4 + 2 * (12 + 20) * 5);
     expect(eDh.norms).toBe(2 * 2 * (12 + 20));
     // Model output under the fabricated speed above, not a timing: the seconds saved are the
-    // work the dh-only probes skip, at its price (their steps and once-per-probe work are the same).
+    // work the dh-only probes skip, at its price (their steps and once-per-probe work are the same),
+    // and at most the host's storing of the values they do not store besides.
     const workSaved = all.probes.reduce(
       (sum, p, i) => sum + probeCostTerms(p.config).work - probeCostTerms(dh.probes[i].config, { norms: ['dh'] }).work,
       0,
     );
     expect(workSaved).toBeGreaterThan(0);
-    expect(eAll.seconds - eDh.seconds).toBeCloseTo(speed.perWork * workSaved, 12);
+    const saved = eAll.seconds - eDh.seconds;
+    expect(saved).toBeGreaterThanOrEqual(speed.perWork * workSaved - 1e-12);
+    expect(saved).toBeLessThanOrEqual(
+      speed.perWork * workSaved + HOST_SECONDS_PER_STORED_VALUE * (eAll.norms - eDh.norms) + 1e-12,
+    );
   });
 });
 

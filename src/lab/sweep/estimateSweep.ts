@@ -10,6 +10,7 @@ import {
   type ProbeCostTerms,
   type ProbeShape,
 } from '../../engine/probeCost';
+import type { ProbeConfig } from '../../engine/index';
 import { NORM_NAMES, type NormName, type SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
 import type { SweepProbeSettings } from './sweepProbeSettings';
@@ -22,8 +23,22 @@ export interface SpeedModel {
   perOnce?: number;
 }
 
-/** Per-probe cost outside the engine: messages, the SQLite write, scheduling (measured ~1 ms). */
-export const PER_PROBE_SECONDS = 0.002;
+// A probe's cost outside the engine falls in two places. Its worker spends a little on it besides
+// the engine (the task, the result's message); the runner, on the host, handles it one probe at a
+// time whatever the workers: its messages, row updates and events, and its results stored in
+// SQLite. Measured here (Xeon, 2026-12): 200 probes of T = 16 took 0.10 to 0.18 s on 1 or 2
+// workers alike, the host's handlers 0.55 to 0.9 ms a probe (so many short probes are paced by
+// the host, not the workers); storing 82,000 and 500,000 values took 3 and 12 ms a probe, and
+// the standard sweep ran 0.4 to 1.5 ms a probe past its workers' engine seconds.
+
+/** A probe's cost in its worker outside the engine. */
+export const WORKER_SECONDS_PER_PROBE = 0.0005;
+/** The host's handling of a probe, besides storing its values. */
+export const HOST_SECONDS_PER_PROBE = 0.0006;
+/** Storing one value of a norm curve (8 bytes of blob in SQLite), on the host. */
+export const HOST_SECONDS_PER_STORED_VALUE = 25e-9;
+/** Queueing a sweep and handing out its first probes (measured 2 to 5 ms). */
+const SWEEP_SECONDS = 0.003;
 /** Starting the worker processes (measured ~0.15 s). */
 const STARTUP_SECONDS = 0.2;
 
@@ -184,29 +199,58 @@ export function estimateProbes(
 ): SweepEstimate {
   let norms = 0;
   let bytes = 0;
-  const seconds: number[] = [];
+  const engine: number[] = [];
   for (const p of probes) {
     const c = p.config;
-    const perStep = storedNorms(c.arch, settings.norms);
-    const steps = c.lossStep + 1;
-    norms += steps * perStep;
-    bytes += steps * perStep * 8 + PROBE_OVERHEAD_BYTES;
-    seconds.push(modelSeconds(c, m, settings) + PER_PROBE_SECONDS);
+    const values = storedValues(c, settings);
+    norms += values;
+    bytes += values * 8 + PROBE_OVERHEAD_BYTES;
+    engine.push(modelSeconds(c, m, settings));
   }
-  const wall = probes.length === 0 ? 0 : STARTUP_SECONDS + makespan(seconds, workers);
+  const wall = probes.length === 0 ? 0 : STARTUP_SECONDS + sweepSeconds(probes, engine, workers, settings);
   return { probes: probes.length, norms, diskBytes: bytes, seconds: wall, workers, basis: 'calibrated' };
+}
+
+/** The values a probe stores: a curve of its loss step's steps per norm it computes. */
+export function storedValues(c: Pick<ProbeConfig, 'arch' | 'lossStep'>, settings: SweepProbeSettings): number {
+  return (c.lossStep + 1) * storedNorms(c.arch, settings.norms);
+}
+
+/**
+ * A sweep's wall time from its probes' engine seconds (probes[i]'s is engine[i]) on `workers`
+ * workers: each probe's worker and host costs added around them (see WORKER_SECONDS_PER_PROBE),
+ * and the sweep's own start.
+ */
+export function sweepSeconds(
+  probes: readonly ExpandedProbe[],
+  engine: readonly number[],
+  workers: number,
+  settings: SweepProbeSettings,
+): number {
+  const lanes = engine.map((s) => s + WORKER_SECONDS_PER_PROBE);
+  const host = probes.map((p) => HOST_SECONDS_PER_PROBE + HOST_SECONDS_PER_STORED_VALUE * storedValues(p.config, settings));
+  return SWEEP_SECONDS + makespan(lanes, workers, host);
 }
 
 /**
  * The sweep's wall time when its probes take these seconds on `workers` workers, handed out
- * biggest first to whichever worker is free first (the runner's order).
+ * biggest first to whichever worker is free first (the runner's order), and then, if `host` is
+ * given, host[i] seconds of probe i on the host once it has finished there: the host takes the
+ * finished probes one at a time, in the order they finish, so it is the host that sets the pace
+ * when the probes are many and short.
  */
-export function makespan(seconds: readonly number[], workers: number): number {
+export function makespan(seconds: readonly number[], workers: number, host: readonly number[] = []): number {
   const lanes = new Array<number>(Math.max(1, workers)).fill(0);
-  for (const s of [...seconds].sort((a, b) => b - a)) {
+  const order = seconds.map((_, i) => i).sort((a, b) => seconds[b] - seconds[a]);
+  const finished: { at: number; host: number }[] = [];
+  for (const i of order) {
     let free = 0;
-    for (let i = 1; i < lanes.length; i++) if (lanes[i] < lanes[free]) free = i;
-    lanes[free] += s;
+    for (let l = 1; l < lanes.length; l++) if (lanes[l] < lanes[free]) free = l;
+    lanes[free] += seconds[i];
+    finished.push({ at: lanes[free], host: host[i] ?? 0 });
   }
-  return Math.max(...lanes);
+  finished.sort((a, b) => a.at - b.at);
+  let hostFree = 0;
+  for (const f of finished) hostFree = Math.max(hostFree, f.at) + f.host;
+  return Math.max(hostFree, ...lanes);
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORED_TRACE_MAX_BYTES, withDefaults, type ProbeConfig } from '../../engine/index';
 import type { TimingSample } from '../../engine/probeCost';
-import { makespan, speedModelFrom } from './estimateSweep';
+import { makespan, speedModelFrom, sweepSeconds } from './estimateSweep';
 import { checkSweepSpec } from './expandSweep';
 import {
   costGroups,
@@ -184,6 +184,17 @@ describe('the schedule', () => {
     expect(makespan([1, 2, 3], 1)).toBe(6);
     expect(makespan([4], 8)).toBe(4);
   });
+
+  it('has the host take the finished probes one at a time, after each finishes', () => {
+    // The host's share of the last probe to finish comes after it.
+    expect(makespan([3], 1, [1])).toBe(4);
+    // Short host work hides behind the probes still running: only the last one's shows.
+    expect(makespan([3, 3, 2, 2, 2], 2, [0.5, 0.5, 0.5, 0.5, 0.5])).toBe(7.5);
+    // Many short probes on 2 workers: the host, 2 ms a probe, sets the pace (they finish every 0.5 ms).
+    const short = new Array<number>(100).fill(0.001);
+    expect(makespan(short, 2, new Array<number>(100).fill(0.002))).toBeCloseTo(0.001 + 100 * 0.002, 12);
+    expect(makespan(short, 2, new Array<number>(100).fill(0))).toBeCloseTo(0.05, 12);
+  });
 });
 
 describe('the timed estimate', () => {
@@ -201,8 +212,8 @@ describe('the timed estimate', () => {
     expect(e.workers).toBe(2);
     // Two workers timed the samples at once: the sweep keeps both busy.
     expect(clock.asked[0].concurrency).toBe(2);
-    const seconds = spec.probes.map((p) => cost[p.config.arch].once + cost[p.config.arch].perStep * p.config.T + 0.002);
-    expect(e.seconds).toBeCloseTo(makespan(seconds, 2), 9);
+    const seconds = spec.probes.map((p) => cost[p.config.arch].once + cost[p.config.arch].perStep * p.config.T);
+    expect(e.seconds).toBeCloseTo(sweepSeconds(spec.probes, seconds, 2, settings), 9);
   });
 
   it('prices a sweep whose loss step is a fraction of T by its steps forward and back', async () => {
@@ -212,11 +223,9 @@ describe('the timed estimate', () => {
     const clock = syntheticClock(cost);
     const e = await timedEstimate({ probes: half.probes, workers: 1, settings, model: MODEL, maxBytes: GIB, time: clock.time });
     const { once, perStep, backwardShare } = cost.lstm;
-    const seconds = half.probes.map(
-      (p) => once + perStep * (p.config.T - backwardShare * (p.config.T - 1 - p.config.lossStep)) + 0.002,
-    );
+    const seconds = half.probes.map((p) => once + perStep * (p.config.T - backwardShare * (p.config.T - 1 - p.config.lossStep)));
     expect(half.probes.map((p) => p.config.lossStep)).toEqual([127, 511]);
-    expect(e.seconds).toBeCloseTo(makespan(seconds, 1), 9);
+    expect(e.seconds).toBeCloseTo(sweepSeconds(half.probes, seconds, 1, settings), 9);
   });
 
   it('times on one worker a sweep of one probe, on the threads the idle worker leaves it', async () => {

@@ -12,7 +12,7 @@ import { planTrace, threadsEach, type ProbeConfig } from '../../engine/index';
 import { probeCostTerms, sweepProbeNeeds, type TimingSample } from '../../engine/probeCost';
 import type { SweepEstimate } from '../../contract/labApi';
 import type { ExpandedProbe } from './expandSweep';
-import { engineSeconds, estimateProbes, makespan, modelSeconds, PER_PROBE_SECONDS, type SpeedModel } from './estimateSweep';
+import { engineSeconds, estimateProbes, modelSeconds, sweepSeconds, type SpeedModel } from './estimateSweep';
 import type { SweepProbeSettings } from './sweepProbeSettings';
 
 /** The longer sample of a shape takes about this long at most (by the model, which overprices large shapes)... */
@@ -274,7 +274,7 @@ export async function timedEstimate(input: TimedEstimateInput): Promise<SweepEst
   const threads = threadsEach(workers, probes.length);
   const costs = await timeGroupCosts(groups, settings, model, maxBytes, input.time, concurrency, threads);
   if (!costs) return { ...counts, basis: 'calibrated' };
-  const seconds = configs.map((c, i) => probeSeconds(costs[groupOf[i]], c) + PER_PROBE_SECONDS);
+  const engine = configs.map((c, i) => probeSeconds(costs[groupOf[i]], c));
   // No start-up: timing the samples has just started the workers (they stay for a while idle).
-  return { ...counts, seconds: makespan(seconds, workers), basis: 'timed' };
+  return { ...counts, seconds: sweepSeconds(probes, engine, workers, settings), basis: 'timed' };
 }
