@@ -172,14 +172,14 @@ export function gramUpper(out: Float64Array, A: Float64Array, aOff: number, M: n
 }
 
 /**
- * out[i] = sum_j S[i*n + j] * v[j] for i < n, each sum from 0 in j order: S v for a symmetric
- * n x n S (the WebAssembly version reads S by columns, so S must be exactly symmetric). Four
- * rows at a time, so that four independent sums advance together.
+ * out[i] = sum_j A[aOff + i*n + j] * v[j] for i < rows, each sum from 0 in j order: A v for A
+ * of `rows` rows of n (row-major). Four rows at a time, so that four independent sums advance
+ * together.
  */
-export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void {
+export function rowDots(A: Float64Array, aOff: number, rows: number, n: number, v: Float64Array, out: Float64Array): void {
   let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const r0 = i * n,
+  for (; i + 3 < rows; i += 4) {
+    const r0 = aOff + i * n,
       r1 = r0 + n,
       r2 = r1 + n,
       r3 = r2 + n;
@@ -189,21 +189,29 @@ export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Ar
       s3 = 0;
     for (let j = 0; j < n; j++) {
       const vj = v[j];
-      s0 += S[r0 + j] * vj;
-      s1 += S[r1 + j] * vj;
-      s2 += S[r2 + j] * vj;
-      s3 += S[r3 + j] * vj;
+      s0 += A[r0 + j] * vj;
+      s1 += A[r1 + j] * vj;
+      s2 += A[r2 + j] * vj;
+      s3 += A[r3 + j] * vj;
     }
     out[i] = s0;
     out[i + 1] = s1;
     out[i + 2] = s2;
     out[i + 3] = s3;
   }
-  for (; i < n; i++) {
+  for (; i < rows; i++) {
     let s = 0;
-    for (let j = 0; j < n; j++) s += S[i * n + j] * v[j];
+    for (let j = 0; j < n; j++) s += A[aOff + i * n + j] * v[j];
     out[i] = s;
   }
+}
+
+/**
+ * S v for a symmetric n x n S: rowDots of its rows (the WebAssembly version reads S by columns,
+ * so S must be exactly symmetric).
+ */
+export function symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void {
+  rowDots(S, 0, n, n, v, out);
 }
 
 export function maxAbs(a: Float64Array, off: number, len: number): number {
@@ -280,6 +288,7 @@ export interface Kernels {
   sumSquares: typeof sumSquares;
   columnSums: typeof columnSums;
   symv: typeof symv;
+  rowDots: typeof rowDots;
 }
 
 export const jsKernels: Kernels = {
@@ -304,4 +313,5 @@ export const jsKernels: Kernels = {
   sumSquares,
   columnSums,
   symv,
+  rowDots,
 };

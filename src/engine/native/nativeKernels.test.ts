@@ -573,6 +573,31 @@ describe.skipIf(native === null)('native products', () => {
       }
     });
 
+    it('rowDots agrees with the JS one to 1e-13 on rectangular rows at an offset, and leaves the rest of out alone', () => {
+      const next = rng(18);
+      const arena = createWasmArena(1 << 18)!;
+      const viaNative = withNativeProducts(arena.kernels, n, true);
+      for (const [rows, size, off] of [
+        [1, 1, 0],
+        [3, 7, 5],
+        [17, 64, 1],
+        [73, 300, 9],
+        [160, 1024, 3],
+      ]) {
+        const A = arena.mem.subarray(0, off + rows * size);
+        for (let i = 0; i < A.length; i++) A[i] = next();
+        const v = arena.mem.subarray(200_000, 200_000 + size);
+        for (let i = 0; i < size; i++) v[i] = next();
+        const out = arena.mem.subarray(210_000, 210_000 + rows + 1);
+        out.fill(7);
+        const want = new Float64Array(rows);
+        jsKernels.rowDots(A.slice(), off, rows, size, v.slice(), want);
+        viaNative.rowDots(A, off, rows, size, v, out);
+        for (let i = 0; i < rows; i++) expect(Math.abs(out[i] - want[i])).toBeLessThanOrEqual(1e-13 * size);
+        expect(out[rows]).toBe(7);
+      }
+    });
+
     it('gemmPaired reads B or its transpose and agrees with gemm and gemmAcc to 1e-13, batches of 1 to 4 rows included', () => {
       const next = rng(16);
       const dim = (max: number) => 1 + Math.floor(((next() + 1) / 2) * max);

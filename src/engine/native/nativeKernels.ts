@@ -359,6 +359,11 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
       else base.symv(S, n, v, out);
     },
+    // The same dot products with a rectangular A's rows: the Lanczos basis's projections (theory.ts).
+    rowDots(A, aOff, rows, n, v, out) {
+      if (every || rows * n >= r.minMultiplyAdds) native.gemm(1, rows, n, v, n, 1, 0, A, 1, n, aOff, 0, out, rows, 1, 0);
+      else base.rowDots(A, aOff, rows, n, v, out);
+    },
     // A batch of 1 to 4 rows: B row by row (rows_simd.h) where it is wider than deep, as the
     // LSTM's forward product (K = H, P = 4H) is, and for 2 to 4 rows (their FMAs share each load
     // of B: 4 x 1024 x 1024 ran at 41 GFLOP/s so, 25 as dot products, from L3); a single row

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWasmArena, wasmSimdAvailable, type Arena } from './wasmKernels';
 import { jsKernels } from '../linalg';
 import { sigmoidInPlace } from '../elementwise';
-import { largestEigenvalue } from '../theory';
+import { lanczosVectorDoubles, largestEigenvalue } from '../theory';
 import { runProbe, type ProbeResult } from '../probe';
 import { setKernelPreference } from '../workspace';
 import type { StepNormsLog } from '../backward';
@@ -209,7 +209,8 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
   it('largestEigenvalue with the wasm kernels equals the JS one exactly', () => {
     const u = rng(21);
     for (const n of [1, 5, 16, 64]) {
-      const arena = createWasmArena(n * n + 2 * n + 8)!;
+      const vectors = lanczosVectorDoubles(n, 300);
+      const arena = createWasmArena(n * n + vectors + n * n + 8)!;
       const S = arena.mem.subarray(0, n * n);
       const W = Array.from({ length: n * 3 * n }, () => u() - 0.5);
       for (let i = 0; i < n; i++) {
@@ -220,7 +221,8 @@ describe.skipIf(!wasmSimdAvailable())('wasm SIMD elementwise kernels', () => {
         }
       }
       const want = largestEigenvalue(S.slice(), n);
-      expect(largestEigenvalue(S, n, 300, arena.kernels, arena.mem.subarray(n * n, n * n + 2 * n))).toBe(want);
+      const basis = arena.mem.subarray(n * n + vectors, n * n + vectors + n * n);
+      expect(largestEigenvalue(S, n, 300, arena.kernels, arena.mem.subarray(n * n, n * n + vectors), basis)).toBe(want);
     }
   });
 

@@ -24,6 +24,7 @@ import { LSTM_COEFFICIENTS } from '../elementwise';
 import {
   absColumnSums,
   copyTimeMajor,
+  rowDots,
   stepWeights,
   transposeInto,
   type gemmPaired,
@@ -149,6 +150,8 @@ export interface Kernels {
    * values as the JS loop, bit for bit. S must be exactly symmetric (it is read by columns).
    */
   symv(S: Float64Array, n: number, v: Float64Array, out: Float64Array): void;
+  /** out[i] = sum_j A[aOff + i*n + j] * v[j], i < rows (rowDots of linalg.ts, which runs it). */
+  rowDots(A: Float64Array, aOff: number, rows: number, n: number, v: Float64Array, out: Float64Array): void;
 }
 
 // The WebAssembly API, typed locally: the node tsconfig has no DOM lib, and @types/node does
@@ -479,5 +482,7 @@ function makeKernels(w: WasmExports): Kernels {
       if (n === 0) return;
       w.symv(addr(S, 0, n * n, 'symv S'), n, addr(v, 0, n, 'symv v'), addr(out, 0, n, 'symv out'));
     },
+    // No WebAssembly kernel of its own: the JS loop reads the arena's views as they are.
+    rowDots,
   };
 }
