@@ -19,4 +19,5 @@ export { STEP_NORM_NAMES, type StepNormsLog, type StepNormName, type ChosenStepN
 export type { FullGradNorms } from './fullGradient';
 export type { ForwardSummary } from './forward';
 export type { ProbeTheory } from './theory';
+export { SpectralNormCache } from './spectralNormCache';
 export { DEFAULT_LYAPUNOV_K, hasLyapunovPass, type LyapunovExponents, type LyapunovOptions } from './lyapunov';

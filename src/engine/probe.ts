@@ -17,6 +17,7 @@ import { DEFAULT_MAX_PROBE_BYTES, MAX_PROBE_THREADS, validateProbeConfig } from 
 import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { withProductThreads, Workspace } from './workspace';
 import { probeTheory, type ProbeTheory } from './theory';
+import type { SpectralNormCache } from './spectralNormCache';
 import {
   DEFAULT_LYAPUNOV_K,
   LyapunovBackward,
@@ -47,6 +48,12 @@ export interface ProbeOptions extends BackwardOptions {
   threads?: number;
   /** Also the top-k finite-time Lyapunov exponents of the loss step's backward Jacobian product (lyapunov.ts). */
   lyapunov?: LyapunovOptions;
+  /**
+   * sigma_max(Wh) of weights met before: a probe whose Wh equals one of them takes its value
+   * instead of computing it (the same bits), else adds its own. A sweep worker keeps one for all
+   * its probes: those differing only in their forget bias share Wh.
+   */
+  spectralNorms?: SpectralNormCache;
   /** Use these inputs instead of drawing them from the seed (tests only). */
   inputs?: ModelInputs;
   /** Nudge the forward pass (finite-difference tests only). */
@@ -115,7 +122,7 @@ function computeProbe(
   const ws = Workspace.create(probeDoubles(d, layout, needs));
   const source = options.inputs ? { given: options.inputs } : { draw: config };
   const { trace, sums } = runForward(d, layout, source, ws, options.forwardHooks, config.lossStep);
-  const theory = probeTheory(trace, sums, ws);
+  const theory = probeTheory(trace, sums, ws, options.spectralNorms);
   const scratch = ws.take(backwardDoubles(d));
   // One walk back over the trace serves both passes, so a checkpointed trace recomputes each
   // segment once for them.

@@ -6,6 +6,7 @@
 import type { Dims, ForwardSums, ForwardTrace } from './forward';
 import type { Workspace } from './workspace';
 import { jsKernels, type Kernels } from './linalg';
+import type { SpectralNormCache } from './spectralNormCache';
 
 export interface ProbeTheory {
   whSpectralNorm: number;
@@ -79,15 +80,20 @@ export function lanczosVectorDoubles(n: number, maxProducts = SPECTRAL_PRODUCTS)
   return 2 * n + Math.min(maxProducts, n);
 }
 
-export function probeTheory(f: ForwardTrace, sums: ForwardSums, ws: Workspace): ProbeTheory {
-  const { T, N, H } = f;
+/** `seen`: sigma_max of weights already met (a sweep worker's), taken when Wh is one of them, added when not. */
+export function probeTheory(f: ForwardTrace, sums: ForwardSums, ws: Workspace, seen?: SpectralNormCache): ProbeTheory {
+  const { T, N, H, G } = f;
   const count = T * N * H;
-  const whSpectralNorm = spectralNormOf(
-    f,
-    ws.take(H * H),
-    ws.take(lanczosVectorDoubles(H)),
-    ws.take(Math.min(SPECTRAL_PRODUCTS, H) * H),
-  );
+  let whSpectralNorm = seen?.get(f.Wh, H, G);
+  if (whSpectralNorm === undefined) {
+    whSpectralNorm = spectralNormOf(
+      f,
+      ws.take(H * H),
+      ws.take(lanczosVectorDoubles(H)),
+      ws.take(Math.min(SPECTRAL_PRODUCTS, H) * H),
+    );
+    seen?.add(f.Wh, H, G, whSpectralNorm);
+  }
   if (f.arch === 'rnn') {
     const meanSlope = Math.sqrt(sums.slopeSquares / count);
     const realizedGain = Math.sqrt(f.kernels.sumSquares(f.Wh, 0, H * H, 1) / H);

@@ -1,6 +1,6 @@
 // The sweep worker process: runs the probes of each batch it is sent, one at a time, and streams
 // every finished probe back. Runs as a child_process.fork child or an Electron utility process.
-import { modelInputs, runProbe } from '../engine/index';
+import { SpectralNormCache, modelInputs, runProbe } from '../engine/index';
 import type { ProbeTask } from './workerProtocol';
 import { parentChannel } from './workerChannel';
 import { exitWhenParentDies } from './parentWatchdog';
@@ -15,6 +15,8 @@ const channel = parentChannel();
 exitWhenParentDies();
 const pending: ProbeTask[] = [];
 let busy = false;
+/** sigma_max(Wh) of the weights this worker's probes have met (a sweep's forget biases share Wh). */
+const spectralNorms = new SpectralNormCache();
 
 // Ctrl-C in a terminal reaches the whole process group: the parent decides when workers stop.
 process.on('SIGINT', () => {});
@@ -30,6 +32,7 @@ function runOne(task: ProbeTask): void {
       ...sweepProbeOptions(task.config.arch, task.lyapunovVectors, task.norms),
       maxBytes: task.maxBytes,
       threads: task.threads,
+      spectralNorms,
       ...(task.model ? { inputs: modelInputs(task.config, task.model) } : {}),
     });
     const s = r.lossStepNorms;
