@@ -130,8 +130,12 @@ export function forwardDoubles(d: Dims, layout: TraceLayout): number {
   const transient = layout.transientHidden ? 2 * NH : 0;
   // At each segment's start: h_{t0-1}, and c_{t0-1} for the LSTM.
   const checkpoints = segments > 1 ? segments * NH * (lstm ? 2 : 1) : 0;
-  // X, dout; h0; the weights, their transposes and b; one step's a_t and slopes, the input projection's block; the LSTM's c.
-  const inputs = T * N * D + (layout.allDout ? T * NH : NH) + NH + 2 * D * G + 2 * H * G + (d.arch === 'gru' ? 2 * G : G);
+  // X, dout; h0; the weights, their transposes and b (and Wh and Wh^T packed for the native
+  // kernels, counted whichever kernels run: the check is the same everywhere); one step's a_t and
+  // slopes, the input projection's block; the LSTM's c.
+  const packed = packsWeights(N, H, G) ? packedDoubles(H, G) + packedDoubles(G, H) : 0;
+  const inputs =
+    T * N * D + (layout.allDout ? T * NH : NH) + NH + 2 * D * G + 2 * H * G + packed + (d.arch === 'gru' ? 2 * G : G);
   const projection = inputProjectionSteps(d);
   const step = 2 * N * G + (projection > 1 ? projection * N * G : 0) + (lstm ? NH : 0);
   return inputs + step + layout.segment * perStep + transient + checkpoints;
@@ -153,9 +157,7 @@ export function inputProjectionSteps(d: Dims): number {
 /** Bytes the forward pass keeps outside its workspace: per-step flags, the window's exponents, the draw buffer, h_last (GRU: its coefficients' exponents of a step). */
 export function forwardHeapBytes(d: Dims, layout: TraceLayout): number {
   const gruScratch = d.arch === 'gru' ? 4 * GRU_COEFFICIENTS * d.N * d.H : 0;
-  // Wh and Wh^T packed by the native kernels (counted whichever kernels run: the check is the same everywhere).
-  const packed = packsWeights(d.N, d.H, d.G) ? 8 * (packedDoubles(d.H, d.G) + packedDoubles(d.G, d.H)) : 0;
-  return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch + packed;
+  return d.T + 4 * layout.segment * exponentsOf(d.arch) + 8 * (DRAW_CHUNK_DOUBLES + d.N * d.H) + gruScratch;
 }
 
 /** Doubles a trace holds per unit and step: h (unless it is transient) and coefficientsPerUnit. */
@@ -323,8 +325,11 @@ class SteppedTrace implements ForwardTrace {
     this.WxT = ws.take(G * D);
     ws.kernels.transposeInto(this.WhT, this.Wh, H, G);
     ws.kernels.transposeInto(this.WxT, this.Wx, D, G);
-    this.recurrent = ws.kernels.prepareWeights(this.Wh, this.WhT, H, G, N);
-    this.recurrentT = ws.kernels.prepareWeights(this.WhT, this.Wh, G, H, N);
+    // The packed copies live in the arena, which a worker reuses from probe to probe: fresh arrays
+    // of their own were first touched by every probe (64 MiB of them at H = 1024, N = 16).
+    const packs = packsWeights(N, H, G);
+    this.recurrent = ws.kernels.prepareWeights(this.Wh, this.WhT, H, G, N, packs ? ws.take(packedDoubles(H, G)) : undefined);
+    this.recurrentT = ws.kernels.prepareWeights(this.WhT, this.Wh, G, H, N, packs ? ws.take(packedDoubles(G, H)) : undefined);
     this.A = ws.take(N * G);
     const steps = inputProjectionSteps(d);
     this.projection = { steps, buffer: steps > 1 ? ws.take(steps * N * G) : this.A, first: 0, count: 0, next: 0 };

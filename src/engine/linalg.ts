@@ -269,8 +269,12 @@ export interface Kernels {
   gemmAcc: typeof gemmAcc;
   gemm: typeof gemm;
   gemmPaired: typeof gemmPaired;
-  /** B and Bt as StepWeights for products with `rows`-row batches, packed where these kernels gain from it. */
-  prepareWeights(B: Float64Array, Bt: Float64Array, K: number, P: number, rows: number): StepWeights;
+  /**
+   * B and Bt as StepWeights for products with `rows`-row batches, packed where these kernels gain
+   * from it (packsWeights): into `packInto` (packedDoubles(K, P) doubles, a view of the probe's
+   * arena) when given, else into an array of their own.
+   */
+  prepareWeights(B: Float64Array, Bt: Float64Array, K: number, P: number, rows: number, packInto?: Float64Array): StepWeights;
   gramUpper: typeof gramUpper;
   transposeTimesAcc: typeof transposeTimesAcc;
   transposeInto: typeof transposeInto;

@@ -635,6 +635,26 @@ describe.skipIf(native === null)('native products', () => {
         }
       }
     });
+
+    it('prepareWeights packs into the view it is given (the probe arena), as into its own array, and refuses one too short', () => {
+      const next = rng(19);
+      const arena = createWasmArena(1 << 18)!;
+      const viaNative = withNativeProducts(arena.kernels, n, true);
+      const [K, P, M] = [64, 256, 16];
+      expect(packsWeights(M, K, P)).toBe(true);
+      const B = arena.mem.subarray(0, K * P);
+      for (let i = 0; i < B.length; i++) B[i] = next();
+      const Bt = arena.mem.subarray(K * P, 2 * K * P);
+      transposeInto(Bt, B, K, P);
+      const into = arena.mem.subarray(2 * K * P + 3, 2 * K * P + 3 + packedDoubles(K, P) + 5);
+      const inArena = viaNative.prepareWeights(B, Bt, K, P, M, into);
+      const own = viaNative.prepareWeights(B, Bt, K, P, M);
+      expect(inArena.packed!.buffer).toBe(arena.mem.buffer);
+      expect(inArena.packed!.byteOffset).toBe(into.byteOffset);
+      expect(own.packed!.buffer).not.toBe(arena.mem.buffer);
+      expect(Array.from(inArena.packed!)).toEqual(Array.from(own.packed!));
+      expect(() => viaNative.prepareWeights(B, Bt, K, P, M, into.subarray(0, packedDoubles(K, P) - 1))).toThrow(/packInto holds/);
+    });
   });
 });
 

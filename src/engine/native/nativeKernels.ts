@@ -380,9 +380,12 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       else if (W.packed && native.gemmPacked) native.gemmPacked(M, P, K, A, K, 1, aOff, W.packed, beta, out, P, 1, oOff);
       else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
     },
-    prepareWeights(B, Bt, K, P, rows) {
+    prepareWeights(B, Bt, K, P, rows, packInto) {
       if (!native.packMatrix || !packsWeights(rows, K, P)) return stepWeights(B, Bt, K, P);
-      const packed = new Float64Array(packedDoubles(K, P));
+      const doubles = packedDoubles(K, P);
+      if (packInto && packInto.length < doubles)
+        throw new RangeError(`prepareWeights: packInto holds ${packInto.length} doubles, not ${doubles}`);
+      const packed = packInto ? packInto.subarray(0, doubles) : new Float64Array(doubles);
       native.packMatrix(K, P, B, P, 1, 0, packed);
       return { B, Bt, packed, K, P };
     },
