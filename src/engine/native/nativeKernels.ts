@@ -335,6 +335,9 @@ export function withNativeProducts(base: Kernels, native: NativeBinding, everyPr
 function composeNative(base: Kernels, native: NativeBinding, every: boolean): Kernels {
   const r = NATIVE_RULE;
   const product = (M: number, K: number, P: number) => every || M * K * P >= r.minMultiplyAdds;
+  // out[i] = A's row i (of n, from aOff) . v for i < rows: v times A^T, which the native product runs as dot products.
+  const rowDots: Kernels['rowDots'] = (A, aOff, rows, n, v, out) =>
+    native.gemm(1, rows, n, v, n, 1, 0, A, 1, n, aOff, 0, out, rows, 1, 0);
   return {
     ...base,
     ...nativeElementwise(base, native, every),
@@ -356,12 +359,12 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
     // columns): the Lanczos products of sigma_max(Wh) (theory.ts), where the WebAssembly kernel
     // walks S by columns (0.12 s of 73 products at H = 1024, native 0.01 s).
     symv(S, n, v, out) {
-      if (every || n * n >= r.minMultiplyAdds) native.gemm(1, n, n, v, n, 1, 0, S, 1, n, 0, 0, out, n, 1, 0);
+      if (every || n * n >= r.minMultiplyAdds) rowDots(S, 0, n, n, v, out);
       else base.symv(S, n, v, out);
     },
     // The same dot products with a rectangular A's rows: the Lanczos basis's projections (theory.ts).
     rowDots(A, aOff, rows, n, v, out) {
-      if (every || rows * n >= r.minMultiplyAdds) native.gemm(1, rows, n, v, n, 1, 0, A, 1, n, aOff, 0, out, rows, 1, 0);
+      if (every || rows * n >= r.minMultiplyAdds) rowDots(A, aOff, rows, n, v, out);
       else base.rowDots(A, aOff, rows, n, v, out);
     },
     // A batch of 1 to 4 rows: B row by row (rows_simd.h) where it is wider than deep, as the
