@@ -6,6 +6,7 @@ import { gruCarry } from './gruCell';
 import { binaryExponent, log10Scaled } from './scaledNumber';
 import { log10Norm, normalize, scaleByPowerOfTwo, squaresSafely } from './norms';
 import { hiddenOffset, type ForwardTrace, type Dims } from './forward';
+import { FusedLossStep } from './fusedLossStep';
 import type { Kernels } from './linalg';
 import type { Workspace } from './workspace';
 
@@ -30,6 +31,12 @@ export interface StepNormsLog {
 export interface BackwardOptions {
   /** Called with x_k^T dL_t/da_k (D x G) at true scale; for tests of the article's matrices. */
   onStepWeightGradient?: (k: number, dWx: Float64Array) => void;
+  /**
+   * false: every step from JS, one kernel call at a time, where the native module would run it in
+   * one call (fusedLossStep.ts). The same bits either way with every product native; for the
+   * tests that hold the two to it, and for measuring what fusing saves.
+   */
+  fusedSteps?: boolean;
 }
 
 /**
@@ -83,6 +90,7 @@ export class LossStepBackward {
   private readonly product: Float64Array;
   private readonly colSum: Float64Array;
   private readonly useGram: boolean;
+  private readonly fused: FusedLossStep | null;
   private readonly cell = cellExponents();
   /** The backward state is dh * 2^eh and dcFuture * 2^ec (see cellBackward). */
   private eh = 0;
@@ -121,9 +129,19 @@ export class LossStepBackward {
     const dOff = f.doutOffset(t);
     this.dh.set(f.dout.subarray(dOff, dOff + NH));
     this.dcFuture.fill(0);
+    const { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum } = this;
+    this.fused =
+      options.fusedSteps === false || options.onStepWeightGradient
+        ? null
+        : FusedLossStep.create(f, { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum }, this.wants, this.useGram);
   }
 
   step(k: number): void {
+    if (this.fused?.step(k, this.eh, this.ec, this.norms)) {
+      this.eh = this.fused.eh;
+      this.ec = this.fused.ec;
+      return;
+    }
     const { f, dh, dcFuture, dct, da, daH, product, norms: out, cell, wants } = this;
     const { N, D, H, G, kernels } = f;
     const NH = N * H;

@@ -293,6 +293,26 @@ export interface Kernels {
   columnSums: typeof columnSums;
   symv: typeof symv;
   rowDots: typeof rowDots;
+  /** LossStepBackward's step in one native call, where the native module has it (fusedLossStep.ts); else absent. */
+  fusedLossStep?: FusedLossStepKernel;
+}
+
+/** The weights a batch's product reads (the route gemmPaired takes; native/lossStep.h, seq_carry_route). */
+export const PairedRoute = {
+  /** B, by the blocked product or row by row. */
+  B: 0,
+  /** Bt as dot products. */
+  Bt: 1,
+  /** B packed (StepWeights.packed). */
+  Packed: 2,
+} as const;
+export type PairedRoute = (typeof PairedRoute)[keyof typeof PairedRoute];
+
+export interface FusedLossStepKernel {
+  /** One step on the buffers of `arena` that `plan` (fusedLossStep.ts, LOSS_STEP_SLOTS) locates. */
+  run(arena: Float64Array, plan: Float64Array): void;
+  /** The route gemmPaired takes for a batch of `rows` rows with W. */
+  route(W: StepWeights, rows: number): PairedRoute;
 }
 
 export const jsKernels: Kernels = {

@@ -30,6 +30,10 @@
  *   timeMajor(N, T, F, src, os, dst, od)
  *       dst[(t*N + n)*F + f] = src[(n*T + t)*F + f]: (N, T, F) into (T, N, F), from the offsets
  *       (timeMajor.c: copyTimeMajor of linalg.ts).
+ *   lossStep(arena, plan)
+ *       one step of the loss step's backward pass (lossStep.h) on buffers of `arena`, which the
+ *       plan (LOSS_STEP_SLOTS doubles: sizes, offsets, the step's exponents; the norms and the
+ *       next exponents come back in it) locates by offset (the plan's layout: enum plan_slot).
  *   isa()         "avx512", "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   isas()        every one this CPU runs, fastest first (tests run each).
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
@@ -45,6 +49,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "glibcLog.h"
+#include "lossStep.h"
 #include "timeMajor.h"
 #include "weightPasses.h"
 
@@ -626,6 +631,112 @@ static napi_value time_major(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The slots of lossStep's plan; LOSS_STEP_SLOTS of src/engine/nativeLossStep.ts lists the same. */
+enum plan_slot {
+  P_N, P_D, P_H, P_G, P_LSTM, P_FLAGS, P_ROUTE,
+  P_DH, P_DC_FUTURE, P_DCT, P_DA, P_ROWS, P_G_DA, P_G_X, P_G_H, P_PRODUCT, P_COL_SUM, P_W_B, P_W_BT, P_W_PACKED,
+  P_X, P_H_PREV, P_COEF, P_EH, P_EC, P_SCALED_SLOPES, P_SLOPE_EXPONENT, P_CARRY,
+  P_OUT, /* 5 norms (dh, dc, dWx, dWh, db) as mantissa, exponent; then eh, ec */
+  P_SLOTS = P_OUT + 12
+};
+
+/* plan[slot] as an integer in [0, 2^31), else throws naming the slot. */
+static int plan_integer(napi_env env, const char *fn, const double *plan, int slot, long long *out) {
+  const double d = plan[slot];
+  if (!(d == floor(d)) || !(d >= 0) || !(d < INDEX_LIMIT)) {
+    char what[64];
+    snprintf(what, sizeof what, "plan[%d] must be an integer in [0, 2^31)", slot);
+    return fail(env, fn, what);
+  }
+  *out = (long long)d;
+  return 1;
+}
+
+/* Points *out at the arena's `count` doubles from the offset in plan[slot], after checking they lie in it. */
+static int plan_span(napi_env env, const char *fn, const struct view *arena, const double *plan, int slot,
+                     long long count, double **out) {
+  const double off = plan[slot];
+  if (!(off == floor(off)) || !(off >= 0) || !(off + (double)count <= (double)arena->length)) {
+    char what[128];
+    snprintf(what, sizeof what, "plan[%d]: %lld doubles from %g are outside the arena of %zu", slot, count, off,
+             arena->length);
+    return fail(env, fn, what);
+  }
+  *out = arena->data + (size_t)off;
+  return 1;
+}
+
+static napi_value loss_step(napi_env env, napi_callback_info info) {
+  static const char fn[] = "lossStep";
+  napi_value args[2];
+  if (!get_args(env, info, fn, 2, "arena, plan", args)) return NULL;
+  struct view arena, plan_view;
+  if (!get_view(env, args[0], fn, "arena", &arena) || !get_view(env, args[1], fn, "plan", &plan_view)) return NULL;
+  if (plan_view.length < P_SLOTS) {
+    fail(env, fn, "plan must hold LOSS_STEP_SLOTS doubles");
+    return NULL;
+  }
+  double *plan = plan_view.data;
+  long long N, D, H, G, lstm, flags, route;
+  if (!plan_integer(env, fn, plan, P_N, &N) || !plan_integer(env, fn, plan, P_D, &D) ||
+      !plan_integer(env, fn, plan, P_H, &H) || !plan_integer(env, fn, plan, P_G, &G) ||
+      !plan_integer(env, fn, plan, P_LSTM, &lstm) || !plan_integer(env, fn, plan, P_FLAGS, &flags) ||
+      !plan_integer(env, fn, plan, P_ROUTE, &route)) {
+    return NULL;
+  }
+  if (N == 0 || D == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_CARRY_PACKED ||
+      (double)N * (double)G * 6 >= INDEX_LIMIT || (double)G * (double)(D > H ? D : H) >= INDEX_LIMIT ||
+      (double)N * (double)N >= INDEX_LIMIT) {
+    fail(env, fn, "the plan's sizes must be N, D, H >= 1, G = 4H (LSTM) or H (RNN), route 0..2, their products below 2^31");
+    return NULL;
+  }
+  const long long NH = N * H, K = D > H ? D : H;
+  const int gram = (flags & SEQ_USE_GRAM) != 0;
+  const int direct = !gram || (flags & (SEQ_WANT_DWX | SEQ_WANT_DWH));
+  struct seq_loss_step s = {.N = (size_t)N, .D = (size_t)D, .H = (size_t)H, .G = (size_t)G, .lstm = (int)lstm,
+                           .flags = (int)flags, .route = (int)route};
+  double *x, *h_prev, *coef, *w_b, *w_bt, *w_packed = NULL;
+  if (!plan_span(env, fn, &arena, plan, P_DH, NH, &s.dh) ||
+      !plan_span(env, fn, &arena, plan, P_DC_FUTURE, lstm ? NH : 0, &s.dc_future) ||
+      !plan_span(env, fn, &arena, plan, P_DCT, lstm ? NH : 0, &s.dct) ||
+      !plan_span(env, fn, &arena, plan, P_DA, N * G, &s.da) ||
+      !plan_span(env, fn, &arena, plan, P_ROWS, gram ? N * K : 0, &s.rows) ||
+      !plan_span(env, fn, &arena, plan, P_G_DA, gram ? N * N : 0, &s.g_da) ||
+      !plan_span(env, fn, &arena, plan, P_G_X, gram ? N * N : 0, &s.g_x) ||
+      !plan_span(env, fn, &arena, plan, P_G_H, gram ? N * N : 0, &s.g_h) ||
+      !plan_span(env, fn, &arena, plan, P_PRODUCT, direct ? G * K : 0, &s.product) ||
+      !plan_span(env, fn, &arena, plan, P_COL_SUM, G, &s.col_sum) ||
+      !plan_span(env, fn, &arena, plan, P_W_B, G * H, &w_b) || !plan_span(env, fn, &arena, plan, P_W_BT, G * H, &w_bt) ||
+      (route == SEQ_CARRY_PACKED &&
+       !plan_span(env, fn, &arena, plan, P_W_PACKED, (long long)seq_packed_doubles((size_t)G, (size_t)H), &w_packed)) ||
+      !plan_span(env, fn, &arena, plan, P_X, N * D, &x) || !plan_span(env, fn, &arena, plan, P_H_PREV, NH, &h_prev) ||
+      !plan_span(env, fn, &arena, plan, P_COEF, lstm ? 6 * NH : NH, &coef)) {
+    return NULL;
+  }
+  s.w_b = w_b;
+  s.w_bt = w_bt;
+  s.w_packed = w_packed;
+  s.x = x;
+  s.h_prev = h_prev;
+  s.coef = coef;
+  s.eh = plan[P_EH];
+  s.ec = plan[P_EC];
+  s.scaled_slopes = plan[P_SCALED_SLOPES] != 0;
+  s.slope_exponent = plan[P_SLOPE_EXPONENT];
+  s.carry = plan[P_CARRY] != 0;
+  struct seq_loss_step_result r;
+  struct instance *inst = instance_of(env);
+  seq_loss_step(&s, elementwise_of(env), inst->kernel, inst->pool, &r);
+  const struct seq_scaled_norm norms[5] = {r.dh, r.dc, r.dwx, r.dwh, r.db};
+  for (int i = 0; i < 5; i++) {
+    plan[P_OUT + 2 * i] = norms[i].mantissa;
+    plan[P_OUT + 2 * i + 1] = norms[i].exponent;
+  }
+  plan[P_OUT + 10] = r.eh;
+  plan[P_OUT + 11] = r.ec;
+  return NULL;
+}
+
 static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -673,6 +784,7 @@ NAPI_MODULE_INIT() {
     {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
     {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
     {"timeMajor", NULL, time_major, NULL, NULL, NULL, napi_default, NULL},
+    {"lossStep", NULL, loss_step, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

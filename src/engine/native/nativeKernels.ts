@@ -8,7 +8,7 @@
 // does) and reads no data: every result still depends on the arguments alone. Keeping it here
 // keeps the math modules pure. Node's modules are reached through process.getBuiltinModule, so
 // that importing the engine where there is no Node (a browser) still works, without them.
-import { packedDoubles, packsWeights, stepWeights, type Kernels } from '../linalg';
+import { PairedRoute, packedDoubles, packsWeights, stepWeights, type Kernels, type StepWeights } from '../linalg';
 
 /** The module's exports (binding.c documents each). Arrays are passed in place, never copied. */
 export interface NativeBinding {
@@ -173,6 +173,11 @@ export interface NativeBinding {
   absColumnSums?(rows: number, cols: number, src: Float64Array, os: number, out: Float64Array, oo: number): void;
   /** dst[(t*N + n)*F + f] = src[(n*T + t)*F + f] (copyTimeMajor of linalg.ts, with offsets). */
   timeMajor?(N: number, T: number, F: number, src: Float64Array, os: number, dst: Float64Array, od: number): void;
+  /**
+   * One step of LossStepBackward (lossStep.h) on buffers of `arena`, located by the plan
+   * (fusedLossStep.ts, LOSS_STEP_SLOTS), which also receives the results. Absent from a library built before it.
+   */
+  lossStep?(arena: Float64Array, plan: Float64Array): void;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -338,9 +343,22 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
   // out[i] = A's row i (of n, from aOff) . v for i < rows: v times A^T, which the native product runs as dot products.
   const rowDots: Kernels['rowDots'] = (A, aOff, rows, n, v, out) =>
     native.gemm(1, rows, n, v, n, 1, 0, A, 1, n, aOff, 0, out, rows, 1, 0);
+  // A batch of 1 to 4 rows: B row by row (rows_simd.h) where it is wider than deep, as the
+  // LSTM's forward product (K = H, P = 4H) is, and for 2 to 4 rows (their FMAs share each load
+  // of B: 4 x 1024 x 1024 ran at 41 GFLOP/s so, 25 as dot products, from L3); a single row
+  // against a B no wider than deep streams Bt's longer rows as dot products (dots_avx2.c),
+  // as does a pair against one past L3 (2 x 4096 x 1024: 9-10 against 8 GFLOP/s row by row).
+  // Larger batches read B, packed once (prepareWeights) where that pays.
+  const pairedRoute = (W: StepWeights, M: number): PairedRoute => {
+    if (M <= DOT_PRODUCT_MAX_ROWS) return readsRows(M, W.K, W.P) ? PairedRoute.B : PairedRoute.Bt;
+    return W.packed && native.gemmPacked ? PairedRoute.Packed : PairedRoute.B;
+  };
+  const { lossStep } = native;
   return {
     ...base,
     ...nativeElementwise(base, native, every),
+    // Every product of a fused step is native, whatever its size: as `every` runs them.
+    fusedLossStep: lossStep ? { run: (arena, plan) => lossStep(arena, plan), route: pairedRoute } : undefined,
     gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P) {
       if (product(M, K, P)) native.gemm(M, P, K, A, K, 1, aOff, B, P, 1, bOff, 1, out, P, 1, oOff);
       else base.gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
@@ -367,21 +385,16 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
       if (every || rows * n >= r.minMultiplyAdds) rowDots(A, aOff, rows, n, v, out);
       else base.rowDots(A, aOff, rows, n, v, out);
     },
-    // A batch of 1 to 4 rows: B row by row (rows_simd.h) where it is wider than deep, as the
-    // LSTM's forward product (K = H, P = 4H) is, and for 2 to 4 rows (their FMAs share each load
-    // of B: 4 x 1024 x 1024 ran at 41 GFLOP/s so, 25 as dot products, from L3); a single row
-    // against a B no wider than deep streams Bt's longer rows as dot products (dots_avx2.c),
-    // as does a pair against one past L3 (2 x 4096 x 1024: 9-10 against 8 GFLOP/s row by row).
-    // Larger batches read B, packed once (prepareWeights) where that pays.
     gemmPaired(accumulate, out, oOff, A, aOff, W, M) {
       const { K, P } = W;
       const beta = accumulate ? 1 : 0;
       if (!product(M, K, P)) base.gemmPaired(accumulate, out, oOff, A, aOff, W, M);
-      else if (M <= DOT_PRODUCT_MAX_ROWS && readsRows(M, K, P))
-        native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
-      else if (M <= DOT_PRODUCT_MAX_ROWS) native.gemm(M, P, K, A, K, 1, aOff, W.Bt, 1, K, 0, beta, out, P, 1, oOff);
-      else if (W.packed && native.gemmPacked) native.gemmPacked(M, P, K, A, K, 1, aOff, W.packed, beta, out, P, 1, oOff);
-      else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
+      else {
+        const route = pairedRoute(W, M);
+        if (route === PairedRoute.Packed) native.gemmPacked!(M, P, K, A, K, 1, aOff, W.packed!, beta, out, P, 1, oOff);
+        else if (route === PairedRoute.Bt) native.gemm(M, P, K, A, K, 1, aOff, W.Bt, 1, K, 0, beta, out, P, 1, oOff);
+        else native.gemm(M, P, K, A, K, 1, aOff, W.B, P, 1, 0, beta, out, P, 1, oOff);
+      }
     },
     prepareWeights(B, Bt, K, P, rows, packInto) {
       if (!native.packMatrix || !packsWeights(rows, K, P)) return stepWeights(B, Bt, K, P);
