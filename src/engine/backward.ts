@@ -133,11 +133,11 @@ export class LossStepBackward {
     this.fused =
       options.fusedSteps === false || options.onStepWeightGradient
         ? null
-        : FusedLossStep.create(f, { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum }, this.wants, this.useGram);
+        : FusedLossStep.create(f, { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum }, this.norms, this.useGram);
   }
 
   step(k: number): void {
-    if (this.fused?.step(k, this.eh, this.ec, this.norms)) {
+    if (this.fused?.step(k, this.eh, this.ec)) {
       this.eh = this.fused.eh;
       this.ec = this.fused.ec;
       return;

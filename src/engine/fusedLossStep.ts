@@ -72,12 +72,15 @@ export class FusedLossStep {
   private readonly xOff: number;
   private readonly hsOff: number;
   private readonly coefOff: number;
+  /** The asked norms' arrays, in the order of the plan's results (null: not asked). */
+  private readonly outputs: (Float64Array | null)[];
 
   /** The fused steps of a pass over f with these buffers, or null where they cannot run (no native step, a GRU, another arena). */
   static create(
     f: ForwardTrace,
     buffers: LossStepBuffers,
-    wants: Record<StepNormName, boolean>,
+    /** The pass's asked norms' arrays (LossStepBackward.norms). */
+    norms: ChosenStepNorms,
     useGram: boolean,
   ): FusedLossStep | null {
     const kernel = f.kernels.fusedLossStep;
@@ -87,14 +90,14 @@ export class FusedLossStep {
     if (f.recurrentT.packed) fixed.push(f.recurrentT.packed);
     const buffer = f.X.buffer;
     if (!fixed.every((a) => a.buffer === buffer)) return null;
-    return new FusedLossStep(f, kernel, buffers, wants, useGram);
+    return new FusedLossStep(f, kernel, buffers, norms, useGram);
   }
 
   private constructor(
     private readonly f: ForwardTrace,
     private readonly kernel: FusedLossStepKernel,
     buffers: LossStepBuffers,
-    private readonly wants: Record<StepNormName, boolean>,
+    norms: ChosenStepNorms,
     useGram: boolean,
   ) {
     const { N, D, H, G } = f;
@@ -103,7 +106,8 @@ export class FusedLossStep {
     const at = (a: Float64Array) => a.byteOffset / 8;
     const route = kernel.route(f.recurrentT, N);
     let flags = useGram ? Flag.gram : 0;
-    for (const name of OUT_NORMS) if (wants[name]) flags |= Flag[name];
+    for (const name of OUT_NORMS) if (norms[name]) flags |= Flag[name];
+    this.outputs = OUT_NORMS.map((name) => norms[name] ?? null);
     p.set([N, D, H, G, f.arch === 'lstm' ? 1 : 0, flags, route], Slot.N);
     const b = buffers;
     p.set([b.dh, b.dcFuture, b.dct, b.da, b.rows, b.gDa, b.gX, b.gH, b.product, b.colSum].map(at), Slot.Dh);
@@ -124,10 +128,10 @@ export class FusedLossStep {
 
   /**
    * Step k of the pass (in the trace's window) with the state at 2^eh and 2^ec, the asked norms
-   * into `out` at k, the next exponents into this.eh and this.ec; returns false, having changed
-   * nothing, where the step must run in JS.
+   * into their arrays at k, the next exponents into this.eh and this.ec; returns false, having
+   * changed nothing, where the step must run in JS.
    */
-  step(k: number, eh: number, ec: number, out: ChosenStepNorms): boolean {
+  step(k: number, eh: number, ec: number): boolean {
     const { f, plan: p } = this;
     const { N, D, H } = f;
     const NH = N * H;
@@ -147,9 +151,10 @@ export class FusedLossStep {
     p[Slot.SlopeExponent] = scaled ? w.exponents[j] : 0;
     p[Slot.Carry] = k > 0 ? 1 : 0;
     this.kernel.run(this.arena, p);
-    for (let i = 0; i < OUT_NORMS.length; i++) {
-      const name = OUT_NORMS[i];
-      if (this.wants[name]) out[name]![k] = log10Scaled(p[Slot.Out + 2 * i], p[Slot.Out + 2 * i + 1]);
+    const outputs = this.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const out = outputs[i];
+      if (out !== null) out[k] = log10Scaled(p[Slot.Out + 2 * i], p[Slot.Out + 2 * i + 1]);
     }
     return true;
   }
