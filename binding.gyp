@@ -19,7 +19,9 @@
         "src/engine/native/elementwise.c",
         "src/engine/native/weightPasses.c",
         "src/engine/native/timeMajor.c",
-        "src/engine/native/lossStep.c"
+        "src/engine/native/lossStep.c",
+        "src/engine/native/forwardStep.c",
+        "src/engine/native/pairedProduct.c"
       ],
       # No -march=native: the AVX2 kernel is chosen at run time, so one build runs on any
       # CPU of its architecture. No -ffast-math, and no contraction of a*b + c into an fma:

@@ -33,8 +33,9 @@ export interface BackwardOptions {
   onStepWeightGradient?: (k: number, dWx: Float64Array) => void;
   /**
    * false: every step from JS, one kernel call at a time, where the native module would run it in
-   * one call (fusedLossStep.ts). The same bits either way with every product native; for the
-   * tests that hold the two to it, and for measuring what fusing saves.
+   * one call (fusedLossStep.ts; in a probe, the forward pass's too: fusedForwardStep.ts). The same
+   * bits either way with every product native; for the tests that hold the two to it, and for
+   * measuring what fusing saves.
    */
   fusedSteps?: boolean;
 }

@@ -11,6 +11,7 @@ import { packedDoubles, packsWeights, type Kernels, type StepWeights } from './l
 import { LSTM_COEFFICIENTS, sigmoidInPlace, storeCoefficients, tanhInto } from './elementwise';
 import { ldexp } from './scaledNumber';
 import { ForgetLogSums } from './theory';
+import { FusedForwardStep } from './fusedForwardStep';
 import { GRU_COEFFICIENTS, gruForwardStep } from './gruCell';
 import {
   LSTM_SATURATION,
@@ -209,8 +210,10 @@ export function runForward(
   ws: Workspace,
   hooks?: ForwardHooks,
   doutStep?: number,
+  /** false: every step's kernels called one at a time from JS (BackwardOptions.fusedSteps). */
+  fusedSteps = true,
 ): { trace: ForwardTrace; sums: ForwardSums } {
-  const trace = new SteppedTrace(d, layout, inputs, ws, hooks, doutStep);
+  const trace = new SteppedTrace(d, layout, inputs, ws, hooks, doutStep, fusedSteps);
   const sums: ForwardSums = {
     loss: layout.allDout ? 0 : null,
     hSquares: 0,
@@ -270,6 +273,8 @@ class SteppedTrace implements ForwardTrace {
   private cellBound = 0;
   /** The segment in the window; -1 none. */
   private loaded = -1;
+  /** The common steps in one native call each, where the native module has it. */
+  private readonly fused: FusedForwardStep | null;
 
   constructor(
     d: Dims,
@@ -278,6 +283,7 @@ class SteppedTrace implements ForwardTrace {
     ws: Workspace,
     hooks: ForwardHooks | undefined,
     doutStep?: number,
+    fusedSteps = true,
   ) {
     const { T, N, D, H, G } = d;
     const NH = N * H;
@@ -354,6 +360,22 @@ class SteppedTrace implements ForwardTrace {
     const limit = lstm ? LSTM_SATURATION : RNN_SATURATION;
     // The GRU forms every step's coefficients relative to their blocks: no check to skip.
     this.cannotSaturate = !gru && preActivationBound(this) * (1 + 1e-9) <= limit;
+    const { window: w, recurrent, stepSlope, C } = this;
+    this.fused = fusedSteps
+      ? FusedForwardStep.create({
+          kernels: ws.kernels,
+          arch: d.arch,
+          N,
+          H,
+          G,
+          recurrent,
+          Hs: w.Hs,
+          slope: w.slope,
+          coef: w.coef,
+          stepSlope,
+          C,
+        })
+      : null;
   }
 
   doutOffset(t: number): number {
@@ -424,19 +446,30 @@ class SteppedTrace implements ForwardTrace {
       this.gruStep(A, t, j, sums);
       return;
     }
-    if (j === 0) kr.gemmPaired(true, A, 0, w.hBefore, 0, this.recurrent, N);
-    else kr.gemmPaired(true, A, 0, w.Hs, hiddenOffset(w, j - 1, NH), this.recurrent, N);
-    hooks?.preActivation?.(t, A, 0);
     const first = sums !== null;
     // Only the first pass looks for saturation (at step 0, h0 may be large); a recomputation replays it.
     const check = first && (t === 0 || !this.cannotSaturate);
     let scaling: number = first ? StepScaling.plain : this.scaledSteps[t];
+    const hPrev = j === 0 ? w.hBefore : w.Hs;
+    const pOff = j === 0 ? 0 : hiddenOffset(w, j - 1, NH);
+    const kOff = LSTM_COEFFICIENTS * hOff;
+    // A step with no check due, not saturated and no hooks: the product, the activations and the
+    // first pass's sums in one native call (fusedForwardStep.ts), the same bits as these calls.
+    const fused =
+      this.fused !== null &&
+      hooks === undefined &&
+      !check &&
+      scaling !== StepScaling.saturated &&
+      this.fused.step(A, hPrev, pOff, hidden, this.arch === 'lstm' ? kOff : hOff, t, sums ? sums.logForget : null);
+    if (!fused) {
+      kr.gemmPaired(true, A, 0, hPrev, pOff, this.recurrent, N);
+      hooks?.preActivation?.(t, A, 0);
+    }
     if (this.arch === 'rnn') {
-      kr.rnnForwardStep(A, 0, w.slope, hOff, w.Hs, hidden, NH);
+      if (!fused) kr.rnnForwardStep(A, 0, w.slope, hOff, w.Hs, hidden, NH);
       if (check && kr.maxAbs(A, 0, NH) > RNN_SATURATION) scaling = StepScaling.rescaled;
       w.exponents[j] = scaling === StepScaling.rescaled ? rescaleRnnSlopes(A, 0, w.slope, hOff, NH) : 0;
     } else {
-      const kOff = LSTM_COEFFICIENTS * hOff;
       const eOff = LSTM_COEFFICIENTS * j;
       if (check && kr.maxAbs(A, 0, N * G) > LSTM_SATURATION) scaling = StepScaling.saturated;
       if (scaling === StepScaling.saturated) {
@@ -444,8 +477,10 @@ class SteppedTrace implements ForwardTrace {
         lstmSaturatedStep(A, this.C, t > 0, w.Hs, hidden, w.coef, kOff, w.exponents, eOff, N, H, cellHook);
         if (first) this.cellBound = kr.maxAbs(this.C, 0, NH);
       } else {
-        if (hooks?.cell) lstmStepWithCellHook(A, this.stepSlope, this.C, w.Hs, hidden, w.coef, kOff, N, H, t, hooks.cell);
-        else kr.lstmForwardStep(A, 0, this.stepSlope, this.C, 0, w.Hs, hidden, w.coef, kOff, N, H, t > 0);
+        // (A fused step has run natively.)
+        if (!fused && hooks?.cell)
+          lstmStepWithCellHook(A, this.stepSlope, this.C, w.Hs, hidden, w.coef, kOff, N, H, t, hooks.cell);
+        else if (!fused) kr.lstmForwardStep(A, 0, this.stepSlope, this.C, 0, w.Hs, hidden, w.coef, kOff, N, H, t > 0);
         w.exponents.fill(0, eOff, eOff + LSTM_COEFFICIENTS);
         if (first) {
           // |c_t| <= |c_{t-1}| + 1 (f, |i g| <= 1), so the cells need looking at only now and then.
@@ -459,13 +494,16 @@ class SteppedTrace implements ForwardTrace {
       }
       if (first) {
         // The forget gates' sum (the mean forget gate) comes with their logs, in one pass over them.
-        sums.forgetSum += sums.logForget.addStep(kr, w.coef, kOff, w.exponents[eOff + LSTM_COEFFICIENTS - 1], N, H);
+        const exponent = w.exponents[eOff + LSTM_COEFFICIENTS - 1];
+        sums.forgetSum += fused
+          ? sums.logForget.afterStep(this.fused.forgetSum, exponent, NH)
+          : sums.logForget.addStep(kr, w.coef, kOff, exponent, N, H);
       }
     }
     hooks?.hidden?.(t, w.Hs, hidden);
     if (!first) return;
     this.scaledSteps[t] = scaling;
-    this.addToSums(t, j, sums);
+    this.addToSums(t, j, sums, fused ? this.fused : null);
   }
 
   /**
@@ -508,8 +546,8 @@ class SteppedTrace implements ForwardTrace {
     this.addToSums(t, j, sums);
   }
 
-  /** The first pass's sums of step t (in window slot j). */
-  private addToSums(t: number, j: number, sums: ForwardSums): void {
+  /** The first pass's sums of step t (in window slot j); `fused`: the step's kernel sums are its. */
+  private addToSums(t: number, j: number, sums: ForwardSums, fused: FusedForwardStep | null = null): void {
     const { N, H, kernels: kr } = this;
     const NH = N * H;
     const w = this.window;
@@ -521,8 +559,9 @@ class SteppedTrace implements ForwardTrace {
       for (let i = 0; i < NH; i++) loss += this.dout[dOff + i] * w.Hs[hidden + i];
       sums.loss = loss;
     }
-    sums.hSquares += kr.sumSquares(w.Hs, hidden, NH, 1);
-    if (this.arch === 'rnn') sums.slopeSquares += ldexp(kr.sumSquares(w.slope, hOff, NH, 1), 2 * w.exponents[j]);
+    sums.hSquares += fused ? fused.hSquares : kr.sumSquares(w.Hs, hidden, NH, 1);
+    if (this.arch === 'rnn')
+      sums.slopeSquares += ldexp(fused ? fused.slopeSquares : kr.sumSquares(w.slope, hOff, NH, 1), 2 * w.exponents[j]);
     if (t === this.T - 1) sums.hLast.set(w.Hs.subarray(hidden, hidden + NH));
   }
 }

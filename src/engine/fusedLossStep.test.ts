@@ -56,8 +56,8 @@ describe.skipIf(!native?.lossStep)('the fused loss step', () => {
     it(`${isa}: gives the JS step's bits (every product native), each norm choice, saturated and rescaled steps included`, () => {
       expect(native!.useIsa(isa)).toBe(true);
       setKernelPreference('native');
-      const fused = Workspace.create(8).kernels.fusedLossStep!;
-      const run = vi.spyOn(fused, 'run');
+      const fused = Workspace.create(8).kernels.fusedSteps!;
+      const run = vi.spyOn(fused, 'lossStep');
       let steps = 0;
       for (const c of CASES) {
         for (const norms of NORM_CHOICES) {

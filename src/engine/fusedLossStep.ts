@@ -7,7 +7,7 @@
 import { ALIGN_LIMIT } from './cellBackward';
 import { LSTM_COEFFICIENTS } from './elementwise';
 import { hiddenOffset, type ForwardTrace } from './forward';
-import type { FusedLossStepKernel } from './linalg';
+import type { FusedStepKernels } from './linalg';
 import { StepScaling } from './saturatedSteps';
 import { log10Scaled } from './scaledNumber';
 import type { ChosenStepNorms, StepNormName } from './backward';
@@ -83,7 +83,7 @@ export class FusedLossStep {
     norms: ChosenStepNorms,
     useGram: boolean,
   ): FusedLossStep | null {
-    const kernel = f.kernels.fusedLossStep;
+    const kernel = f.kernels.fusedSteps;
     if (!kernel || f.arch === 'gru') return null;
     const w = f.window;
     const fixed = [f.X, w.Hs, f.arch === 'lstm' ? w.coef : w.slope, f.recurrentT.B, f.recurrentT.Bt, ...Object.values(buffers)];
@@ -95,7 +95,7 @@ export class FusedLossStep {
 
   private constructor(
     private readonly f: ForwardTrace,
-    private readonly kernel: FusedLossStepKernel,
+    private readonly kernel: FusedStepKernels,
     buffers: LossStepBuffers,
     norms: ChosenStepNorms,
     useGram: boolean,
@@ -150,7 +150,7 @@ export class FusedLossStep {
     p[Slot.ScaledSlopes] = scaled ? 1 : 0;
     p[Slot.SlopeExponent] = scaled ? w.exponents[j] : 0;
     p[Slot.Carry] = k > 0 ? 1 : 0;
-    this.kernel.run(this.arena, p);
+    this.kernel.lossStep(this.arena, p);
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const out = outputs[i];

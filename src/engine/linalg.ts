@@ -293,8 +293,8 @@ export interface Kernels {
   columnSums: typeof columnSums;
   symv: typeof symv;
   rowDots: typeof rowDots;
-  /** LossStepBackward's step in one native call, where the native module has it (fusedLossStep.ts); else absent. */
-  fusedLossStep?: FusedLossStepKernel;
+  /** A forward step and a loss-step backward step in one native call each, where the native module has them; else absent. */
+  fusedSteps?: FusedStepKernels;
 }
 
 /** The weights a batch's product reads (the route gemmPaired takes; native/lossStep.h, seq_carry_route). */
@@ -308,9 +308,11 @@ export const PairedRoute = {
 } as const;
 export type PairedRoute = (typeof PairedRoute)[keyof typeof PairedRoute];
 
-export interface FusedLossStepKernel {
-  /** One step on the buffers of `arena` that `plan` (fusedLossStep.ts, LOSS_STEP_SLOTS) locates. */
-  run(arena: Float64Array, plan: Float64Array): void;
+export interface FusedStepKernels {
+  /** A backward step on the buffers of `arena` that `plan` (fusedLossStep.ts, LOSS_STEP_SLOTS) locates. */
+  lossStep(arena: Float64Array, plan: Float64Array): void;
+  /** A forward step (fusedForwardStep.ts, FORWARD_STEP_SLOTS), the LSTM's forget-gate products and events apart. */
+  forwardStep(arena: Float64Array, plan: Float64Array, products: Float64Array, events: Float64Array): void;
   /** The route gemmPaired takes for a batch of `rows` rows with W. */
   route(W: StepWeights, rows: number): PairedRoute;
 }

@@ -121,7 +121,7 @@ function computeProbe(
   const layout = planTrace(config, needs, maxBytes, options.checkpointSegment);
   const ws = Workspace.create(probeDoubles(d, layout, needs));
   const source = options.inputs ? { given: options.inputs } : { draw: config };
-  const { trace, sums } = runForward(d, layout, source, ws, options.forwardHooks, config.lossStep);
+  const { trace, sums } = runForward(d, layout, source, ws, options.forwardHooks, config.lossStep, options.fusedSteps !== false);
   const theory = probeTheory(trace, sums, ws, options.spectralNorms);
   const scratch = ws.take(backwardDoubles(d));
   // One walk back over the trace serves both passes, so a checkpointed trace recomputes each

@@ -35,9 +35,10 @@ export interface ProbeTheory {
  */
 export class ForgetLogSums {
   private readonly logs: Float64Array;
-  private readonly products: Float64Array;
-  /** What a step's forgetStep lists for log2 (elementwise.ts). */
-  private readonly events: Float64Array;
+  /** The running products, per row and unit, which forgetStep (elementwise.ts) keeps. */
+  readonly products: Float64Array;
+  /** What a step's forgetStep lists for log2. */
+  readonly events: Float64Array;
   private exponents = 0;
 
   constructor(size: number) {
@@ -52,10 +53,13 @@ export class ForgetLogSums {
    * The kernel keeps the running products; the few values it lists take their log2 here.
    */
   addStep(kernels: Kernels, coef: Float64Array, kOff: number, exponent: number, N: number, H: number): number {
+    return this.afterStep(kernels.forgetStep(coef, kOff, N, H, this.products, this.events), exponent, N * H);
+  }
+
+  /** addStep once forgetStep has run on `products` and `events` (a fused forward step ran it), `sum` its result. */
+  afterStep(sum: number, exponent: number, NH: number): number {
     const { logs, events } = this;
-    const NH = N * H;
     this.exponents += exponent;
-    const sum = kernels.forgetStep(coef, kOff, N, H, this.products, events);
     for (let e = 0; e < events[0]; e++) logs[events[1 + e]] += Math.log2(events[1 + NH + e]);
     return exponent === 0 ? sum : sum * 2 ** exponent;
   }

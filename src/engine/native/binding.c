@@ -34,6 +34,10 @@
  *       one step of the loss step's backward pass (lossStep.h) on buffers of `arena`, which the
  *       plan (LOSS_STEP_SLOTS doubles: sizes, offsets, the step's exponents; the norms and the
  *       next exponents come back in it) locates by offset (the plan's layout: enum plan_slot).
+ *   forwardStep(arena, plan, products, events)
+ *       one forward step (forwardStep.h) on buffers of `arena` located by the plan (enum
+ *       forward_slot; the step's sums come back in it), the LSTM's forget-gate products and
+ *       events in arrays of their own (ForgetLogSums's).
  *   isa()         "avx512", "avx2-fma", "neon" or "generic": the micro-kernel in use.
  *   isas()        every one this CPU runs, fastest first (tests run each).
  *   useIsa(name)  switches to that micro-kernel if this CPU runs it (tests); returns whether.
@@ -49,6 +53,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "glibcLog.h"
+#include "forwardStep.h"
 #include "lossStep.h"
 #include "timeMajor.h"
 #include "weightPasses.h"
@@ -684,7 +689,7 @@ static napi_value loss_step(napi_env env, napi_callback_info info) {
       !plan_integer(env, fn, plan, P_ROUTE, &route)) {
     return NULL;
   }
-  if (N == 0 || D == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_CARRY_PACKED ||
+  if (N == 0 || D == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_PAIRED_PACKED ||
       (double)N * (double)G * 6 >= INDEX_LIMIT || (double)G * (double)(D > H ? D : H) >= INDEX_LIMIT ||
       (double)N * (double)N >= INDEX_LIMIT) {
     fail(env, fn, "the plan's sizes must be N, D, H >= 1, G = 4H (LSTM) or H (RNN), route 0..2, their products below 2^31");
@@ -707,7 +712,7 @@ static napi_value loss_step(napi_env env, napi_callback_info info) {
       !plan_span(env, fn, &arena, plan, P_PRODUCT, direct ? G * K : 0, &s.product) ||
       !plan_span(env, fn, &arena, plan, P_COL_SUM, G, &s.col_sum) ||
       !plan_span(env, fn, &arena, plan, P_W_B, G * H, &w_b) || !plan_span(env, fn, &arena, plan, P_W_BT, G * H, &w_bt) ||
-      (route == SEQ_CARRY_PACKED &&
+      (route == SEQ_PAIRED_PACKED &&
        !plan_span(env, fn, &arena, plan, P_W_PACKED, (long long)seq_packed_doubles((size_t)G, (size_t)H), &w_packed)) ||
       !plan_span(env, fn, &arena, plan, P_X, N * D, &x) || !plan_span(env, fn, &arena, plan, P_H_PREV, NH, &h_prev) ||
       !plan_span(env, fn, &arena, plan, P_COEF, lstm ? 6 * NH : NH, &coef)) {
@@ -734,6 +739,74 @@ static napi_value loss_step(napi_env env, napi_callback_info info) {
   }
   plan[P_OUT + 10] = r.eh;
   plan[P_OUT + 11] = r.ec;
+  return NULL;
+}
+
+/* The slots of forwardStep's plan; FORWARD_STEP_SLOTS of src/engine/fusedForwardStep.ts lists the same. */
+enum forward_slot {
+  F_N, F_H, F_G, F_LSTM, F_ROUTE, F_HAS_PREV, F_SUMS,
+  F_A, F_H_PREV, F_W_B, F_W_BT, F_W_PACKED, F_SLOPE, F_HS, F_C, F_COEF,
+  F_OUT, /* h_squares, slope_squares, forget_sum */
+  F_SLOTS = F_OUT + 3
+};
+
+static napi_value forward_step(napi_env env, napi_callback_info info) {
+  static const char fn[] = "forwardStep";
+  napi_value args[4];
+  if (!get_args(env, info, fn, 4, "arena, plan, products, events", args)) return NULL;
+  struct view arena, plan_view, products, events;
+  if (!get_view(env, args[0], fn, "arena", &arena) || !get_view(env, args[1], fn, "plan", &plan_view) ||
+      !get_view(env, args[2], fn, "products", &products) || !get_view(env, args[3], fn, "events", &events)) {
+    return NULL;
+  }
+  if (plan_view.length < F_SLOTS) {
+    fail(env, fn, "plan must hold FORWARD_STEP_SLOTS doubles");
+    return NULL;
+  }
+  double *plan = plan_view.data;
+  long long N, H, G, lstm, route, has_prev, sums;
+  if (!plan_integer(env, fn, plan, F_N, &N) || !plan_integer(env, fn, plan, F_H, &H) ||
+      !plan_integer(env, fn, plan, F_G, &G) || !plan_integer(env, fn, plan, F_LSTM, &lstm) ||
+      !plan_integer(env, fn, plan, F_ROUTE, &route) || !plan_integer(env, fn, plan, F_HAS_PREV, &has_prev) ||
+      !plan_integer(env, fn, plan, F_SUMS, &sums)) {
+    return NULL;
+  }
+  if (N == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_PAIRED_PACKED ||
+      (double)N * (double)G * 6 >= INDEX_LIMIT || (double)H * (double)G >= INDEX_LIMIT) {
+    fail(env, fn, "the plan's sizes must be N, H >= 1, G = 4H (LSTM) or H (RNN), route 0..2, their products below 2^31");
+    return NULL;
+  }
+  const long long NH = N * H;
+  const int forget = lstm && sums;
+  if (forget && (products.length < (size_t)NH || events.length < (size_t)(1 + 2 * NH))) {
+    fail(env, fn, "products must hold N*H doubles and events 1 + 2*N*H");
+    return NULL;
+  }
+  struct seq_forward_step s = {.N = (size_t)N, .H = (size_t)H, .G = (size_t)G, .lstm = (int)lstm, .route = (int)route,
+                               .has_prev = has_prev != 0, .sums = sums != 0, .products = products.data,
+                               .events = events.data};
+  double *h_prev, *w_b, *w_bt, *w_packed = NULL, *c = NULL, *coef = NULL;
+  if (!plan_span(env, fn, &arena, plan, F_A, N * G, &s.a) || !plan_span(env, fn, &arena, plan, F_H_PREV, NH, &h_prev) ||
+      !plan_span(env, fn, &arena, plan, F_W_B, H * G, &w_b) || !plan_span(env, fn, &arena, plan, F_W_BT, H * G, &w_bt) ||
+      (route == SEQ_PAIRED_PACKED &&
+       !plan_span(env, fn, &arena, plan, F_W_PACKED, (long long)seq_packed_doubles((size_t)H, (size_t)G), &w_packed)) ||
+      !plan_span(env, fn, &arena, plan, F_SLOPE, lstm ? N * G : NH, &s.slope) ||
+      !plan_span(env, fn, &arena, plan, F_HS, NH, &s.h) ||
+      (lstm && (!plan_span(env, fn, &arena, plan, F_C, NH, &c) || !plan_span(env, fn, &arena, plan, F_COEF, 6 * NH, &coef)))) {
+    return NULL;
+  }
+  s.h_prev = h_prev;
+  s.w_b = w_b;
+  s.w_bt = w_bt;
+  s.w_packed = w_packed;
+  s.c = c;
+  s.coef = coef;
+  struct seq_forward_sums r;
+  struct instance *inst = instance_of(env);
+  seq_forward_step(&s, elementwise_of(env), inst->kernel, inst->pool, &r);
+  plan[F_OUT] = r.h_squares;
+  plan[F_OUT + 1] = r.slope_squares;
+  plan[F_OUT + 2] = r.forget_sum;
   return NULL;
 }
 
@@ -785,6 +858,7 @@ NAPI_MODULE_INIT() {
     {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
     {"timeMajor", NULL, time_major, NULL, NULL, NULL, napi_default, NULL},
     {"lossStep", NULL, loss_step, NULL, NULL, NULL, napi_default, NULL},
+    {"forwardStep", NULL, forward_step, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

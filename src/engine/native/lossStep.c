@@ -118,17 +118,6 @@ static struct seq_scaled_norm direct_norm(const struct step_kernels *k, const st
   return norm_of(k, s->product, K * G, exponent);
 }
 
-/* gemmPaired(false, dh, 0, da, 0, recurrentT, N) on the route the plan names. */
-static void carry_product(const struct step_kernels *k, const struct seq_loss_step *s) {
-  const size_t N = s->N, H = s->H, G = s->G;
-  if (s->route == SEQ_CARRY_PACKED)
-    seq_gemm_with(k->kernel, k->pool, N, H, G, s->da, (ptrdiff_t)G, 1, NULL, 0, 0, s->w_packed, 0, s->dh, (ptrdiff_t)H, 1, 0);
-  else if (s->route == SEQ_CARRY_BT)
-    seq_gemm(k->kernel, k->pool, N, H, G, s->da, (ptrdiff_t)G, 1, s->w_bt, 1, (ptrdiff_t)G, 0, s->dh, (ptrdiff_t)H, 1, 0);
-  else
-    seq_gemm(k->kernel, k->pool, N, H, G, s->da, (ptrdiff_t)G, 1, s->w_b, (ptrdiff_t)H, 1, 0, s->dh, (ptrdiff_t)H, 1, 0);
-}
-
 void seq_loss_step(const struct seq_loss_step *s, const struct seq_elementwise *ew, const struct seq_microkernel *kernel,
                    struct seq_pool *pool, struct seq_loss_step_result *out) {
   const struct step_kernels k = {ew, kernel, pool};
@@ -177,7 +166,7 @@ void seq_loss_step(const struct seq_loss_step *s, const struct seq_elementwise *
   out->ec = s->ec;
   if (!s->carry) return;
   /* carryToPreviousStep, then each part normalized with its own exponent (an all-zero part takes the other's). */
-  carry_product(&k, s);
+  seq_paired_product(kernel, pool, s->route, N, G, H, s->da, s->w_b, s->w_bt, s->w_packed, 0, s->dh);
   if (s->lstm) ew->lstm_carry(N, H, s->dct, s->coef, s->dc_future);
   const double mh = ew->max_abs(NH, s->dh);
   const double new_eh = ea + normalize(&k, s->dh, NH, mh);

@@ -13,13 +13,7 @@
 #include <stddef.h>
 #include "elementwise.h"
 #include "gemm.h"
-
-/* Which weights the carry's product dh = da Wh^T reads (gemmPaired of nativeKernels.ts chooses). */
-enum seq_carry_route {
-  SEQ_CARRY_B = 0,      /* B = Wh^T (G x H), by seq_gemm */
-  SEQ_CARRY_BT = 1,     /* Bt = Wh (H x G): B with swapped strides, which seq_gemm runs as dot products */
-  SEQ_CARRY_PACKED = 2, /* B packed by seq_pack_matrix */
-};
+#include "pairedProduct.h"
 
 /* Which norms a step computes, and the gram route (prefersGram of backward.ts). */
 enum seq_loss_step_flag {
@@ -33,10 +27,12 @@ enum seq_loss_step_flag {
 
 struct seq_loss_step {
   size_t N, D, H, G;
-  int lstm, flags, route;
+  int lstm, flags;
+  /* The carry's route (seq_paired_route). */
+  int route;
   /* The pass's state and scratch (LossStepBackward's buffers). */
   double *dh, *dc_future, *dct, *da, *rows, *g_da, *g_x, *g_h, *product, *col_sum;
-  /* The carry's weights: B = Wh^T (G x H), Bt = Wh (H x G), packed B (SEQ_CARRY_PACKED only). */
+  /* The carry's weights: B = Wh^T (G x H), Bt = Wh (H x G), packed B (SEQ_PAIRED_PACKED only). */
   const double *w_b, *w_bt, *w_packed;
   /* Step k: its inputs x_k (N x D), h_{k-1} (N x H), and its coefficients (LSTM, N x 6H) or slopes (RNN, N x H). */
   const double *x, *h_prev, *coef;

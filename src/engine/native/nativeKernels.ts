@@ -178,6 +178,12 @@ export interface NativeBinding {
    * (fusedLossStep.ts, LOSS_STEP_SLOTS), which also receives the results. Absent from a library built before it.
    */
   lossStep?(arena: Float64Array, plan: Float64Array): void;
+  /**
+   * One forward step (forwardStep.h) on buffers of `arena` located by the plan (fusedForwardStep.ts,
+   * FORWARD_STEP_SLOTS), which receives the step's sums; the LSTM's forget-gate products and events
+   * apart. Absent from a library built before it.
+   */
+  forwardStep?(arena: Float64Array, plan: Float64Array, products: Float64Array, events: Float64Array): void;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -353,12 +359,19 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
     if (M <= DOT_PRODUCT_MAX_ROWS) return readsRows(M, W.K, W.P) ? PairedRoute.B : PairedRoute.Bt;
     return W.packed && native.gemmPacked ? PairedRoute.Packed : PairedRoute.B;
   };
-  const { lossStep } = native;
+  const { lossStep, forwardStep } = native;
   return {
     ...base,
     ...nativeElementwise(base, native, every),
     // Every product of a fused step is native, whatever its size: as `every` runs them.
-    fusedLossStep: lossStep ? { run: (arena, plan) => lossStep(arena, plan), route: pairedRoute } : undefined,
+    fusedSteps:
+      lossStep && forwardStep
+        ? {
+            lossStep: (arena, plan) => lossStep(arena, plan),
+            forwardStep: (arena, plan, products, events) => forwardStep(arena, plan, products, events),
+            route: pairedRoute,
+          }
+        : undefined,
     gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P) {
       if (product(M, K, P)) native.gemm(M, P, K, A, K, 1, aOff, B, P, 1, bOff, 1, out, P, 1, oOff);
       else base.gemmAcc(out, oOff, A, aOff, B, bOff, M, K, P);
