@@ -131,12 +131,20 @@ static void lstm_forward_step_generic(size_t N, size_t H, int has_prev, double *
   }
 }
 
-static void rnn_cell_backward_from(size_t i0, size_t n, const double *dh, const double *slope, double *da) {
-  for (size_t i = i0; i < n; i++) da[i] = dh[i] * slope[i];
+/* The larger of m and |x| as maxAbs takes it: a NaN x leaves m. */
+static inline double max_of_abs(double m, double x) {
+  const double a = fabs(x);
+  return a > m ? a : m;
 }
 
-static void rnn_cell_backward_generic(size_t n, const double *dh, const double *slope, double *da) {
-  rnn_cell_backward_from(0, n, dh, slope, da);
+/* Elements i0..n-1 of rnnCellBackward; returns the largest |da| of them and m. */
+static double rnn_cell_backward_from(double m, size_t i0, size_t n, const double *dh, const double *slope, double *da) {
+  for (size_t i = i0; i < n; i++) m = max_of_abs(m, da[i] = dh[i] * slope[i]);
+  return m;
+}
+
+static double rnn_cell_backward_generic(size_t n, const double *dh, const double *slope, double *da) {
+  return rnn_cell_backward_from(0, 0, n, dh, slope, da);
 }
 
 /* The bounds of forgetStep (elementwise.ts, FORGET_*). */
@@ -173,9 +181,10 @@ double seq_forget_step(size_t N, size_t H, const double *coef, double *products,
   return sum;
 }
 
-/* Units j0..H-1 of one row of lstmCellBackward (k: the row's coefficients, d: its row of da). */
+/* Units j0..H-1 of one row of lstmCellBackward (k: the row's coefficients, d: its row of da),
+ * their largest |dct| and |da| taken into m[0] and m[1]. */
 static void cell_backward_row_from(size_t j0, size_t H, const double *k, const double *dh, const double *dc_future,
-                                   double *dct, double *d) {
+                                   double *dct, double *d, double m[2]) {
   for (size_t j = j0; j < H; j++) {
     const double total = dc_future[j] + dh[j] * k[j];
     dct[j] = total;
@@ -183,13 +192,16 @@ static void cell_backward_row_from(size_t j0, size_t H, const double *k, const d
     d[H + j] = total * k[2 * H + j];
     d[2 * H + j] = dh[j] * k[3 * H + j];
     d[3 * H + j] = total * k[4 * H + j];
+    m[0] = max_of_abs(m[0], total);
+    m[1] = max_of_abs(max_of_abs(max_of_abs(max_of_abs(m[1], d[j]), d[H + j]), d[2 * H + j]), d[3 * H + j]);
   }
 }
 
 static void lstm_cell_backward_generic(size_t N, size_t H, const double *coef, const double *dh, const double *dc_future,
-                                       double *dct, double *da) {
+                                       double *dct, double *da, double max[2]) {
+  max[0] = max[1] = 0;
   for (size_t n = 0; n < N; n++)
-    cell_backward_row_from(0, H, coef + n * 6 * H, dh + n * H, dc_future + n * H, dct + n * H, da + n * 4 * H);
+    cell_backward_row_from(0, H, coef + n * 6 * H, dh + n * H, dc_future + n * H, dct + n * H, da + n * 4 * H, max);
 }
 
 static void lstm_carry_generic(size_t N, size_t H, const double *dct, const double *coef, double *dc_future) {

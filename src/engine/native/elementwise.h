@@ -25,11 +25,12 @@ struct seq_elementwise {
    */
   void (*lstm_forward_step)(size_t N, size_t H, int has_prev, double *a, double *slope, double *c, double *h,
                             double *coef);
-  /* da[i] = dh[i] * slope[i] for i < n: the RNN's step back through tanh. */
-  void (*rnn_cell_backward)(size_t n, const double *dh, const double *slope, double *da);
-  /* dct = dc_future + dh o tanh'(c) (N x H), da = (dct g i', dct cPrev f', dh tanh(c) o', dct i g') (N x 4H). */
+  /* da[i] = dh[i] * slope[i] for i < n: the RNN's step back through tanh; returns max |da| (as max_abs gives it). */
+  double (*rnn_cell_backward)(size_t n, const double *dh, const double *slope, double *da);
+  /* dct = dc_future + dh o tanh'(c) (N x H), da = (dct g i', dct cPrev f', dh tanh(c) o', dct i g') (N x 4H);
+   * max = {max |dct|, max |da|} as max_abs gives them (the norms and the rescaling that follow need them). */
   void (*lstm_cell_backward)(size_t N, size_t H, const double *coef, const double *dh, const double *dc_future,
-                             double *dct, double *da);
+                             double *dct, double *da, double max[2]);
   /* dc_future[n*H + j] = dct[n*H + j] * f[n, j], f the forget gates of coef (N x 6H, block 5). */
   void (*lstm_carry)(size_t N, size_t H, const double *dct, const double *coef, double *dc_future);
   /* max |v[i]| for i < n, NaNs skipped, 0 when there is none. */

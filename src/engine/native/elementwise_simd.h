@@ -151,29 +151,58 @@ EW_TARGET static void EW(lstm_forward_step)(size_t N, size_t H, int has_prev, do
   }
 }
 
-EW_TARGET static void EW(rnn_cell_backward)(size_t n, const double *dh, const double *slope, double *da) {
+/* The largest lane of a vector of |x| (all +0 or more, no NaN: any order gives the same maximum), and m. */
+EW_TARGET static inline double EW(max_lane)(double m, V_T v) {
+  double lanes[V_W];
+  V_STORE(lanes, v);
+  return max_abs_from(m, 0, V_W, lanes);
+}
+
+/* The maxima of |x| as max_abs keeps them: maxpd(|x|, m) leaves m on a NaN. */
+#define MAX_ABS_INTO(m, x) ((m) = V_MAX(V_ANDNOT(sign, (x)), (m)))
+
+EW_TARGET static double EW(rnn_cell_backward)(size_t n, const double *dh, const double *slope, double *da) {
+  const V_T sign = V_SET1(-0.0);
+  V_T m = V_ZERO();
   const size_t end = EW(whole_vectors)(n);
-  for (size_t i = 0; i < end; i += V_W) V_STORE(da + i, V_MUL(V_LOAD(dh + i), V_LOAD(slope + i)));
-  rnn_cell_backward_from(end, n, dh, slope, da);
+  for (size_t i = 0; i < end; i += V_W) {
+    const V_T d = V_MUL(V_LOAD(dh + i), V_LOAD(slope + i));
+    V_STORE(da + i, d);
+    MAX_ABS_INTO(m, d);
+  }
+  return rnn_cell_backward_from(EW(max_lane)(0, m), end, n, dh, slope, da);
 }
 
 EW_TARGET static void EW(lstm_cell_backward)(size_t N, size_t H, const double *coef, const double *dh,
-                                              const double *dc_future, double *dct, double *da) {
+                                              const double *dc_future, double *dct, double *da, double max[2]) {
+  const V_T sign = V_SET1(-0.0);
+  V_T m_dct = V_ZERO(), m_da = V_ZERO(), m_da2 = V_ZERO();
   const size_t end = EW(whole_vectors)(H);
+  max[0] = max[1] = 0;
   for (size_t n = 0; n < N; n++, coef += 6 * H, dh += H, dc_future += H, dct += H, da += 4 * H) {
     for (size_t j = 0; j < end; j += V_W) {
       const double *k = coef + j;
       const V_T dhj = V_LOAD(dh + j);
       const V_T total = V_ADD(V_LOAD(dc_future + j), V_MUL(dhj, V_LOAD(k)));
+      const V_T di = V_MUL(total, V_LOAD(k + H)), df = V_MUL(total, V_LOAD(k + 2 * H));
+      const V_T dout = V_MUL(dhj, V_LOAD(k + 3 * H)), dg = V_MUL(total, V_LOAD(k + 4 * H));
       V_STORE(dct + j, total);
-      V_STORE(da + j, V_MUL(total, V_LOAD(k + H)));
-      V_STORE(da + H + j, V_MUL(total, V_LOAD(k + 2 * H)));
-      V_STORE(da + 2 * H + j, V_MUL(dhj, V_LOAD(k + 3 * H)));
-      V_STORE(da + 3 * H + j, V_MUL(total, V_LOAD(k + 4 * H)));
+      V_STORE(da + j, di);
+      V_STORE(da + H + j, df);
+      V_STORE(da + 2 * H + j, dout);
+      V_STORE(da + 3 * H + j, dg);
+      MAX_ABS_INTO(m_dct, total);
+      MAX_ABS_INTO(m_da, di);
+      MAX_ABS_INTO(m_da2, df);
+      MAX_ABS_INTO(m_da, dout);
+      MAX_ABS_INTO(m_da2, dg);
     }
-    cell_backward_row_from(end, H, coef, dh, dc_future, dct, da);
+    cell_backward_row_from(end, H, coef, dh, dc_future, dct, da, max);
   }
+  max[0] = EW(max_lane)(max[0], m_dct);
+  max[1] = EW(max_lane)(EW(max_lane)(max[1], m_da), m_da2);
 }
+#undef MAX_ABS_INTO
 
 EW_TARGET static void EW(lstm_carry)(size_t N, size_t H, const double *dct, const double *coef, double *dc_future) {
   const size_t end = EW(whole_vectors)(H);

@@ -60,13 +60,18 @@ static double normalize(const struct step_kernels *k, double *v, size_t n, doubl
   return p;
 }
 
-/* log10Norm of norms.ts, up to its log10Scaled: ||v|| * 2^exponent. */
-static struct seq_scaled_norm norm_of(const struct step_kernels *k, const double *v, size_t n, double exponent) {
-  const double m = k->ew->max_abs(n, v);
+/* log10Norm of norms.ts, up to its log10Scaled: ||v|| * 2^exponent, given m = maxAbs(v). */
+static struct seq_scaled_norm norm_with_max(const struct step_kernels *k, const double *v, size_t n, double exponent,
+                                           double m) {
   if (m == 0 || (m >= SAFE_LOW && m <= SAFE_HIGH))
     return (struct seq_scaled_norm){m == 0 ? 0 : sqrt(k->ew->sum_squares(n, v, 1)), exponent + 0};
   const double p = binary_exponent(m);
   return (struct seq_scaled_norm){sqrt(k->ew->sum_squares(n, v, js_ldexp(1, -p))), exponent + p};
+}
+
+/* log10Norm of norms.ts, up to its log10Scaled: ||v|| * 2^exponent. */
+static struct seq_scaled_norm norm_of(const struct step_kernels *k, const double *v, size_t n, double exponent) {
+  return norm_with_max(k, v, n, exponent, k->ew->max_abs(n, v));
 }
 
 /* The binding's gramUpper(M, K, A, K, 1, 0, out, M, 1, 0). */
@@ -126,22 +131,23 @@ void seq_loss_step(const struct seq_loss_step *s, const struct seq_elementwise *
   double eh = s->eh;
   if (wants & SEQ_WANT_DH) out->dh = norm_of(&k, s->dh, NH, eh);
 
-  /* cellBackward: the RNN's, or the LSTM's with both parts at e = max(eh, ec). */
-  double ea, ect = 0, carry = 0;
+  /* cellBackward: the RNN's, or the LSTM's with both parts at e = max(eh, ec); the cell kernels
+   * give max |dct| and max |da| (max_abs's values) with their results. */
+  double ea, ect = 0, carry = 0, max[2];
   if (s->lstm) {
     const double e = eh > s->ec ? eh : s->ec;
     scale_by_power_of_two(&k, s->dh, NH, eh - e);
     scale_by_power_of_two(&k, s->dc_future, NH, s->ec - e);
-    ew->lstm_cell_backward(N, H, s->coef, s->dh, s->dc_future, s->dct, s->da);
+    ew->lstm_cell_backward(N, H, s->coef, s->dh, s->dc_future, s->dct, s->da, max);
     ect = e;
     ea = e;
     carry = e;
   } else {
-    ew->rnn_cell_backward(NH, s->dh, s->coef, s->da);
+    max[1] = ew->rnn_cell_backward(NH, s->dh, s->coef, s->da);
     ea = s->scaled_slopes ? eh + s->slope_exponent : eh;
   }
-  if (s->lstm && (wants & SEQ_WANT_DC)) out->dc = norm_of(&k, s->dct, NH, ect);
-  ea = ea + normalize(&k, s->da, N * G, ew->max_abs(N * G, s->da));
+  if (s->lstm && (wants & SEQ_WANT_DC)) out->dc = norm_with_max(&k, s->dct, NH, ect, max[0]);
+  ea = ea + normalize(&k, s->da, N * G, max[1]);
 
   if (wants & SEQ_WANT_DB) {
     ew->column_sums(N, G, s->da, s->col_sum);

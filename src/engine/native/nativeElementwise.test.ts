@@ -6,7 +6,7 @@
 // whose other elements must stay untouched; then the same kernels through the engine's Kernels
 // (withNativeProducts) and the native argument checks.
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsKernels } from '../linalg';
+import { jsKernels, maxAbs } from '../linalg';
 import {
   LSTM_COEFFICIENTS,
   addBias,
@@ -162,6 +162,7 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
         const coef = padded(LSTM_COEFFICIENTS * NH, PAD, u);
         const dh = padded(NH, 0, u);
         const dcFuture = padded(NH, 0, u);
+        if (NH > 2 && NH % 3 === 0) dcFuture[NH - 2] = NaN; // skipped by the maxima, as by maxAbs
         const dct = padded(NH, 0, u);
         const da = padded(4 * NH, 0, u);
         const wantDct = dct.slice();
@@ -173,11 +174,34 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
         joined.set(dcFuture, 1 + NH);
         joined.set(dct, 2 + 2 * NH);
         joined.set(da, 3 + 3 * NH);
-        n.lstmCellBackward!(N, H, coef, PAD, joined, 1, joined, 1 + NH, joined, 2 + 2 * NH, joined, 3 + 3 * NH);
+        const maxima = n.lstmCellBackward!(N, H, coef, PAD, joined, 1, joined, 1 + NH, joined, 2 + 2 * NH, joined, 3 + 3 * NH);
         const at = `${isa} N=${N} H=${H}`;
+        // The maxima the fused backward step takes from the kernel instead of two maxAbs passes.
+        expect(maxima, `${at} maxima`).toEqual([maxAbs(wantDct, 0, NH), maxAbs(wantDa, 0, 4 * NH)]);
         expectSameBits(joined.slice(2 + 2 * NH, 2 + 3 * NH), wantDct, `${at} dct`);
         expectSameBits(joined.slice(3 + 3 * NH), wantDa, `${at} da`);
         expectSameBits(joined.slice(1, 1 + NH), dh, `${at} dh (read only)`);
+      }
+    });
+
+    it(`${isa}: the cell steps' maxima of |dct| and |da| on finite values (with the special ones above, they are mostly infinite)`, () => {
+      expect(n.useIsa(isa)).toBe(true);
+      const u = mulberry32(19);
+      const finite = (len: number) => Float64Array.from({ length: len }, () => (u() * 2 - 1) * 4);
+      for (const [N, H] of shapes(20)) {
+        const NH = N * H;
+        const [coef, dh, dcFuture, dct, da] = [
+          finite(6 * NH),
+          finite(NH),
+          finite(NH),
+          new Float64Array(NH),
+          new Float64Array(4 * NH),
+        ];
+        if (NH % 5 === 0) dh[0] = NaN; // skipped, as by maxAbs
+        const at = `${isa} N=${N} H=${H}`;
+        const maxima = n.lstmCellBackward!(N, H, coef, 0, dh, 0, dcFuture, 0, dct, 0, da, 0);
+        expect(maxima, `${at} LSTM`).toEqual([maxAbs(dct, 0, NH), maxAbs(da, 0, 4 * NH)]);
+        expect(n.rnnCellBackward!(NH, dh, 0, dcFuture, 0, dct, 0), `${at} RNN`).toBe(maxAbs(dct, 0, NH));
       }
     });
 
@@ -205,9 +229,11 @@ describe.skipIf(skipReason !== '')('native elementwise kernels, bit for bit agai
         const slope = padded(len, PAD, u);
         const da = padded(len, 2, u);
         const want = da.slice();
+        if (len > 2 && len % 3 === 0) dh[len - 1] = NaN;
         rnnCellBackward(dh.subarray(1), slope, PAD, want.subarray(2), len);
-        n.rnnCellBackward!(len, dh, 1, slope, PAD, da, 2);
+        const max = n.rnnCellBackward!(len, dh, 1, slope, PAD, da, 2);
         expectSameBits(da, want, `${isa} N=${N} H=${H} da`);
+        expect(max, `${isa} N=${N} H=${H} max |da|`).toBe(maxAbs(want, 2, len));
       }
     });
 

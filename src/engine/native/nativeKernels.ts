@@ -107,7 +107,7 @@ export interface NativeBinding {
     coef: Float64Array,
     ok: number,
   ): void;
-  /** da[oda + i] = dh[odh + i] * slope[os + i] for i < n (rnnCellBackward of elementwise.ts). */
+  /** da[oda + i] = dh[odh + i] * slope[os + i] for i < n (rnnCellBackward of elementwise.ts); returns max |da| (maxAbs's). */
   rnnCellBackward?(
     n: number,
     dh: Float64Array,
@@ -116,7 +116,7 @@ export interface NativeBinding {
     os: number,
     da: Float64Array,
     oda: number,
-  ): void;
+  ): number;
   /** forgetStep of elementwise.ts (the forget gates of coef from ok), with an offset for each array. */
   forgetStep?(
     N: number,
@@ -128,7 +128,7 @@ export interface NativeBinding {
     events: Float64Array,
     oe: number,
   ): number;
-  /** lstmCellBackward of elementwise.ts, with an offset for each array. */
+  /** lstmCellBackward of elementwise.ts, with an offset for each array; returns [max |dct|, max |da|] (maxAbs's). */
   lstmCellBackward?(
     N: number,
     H: number,
@@ -142,7 +142,7 @@ export interface NativeBinding {
     odt: number,
     da: Float64Array,
     oda: number,
-  ): void;
+  ): [number, number];
   /** lstmCarry of elementwise.ts, with an offset for each array. */
   lstmCarry?(
     N: number,
