@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runProbe } from './probe';
 import type { ProbeConfigInput } from './probeConfig';
+import { FUSED_STEP_CASES } from './testing/fusedStepCases';
 import { setKernelPreference, Workspace } from './workspace';
 import { nativeBinding } from './native/nativeKernels';
 import { FORWARD_STEP_SLOTS } from './fusedForwardStep';
@@ -14,20 +15,7 @@ import { FORWARD_STEP_SLOTS } from './fusedForwardStep';
 const native = nativeBinding();
 const ISAS = native?.isas?.() ?? [];
 
-const CASES: ProbeConfigInput[] = [
-  { arch: 'rnn', T: 40, N: 16, D: 16, H: 64, seed: 1 },
-  { arch: 'lstm', T: 40, N: 16, D: 16, H: 64, seed: 2, forgetBias: 2 },
-  // Batches of 1 to 4 (h_{t-1} Wh row by row, or Wh^T as dot products), and past 63 rows (unpacked).
-  { arch: 'lstm', T: 30, N: 3, D: 5, H: 7, seed: 3 },
-  { arch: 'rnn', T: 30, N: 1, D: 3, H: 5, seed: 4 },
-  { arch: 'lstm', T: 20, N: 70, D: 4, H: 9, seed: 5 },
-  // Saturation checks every step (large weights), saturated LSTM steps, cells past the rescale bound.
-  { arch: 'lstm', T: 50, N: 2, D: 3, H: 20, seed: 11, whGain: 5, bScale: 20 },
-  { arch: 'lstm', T: 30, N: 1, D: 1, H: 1, seed: 25, bScale: 100 },
-  { arch: 'lstm', T: 400, N: 2, D: 3, H: 8, seed: 12, forgetBias: 40 },
-  { arch: 'rnn', T: 10, N: 1, D: 1, H: 1, seed: 1, whGain: 100, h0Scale: 100, bScale: 100 },
-  { arch: 'rnn', T: 300, N: 2, D: 3, H: 64, seed: 10, whGain: 3, h0Scale: 1 },
-];
+const CASES = FUSED_STEP_CASES;
 
 /** Everything of a probe the forward pass decides: its summary, the theory from its sums, and the norms downstream. */
 function forwardBits(c: ProbeConfigInput, fusedSteps: boolean, checkpointSegment?: number): string {

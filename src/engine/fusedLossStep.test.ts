@@ -5,7 +5,7 @@
 // route, or takes over a step itself (the LSTM's saturated steps).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runProbe } from './probe';
-import type { ProbeConfigInput } from './probeConfig';
+import { FUSED_STEP_CASES } from './testing/fusedStepCases';
 import type { ChosenStepNorms, StepNormName } from './backward';
 import { setKernelPreference, Workspace } from './workspace';
 import { nativeBinding } from './native/nativeKernels';
@@ -14,24 +14,7 @@ import { LOSS_STEP_SLOTS } from './fusedLossStep';
 const native = nativeBinding();
 const ISAS = native?.isas?.() ?? [];
 
-const CASES: ProbeConfigInput[] = [
-  // The standard sweep's shape: the gram route, weights packed (N 5..63).
-  { arch: 'rnn', T: 40, N: 16, D: 16, H: 64, seed: 1 },
-  { arch: 'lstm', T: 40, N: 16, D: 16, H: 64, seed: 2, forgetBias: 2 },
-  // Batches of 1 to 4: the carry reads Wh^T row by row or Wh as dot products.
-  { arch: 'lstm', T: 30, N: 3, D: 5, H: 7, seed: 3 },
-  { arch: 'rnn', T: 30, N: 1, D: 3, H: 5, seed: 4 },
-  { arch: 'lstm', T: 12, N: 2, D: 40, H: 30, seed: 6 },
-  // 64 rows or more: Wh^T unpacked through the blocked product; the direct route (no gram).
-  { arch: 'lstm', T: 20, N: 70, D: 4, H: 9, seed: 5 },
-  { arch: 'rnn', T: 20, N: 80, D: 2, H: 3, seed: 7 },
-  // The exactness cases of issue 9: tiny h (the gram rows rescaled), saturated units, overflow.
-  { arch: 'rnn', T: 3, N: 1, D: 3, H: 2, seed: 1, h0Scale: 1e-170 },
-  { arch: 'lstm', T: 30, N: 1, D: 1, H: 1, seed: 25, bScale: 100 },
-  { arch: 'rnn', T: 10, N: 1, D: 1, H: 1, seed: 1, whGain: 100, h0Scale: 100, bScale: 100 },
-  { arch: 'rnn', T: 400, N: 2, D: 3, H: 64, seed: 10, whGain: 3, h0Scale: 1 },
-  { arch: 'lstm', T: 50, N: 2, D: 3, H: 20, seed: 11, whGain: 5, bScale: 20 },
-];
+const CASES = FUSED_STEP_CASES;
 const NORM_CHOICES: (readonly StepNormName[] | undefined)[] = [undefined, ['dh'], ['dWh', 'db'], ['dc', 'dWx']];
 
 function expectSameBits(a: ChosenStepNorms, b: ChosenStepNorms, what: string): void {

@@ -681,24 +681,35 @@ static int plan_span(napi_env env, const char *fn, const struct view *arena, con
   return 1;
 }
 
+/*
+ * A fused step's arena (args[0]) and plan (args[1], at least `slots` doubles, `what` naming that
+ * count in the error), the plan's first `count` slots (its sizes and flags) read as integers in
+ * [0, 2^31) into sizes. Returns the plan's doubles, or NULL having thrown.
+ */
+static double *get_plan(napi_env env, const char *fn, napi_value *args, size_t slots, const char *what, int count,
+                        struct view *arena, long long *sizes) {
+  struct view plan;
+  if (!get_view(env, args[0], fn, "arena", arena) || !get_view(env, args[1], fn, "plan", &plan)) return NULL;
+  if (plan.length < slots) {
+    char message[64];
+    snprintf(message, sizeof message, "plan must hold %s doubles", what);
+    fail(env, fn, message);
+    return NULL;
+  }
+  for (int i = 0; i < count; i++)
+    if (!plan_integer(env, fn, plan.data, i, &sizes[i])) return NULL;
+  return plan.data;
+}
+
 static napi_value loss_step(napi_env env, napi_callback_info info) {
   static const char fn[] = "lossStep";
   napi_value args[2];
   if (!get_args(env, info, fn, 2, "arena, plan", args)) return NULL;
-  struct view arena, plan_view;
-  if (!get_view(env, args[0], fn, "arena", &arena) || !get_view(env, args[1], fn, "plan", &plan_view)) return NULL;
-  if (plan_view.length < P_SLOTS) {
-    fail(env, fn, "plan must hold LOSS_STEP_SLOTS doubles");
-    return NULL;
-  }
-  double *plan = plan_view.data;
-  long long N, D, H, G, lstm, flags, route;
-  if (!plan_integer(env, fn, plan, P_N, &N) || !plan_integer(env, fn, plan, P_D, &D) ||
-      !plan_integer(env, fn, plan, P_H, &H) || !plan_integer(env, fn, plan, P_G, &G) ||
-      !plan_integer(env, fn, plan, P_LSTM, &lstm) || !plan_integer(env, fn, plan, P_FLAGS, &flags) ||
-      !plan_integer(env, fn, plan, P_ROUTE, &route)) {
-    return NULL;
-  }
+  struct view arena;
+  long long v[P_ROUTE + 1];
+  double *plan = get_plan(env, fn, args, P_SLOTS, "LOSS_STEP_SLOTS", P_ROUTE + 1, &arena, v);
+  if (plan == NULL) return NULL;
+  const long long N = v[P_N], D = v[P_D], H = v[P_H], G = v[P_G], lstm = v[P_LSTM], flags = v[P_FLAGS], route = v[P_ROUTE];
   if (N == 0 || D == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_PAIRED_PACKED ||
       (double)N * (double)G * 6 >= INDEX_LIMIT || (double)G * (double)(D > H ? D : H) >= INDEX_LIMIT ||
       (double)N * (double)N >= INDEX_LIMIT) {
@@ -764,23 +775,13 @@ static napi_value forward_step(napi_env env, napi_callback_info info) {
   static const char fn[] = "forwardStep";
   napi_value args[4];
   if (!get_args(env, info, fn, 4, "arena, plan, products, events", args)) return NULL;
-  struct view arena, plan_view, products, events;
-  if (!get_view(env, args[0], fn, "arena", &arena) || !get_view(env, args[1], fn, "plan", &plan_view) ||
-      !get_view(env, args[2], fn, "products", &products) || !get_view(env, args[3], fn, "events", &events)) {
+  struct view arena, products, events;
+  long long v[F_SUMS + 1];
+  double *plan = get_plan(env, fn, args, F_SLOTS, "FORWARD_STEP_SLOTS", F_SUMS + 1, &arena, v);
+  if (plan == NULL || !get_view(env, args[2], fn, "products", &products) || !get_view(env, args[3], fn, "events", &events))
     return NULL;
-  }
-  if (plan_view.length < F_SLOTS) {
-    fail(env, fn, "plan must hold FORWARD_STEP_SLOTS doubles");
-    return NULL;
-  }
-  double *plan = plan_view.data;
-  long long N, H, G, lstm, route, has_prev, sums;
-  if (!plan_integer(env, fn, plan, F_N, &N) || !plan_integer(env, fn, plan, F_H, &H) ||
-      !plan_integer(env, fn, plan, F_G, &G) || !plan_integer(env, fn, plan, F_LSTM, &lstm) ||
-      !plan_integer(env, fn, plan, F_ROUTE, &route) || !plan_integer(env, fn, plan, F_HAS_PREV, &has_prev) ||
-      !plan_integer(env, fn, plan, F_SUMS, &sums)) {
-    return NULL;
-  }
+  const long long N = v[F_N], H = v[F_H], G = v[F_G], lstm = v[F_LSTM], route = v[F_ROUTE], has_prev = v[F_HAS_PREV],
+                  sums = v[F_SUMS];
   if (N == 0 || H == 0 || lstm > 1 || G != (lstm ? 4 * H : H) || route > SEQ_PAIRED_PACKED ||
       (double)N * (double)G * 6 >= INDEX_LIMIT || (double)H * (double)G >= INDEX_LIMIT) {
     fail(env, fn, "the plan's sizes must be N, H >= 1, G = 4H (LSTM) or H (RNN), route 0..2, their products below 2^31");
