@@ -2,7 +2,7 @@
 // native module has the call: the JS step (LossStepBackward.step) made some 20 calls into the
 // module a step, which at N = 16, H = 64 cost about a third of an RNN step. The native step
 // runs the kernels the JS step runs on the native path, in its order, so the two give the same
-// bits (nativeKernels.test.ts holds them to it); the LSTM's saturated or far-apart steps, and
+// bits (fusedLossStep.test.ts holds them to it); the LSTM's saturated or far-apart steps, and
 // every GRU step, stay in JS.
 import { ALIGN_LIMIT } from './cellBackward';
 import { LSTM_COEFFICIENTS } from './elementwise';
