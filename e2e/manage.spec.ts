@@ -27,18 +27,17 @@ async function call<T>(page: Page, name: string, arg?: unknown): Promise<Answer<
   return (await r.json()) as Answer<T>;
 }
 
-/** About a second a probe on this machine: long enough to watch it run. */
-// Long enough (seconds per probe) that it is still running through the cancel dialog's steps,
-// however fast the machine: the test clicks Cancel twice while it runs.
+// Seconds a probe: long enough that it is still running through the cancel dialog's steps
+// (T=12000 at H=32 once finished before the second click, after the engine got faster).
 const LONG = {
   name: 'long study',
   archs: ['lstm'],
-  T: [12000],
+  T: [40000],
   forgetBias: [0, 1, 2, 3, 4, 5],
   seeds: [1, 2],
-  N: 8,
+  N: 16,
   D: 8,
-  H: 32,
+  H: 64,
 };
 const SMALL = { name: 'small study', archs: ['rnn', 'lstm'], T: [8, 16], forgetBias: [0, 1], N: 1, D: 1, H: 2 };
 
@@ -61,7 +60,7 @@ test('a running sweep: the Running count, each worker, the worker setting, cance
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toHaveAttribute('data-state', 'running');
   await expect(rows.first()).toContainText(`sweep #${q.value.id}: probe`);
-  await expect(rows.first()).toContainText('lstm, T 12000');
+  await expect(rows.first()).toContainText('lstm, T 40000');
   await page.screenshot({ path: join(SHOTS, 'queue-one-worker.png'), fullPage: true });
 
   // Two workers, applied to the running lab: two probes at once.
