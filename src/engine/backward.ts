@@ -9,6 +9,7 @@ import { hiddenOffset, type ForwardTrace, type Dims } from './forward';
 import { FusedLossStep } from './fusedLossStep';
 import type { Kernels } from './linalg';
 import type { Workspace } from './workspace';
+import type { SpectralRider } from './spectralRider';
 
 /** The per-step norms a backward pass can report. */
 export type StepNormName = 'dh' | 'dc' | 'dWx' | 'dWh' | 'db';
@@ -103,6 +104,8 @@ export class LossStepBackward {
     ws: Workspace,
     private readonly options: BackwardOptions = {},
     norms: readonly StepNormName[] = STEP_NORM_NAMES,
+    /** sigma_max(Wh)'s Lanczos products, riding on the carries (spectralRider.ts), or none. */
+    private readonly rider: SpectralRider | null = null,
   ) {
     const { N, D, H, G } = f;
     const NH = N * H;
@@ -138,9 +141,11 @@ export class LossStepBackward {
   }
 
   step(k: number): void {
-    if (this.fused?.step(k, this.eh, this.ec)) {
+    const rider = k > 0 ? this.rider : null;
+    if (this.fused?.step(k, this.eh, this.ec, rider)) {
       this.eh = this.fused.eh;
       this.ec = this.fused.ec;
+      rider?.advance();
       return;
     }
     const { f, dh, dcFuture, dct, da, daH, product, norms: out, cell, wants } = this;
@@ -201,7 +206,8 @@ export class LossStepBackward {
       return;
     }
     // dL_t/dh_{k-1} = da_k Wh^T carries da's exponent; the cell path dct * f carries cell.carry.
-    carryToPreviousStep(f, k, da, dct, dh, dcFuture);
+    carryToPreviousStep(f, k, da, dct, dh, dcFuture, rider);
+    rider?.advance();
     // Each part keeps its own exponent: the cell path may be far below dh, and still be what
     // reaches the early steps. An all-zero part takes the other's (see cellBackward).
     const mh = kernels.maxAbs(dh, 0, NH);

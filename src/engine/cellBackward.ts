@@ -9,6 +9,7 @@ import { StepScaling } from './saturatedSteps';
 import { binaryExponent, ldexp } from './scaledNumber';
 import { scaleByPowerOfTwo } from './norms';
 import { GRU_COEFFICIENTS, gruCellBackward } from './gruCell';
+import type { SpectralRider } from './spectralRider';
 
 /** The powers of two a cell step's results carry: each true value is the array times 2^exponent. */
 export interface CellExponents {
@@ -82,7 +83,11 @@ export function cellBackward(
   out.carry = e;
 }
 
-/** dh_{k-1} = da_k Wh^T and, for the LSTM, the cell path dcFuture_{k-1} = dct_k * f_k. */
+/**
+ * dh_{k-1} = da_k Wh^T and, for the LSTM, the cell path dcFuture_{k-1} = dct_k * f_k; with a
+ * rider whose half is set, that half of its product rides on the first (one sequence: the dot
+ * products with Wh's rows, whose bits gemmPaired gives on that route).
+ */
 export function carryToPreviousStep(
   f: ForwardTrace,
   k: number,
@@ -90,9 +95,11 @@ export function carryToPreviousStep(
   dct: Float64Array,
   dh: Float64Array,
   dcFuture: Float64Array,
+  rider: SpectralRider | null = null,
 ): void {
-  const { N, H } = f;
-  f.kernels.gemmPaired(false, dh, 0, da, 0, f.recurrentT, N);
+  const { N, H, G } = f;
+  if (rider && rider.half !== 0) f.kernels.dotsRider!(H, G, da, f.Wh, dh, rider.half, rider.x, rider.y, rider.w);
+  else f.kernels.gemmPaired(false, dh, 0, da, 0, f.recurrentT, N);
   if (f.arch === 'lstm')
     f.kernels.lstmCarry(dct, f.window.coef, LSTM_COEFFICIENTS * (k - f.window.first) * N * H, dcFuture, N, H);
 }

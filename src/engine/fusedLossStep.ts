@@ -11,6 +11,7 @@ import type { FusedStepKernels } from './linalg';
 import { StepScaling } from './saturatedSteps';
 import { log10Scaled } from './scaledNumber';
 import type { ChosenStepNorms, StepNormName } from './backward';
+import type { SpectralRider } from './spectralRider';
 
 /** The plan's slots (enum plan_slot of native/binding.c lists the same, in this order). */
 const enum Slot {
@@ -42,6 +43,11 @@ const enum Slot {
   ScaledSlopes,
   SlopeExponent,
   Carry,
+  /** The half of a Lanczos product riding on the carry (0: none; spectralRider.ts), and its x, y and w. */
+  RiderHalf,
+  RiderX,
+  RiderY,
+  RiderW,
   /** 5 norms (dh, dc, dWx, dWh, db) as mantissa and exponent, then eh and ec. */
   Out,
 }
@@ -131,7 +137,7 @@ export class FusedLossStep {
    * into their arrays at k, the next exponents into this.eh and this.ec; returns false, having
    * changed nothing, where the step must run in JS.
    */
-  step(k: number, eh: number, ec: number): boolean {
+  step(k: number, eh: number, ec: number, rider: SpectralRider | null = null): boolean {
     const { f, plan: p } = this;
     const { N, D, H } = f;
     const NH = N * H;
@@ -150,6 +156,14 @@ export class FusedLossStep {
     p[Slot.ScaledSlopes] = scaled ? 1 : 0;
     p[Slot.SlopeExponent] = scaled ? w.exponents[j] : 0;
     p[Slot.Carry] = k > 0 ? 1 : 0;
+    const half = k > 0 && rider ? rider.half : 0;
+    p[Slot.RiderHalf] = half;
+    if (half !== 0) {
+      const at = (a: Float64Array) => (a.buffer === this.arena.buffer ? a.byteOffset / 8 : -1);
+      p[Slot.RiderX] = at(rider!.x);
+      p[Slot.RiderY] = at(rider!.y);
+      p[Slot.RiderW] = at(rider!.w);
+    }
     this.kernel.lossStep(this.arena, p);
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {

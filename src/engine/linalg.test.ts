@@ -58,12 +58,13 @@ describe('gemmPaired and prepareWeights (JS)', () => {
     }
   });
 
-  it('packs for batches of 5 to 63 against B of 8192 to 8M doubles', () => {
+  it('packs for batches of 5 or more against B of 8192 to 8M doubles', () => {
     expect(packsWeights(16, 64, 256)).toBe(true); // 16384 doubles: rows 2 KiB apart, packed
     expect(packsWeights(16, 16, 64)).toBe(false); // 1024 doubles: read in place
     expect(packsWeights(16, 256, 1024)).toBe(true);
     expect(packsWeights(4, 256, 1024)).toBe(false); // dot products
-    expect(packsWeights(64, 256, 1024)).toBe(false); // packing each time is as fast
+    expect(packsWeights(64, 256, 1024)).toBe(true);
+    expect(packsWeights(256, 1024, 1024)).toBe(true); // a batch past one 144-row block packed B twice a product
     expect(packsWeights(16, 1024, 8192)).toBe(true);
     expect(packsWeights(16, 1024, 8193)).toBe(false); // past 64 MiB
     expect(packedDoubles(3, 9)).toBe(48);

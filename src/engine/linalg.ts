@@ -86,16 +86,20 @@ export function stepWeights(B: Float64Array, Bt: Float64Array, K: number, P: num
 
 /**
  * Whether the native kernels pack a K x P weight matrix once for products with batches of
- * `rows` rows: for 5 to 63 rows, where packing B in every product cost up to 40% of it (16 x
+ * `rows` rows: for 5 rows or more, where packing B in every product cost up to 40% of it (16 x
  * 1024 x 4096: 19.5 GFLOP/s packing each time, 26.7 packed once; 16 x 256 x 1024: 24 against
  * 41), B of at least 8192 doubles (64 KiB; below, one read in place costs no more: 16 x 16 x 64
  * 0.81 against 0.83 us, but 16 x 64 x 256 took 9.4 us in place, its rows 2 KiB apart in few
  * cache sets, 7.4 packed, with the AVX-512 kernels) and at most 8M doubles (64 MiB), so that the
- * packed copy stays a small part of a probe's memory. (At 128 rows packing each time is as
- * fast.) The memory check counts the copies (tracePlan.ts).
+ * packed copy stays a small part of a probe's memory. (An earlier session's machine, with a 2 MiB
+ * L2 and so 288-row blocks, packed as fast each time at 128 rows, and this stopped at 64; on this
+ * project's EPYC of 2026-12-04, a 1 MiB L2 and 144-row blocks, a batch of 256 packs B twice a
+ * product, pack_b was 9.5% of the grid's RNN H = 1024, N = 256, and packing once took its
+ * products from 45.1-45.7 to 45.5-48.9 GFLOP/s, 128 rows from 42.3-44.9 to 46.9-49.3.) The memory
+ * check counts the copies (tracePlan.ts).
  */
 export function packsWeights(rows: number, K: number, P: number): boolean {
-  return rows >= 5 && rows < 64 && K * P >= 8192 && K * P <= 8 * 1024 ** 2;
+  return rows >= 5 && K * P >= 8192 && K * P <= 8 * 1024 ** 2;
 }
 
 /** Doubles of a K x P matrix packed (native/gemm.h, seq_packed_doubles: P rounded up to 8). */
@@ -295,6 +299,53 @@ export interface Kernels {
   rowDots: typeof rowDots;
   /** A forward step and a loss-step backward step in one native call each, where the native module has them; else absent. */
   fusedSteps?: FusedStepKernels;
+  /**
+   * dotsRider (below) in one native pass over Bt, where the native module has it; else absent,
+   * and sigma_max(Wh) comes from its Gram matrix (spectralRider.ts). Its results agree with the
+   * JS function to rounding, c with rowDots of the same kernels to the bit.
+   */
+  dotsRider?: typeof dotsRider;
+}
+
+/** Which half of a Lanczos product a rider computes (seq_rider_half of native/gemm.h). */
+export const RiderHalf = {
+  /** y = Bt x */
+  Y: 1,
+  /** w += Bt^T y */
+  W: 2,
+} as const;
+export type RiderHalf = (typeof RiderHalf)[keyof typeof RiderHalf];
+
+/**
+ * c[j] = a . Bt_j for the N rows of Bt (K each), and half of a product with Bt^T Bt riding on
+ * them: RiderHalf.Y, y[j] = x . Bt_j; RiderHalf.W, w[k] += sum_j y[j] Bt_j[k]. The plain twin of
+ * the native kernel (seq_dots_rider_fn of native/gemm.h), which reads each row of Bt once.
+ */
+export function dotsRider(
+  N: number,
+  K: number,
+  a: Float64Array,
+  Bt: Float64Array,
+  c: Float64Array,
+  half: RiderHalf,
+  x: Float64Array,
+  y: Float64Array,
+  w: Float64Array,
+): void {
+  for (let j = 0; j < N; j++) {
+    const row = j * K;
+    let s = 0;
+    for (let k = 0; k < K; k++) s += a[k] * Bt[row + k];
+    c[j] = s;
+    if (half === RiderHalf.Y) {
+      let sx = 0;
+      for (let k = 0; k < K; k++) sx += x[k] * Bt[row + k];
+      y[j] = sx;
+    } else {
+      const yj = y[j];
+      for (let k = 0; k < K; k++) w[k] += yj * Bt[row + k];
+    }
+  }
 }
 
 /** The weights a batch's product reads (the route gemmPaired takes; native/lossStep.h, seq_carry_route). */

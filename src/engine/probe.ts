@@ -16,8 +16,9 @@ import { withDefaults, type ProbeConfig, type ProbeConfigInput } from './probeCo
 import { DEFAULT_MAX_PROBE_BYTES, MAX_PROBE_THREADS, validateProbeConfig } from './probeLimits';
 import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { withProductThreads, Workspace } from './workspace';
-import { probeTheory, type ProbeTheory } from './theory';
-import type { SpectralNormCache } from './spectralNormCache';
+import { probeTheory, spectralNormByGram, type ProbeTheory } from './theory';
+import type { SpectralNormCache, SpectralRoute } from './spectralNormCache';
+import { ridesCarry, SpectralRider } from './spectralRider';
 import {
   DEFAULT_LYAPUNOV_K,
   LyapunovBackward,
@@ -54,6 +55,12 @@ export interface ProbeOptions extends BackwardOptions {
    * its probes: those differing only in their forget bias share Wh.
    */
   spectralNorms?: SpectralNormCache;
+  /**
+   * How sigma_max(Wh) is computed, whatever the shape would choose (ridesCarry): from its Gram
+   * matrix, or riding on the loss pass's carries, which needs the native kernels and one sequence
+   * of an RNN or LSTM (tests, measurements). The two agree to rounding.
+   */
+  spectralRoute?: SpectralRoute;
   /** Use these inputs instead of drawing them from the seed (tests only). */
   inputs?: ModelInputs;
   /** Nudge the forward pass (finite-difference tests only). */
@@ -122,11 +129,19 @@ function computeProbe(
   const ws = Workspace.create(probeDoubles(d, layout, needs));
   const source = options.inputs ? { given: options.inputs } : { draw: config };
   const { trace, sums } = runForward(d, layout, source, ws, options.forwardHooks, config.lossStep, options.fusedSteps !== false);
-  const theory = probeTheory(trace, sums, ws, options.spectralNorms);
+  // sigma_max(Wh): from a sweep worker's cache where it met this Wh, else from its Gram matrix
+  // now, or riding on the loss pass's carries (spectralRider.ts). The two routes agree to
+  // rounding, not to the bit, so the cache keeps each route's values apart.
+  const route = options.spectralRoute ?? (ridesCarry(trace, config.lossStep) ? 'rider' : 'gram');
+  if (route === 'rider' && !(trace.kernels.dotsRider && trace.N === 1 && trace.arch !== 'gru'))
+    throw new RangeError('sigma_max by riders needs the native kernels and one sequence (N = 1) of an RNN or LSTM');
+  const cached = options.spectralNorms?.get(trace.Wh, trace.H, trace.G, route);
+  const rider = cached === undefined && route === 'rider' ? new SpectralRider(trace, ws) : null;
+  const byGram = cached === undefined && route === 'gram' ? spectralNormByGram(trace, ws) : undefined;
   const scratch = ws.take(backwardDoubles(d));
   // One walk back over the trace serves both passes, so a checkpointed trace recomputes each
   // segment once for them.
-  const lossPass = new LossStepBackward(trace, config.lossStep, Workspace.within(ws, scratch), options, options.norms);
+  const lossPass = new LossStepBackward(trace, config.lossStep, Workspace.within(ws, scratch), options, options.norms, rider);
   const fullPass = options.fullGradients ? new FullGradientBackward(trace, ws) : null;
   const lyapunovPass = options.lyapunov ? new LyapunovBackward(trace, config.lossStep, ws, options.lyapunov) : null;
   for (let k = fullPass ? config.T - 1 : config.lossStep; k >= 0; k--) {
@@ -137,10 +152,12 @@ function computeProbe(
       lyapunovPass?.step(k);
     }
   }
+  const whSpectralNorm = cached ?? byGram ?? rider!.finish();
+  if (cached === undefined) options.spectralNorms?.add(trace.Wh, trace.H, trace.G, route, whSpectralNorm);
   const result: ProbeResult<ChosenStepNorms> = {
     config,
     forward: summarizeForward(sums),
-    theory,
+    theory: probeTheory(trace, sums, whSpectralNorm),
     lossStepNorms: lossPass.norms,
     checkpointed: layout.checkpointed,
   };

@@ -4,7 +4,8 @@
 import { runProbe, type NormChoice, type ProbeOptions } from './probe';
 import { hasLyapunovPass } from './lyapunov';
 import { gateWidth, type Arch, type ProbeConfig } from './probeConfig';
-import { spectralMultiplyAdds } from './theory';
+import { riderMultiplyAdds, spectralMultiplyAdds } from './theory';
+import { ridesCarryShape } from './spectralRider';
 import { STORED_TRACE_MAX_BYTES, probeArenaDoubles, type ProbeNeeds } from './tracePlan';
 import { Workspace } from './workspace';
 import { DEFAULT_MAX_PROBE_BYTES } from './probeLimits';
@@ -58,7 +59,9 @@ export interface ProbeCostTerms {
    * Multiply-adds done once per probe: sigma_max(Wh) for the theory (theory.ts), an H x H gram
    * matrix of Wh (H^2 G / 2) and its Lanczos iteration (at most SPECTRAL_PRODUCTS products with
    * it, H^2 each, and their reorthogonalisation: spectralMultiplyAdds). At H = 4096 (LSTM) the
-   * gram alone is 1.4e11, seconds whatever T is.
+   * gram alone is 1.4e11, seconds whatever T is. Where the Lanczos products ride on the carry
+   * (ridesCarryShape, spectralRider.ts: the native path, one sequence, Wh of 32 MiB) only what they
+   * add to it counts (riderMultiplyAdds).
    */
   once: number;
   /** Time steps: the per-step overhead that dominates small probes. */
@@ -87,7 +90,9 @@ export function probeCostTerms(c: ProbeShape, needs: ProbeCostNeeds = {}): Probe
   const work =
     (perStep * (c.T * asked.forward + back * asked.backward)) / (all.forward + all.backward) +
     lyapunovWork(c, needs.lyapunovVectors ?? 0, back);
-  return { work, once: (c.H * c.H * G) / 2 + spectralMultiplyAdds(c.H), steps: (c.T + back) / 2 };
+  const rides = ridesCarryShape({ arch: c.arch, N: c.N, H: c.H, G, lossStep: back - 1 });
+  const once = rides ? riderMultiplyAdds(c.H, G) : (c.H * c.H * G) / 2 + spectralMultiplyAdds(c.H);
+  return { work, once, steps: (c.T + back) / 2 };
 }
 
 /**

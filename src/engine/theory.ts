@@ -6,7 +6,6 @@
 import type { Dims, ForwardSums, ForwardTrace } from './forward';
 import type { Workspace } from './workspace';
 import { jsKernels, type Kernels } from './linalg';
-import type { SpectralNormCache } from './spectralNormCache';
 
 export interface ProbeTheory {
   whSpectralNorm: number;
@@ -74,9 +73,19 @@ export class ForgetLogSums {
   }
 }
 
-/** The gram matrix of Wh, largestEigenvalue's vectors (lanczosVectorDoubles) and its basis. */
+/**
+ * What sigma_max(Wh) takes of a probe's arena, by either route: the gram matrix of Wh,
+ * largestEigenvalue's vectors (lanczosVectorDoubles) and its basis, or, for one sequence of an
+ * RNN or LSTM (which may ride), a SpectralRider's (riderDoubles).
+ */
 export function theoryDoubles(d: Dims): number {
-  return d.H * d.H + lanczosVectorDoubles(d.H) + Math.min(SPECTRAL_PRODUCTS, d.H) * d.H;
+  const gram = d.H * d.H + lanczosVectorDoubles(d.H) + Math.min(SPECTRAL_PRODUCTS, d.H) * d.H;
+  return d.N === 1 && d.arch !== 'gru' ? Math.max(gram, riderDoubles(d)) : gram;
+}
+
+/** A SpectralRider's doubles (spectralRider.ts): Lanczos on G x G, its vectors and basis, and y and a spare carry output (H each). */
+export function riderDoubles(d: { H: number; G: number }): number {
+  return lanczosVectorDoubles(d.G) + Math.min(SPECTRAL_PRODUCTS, d.G) * d.G + 2 * d.H;
 }
 
 /** The vectors largestEigenvalue works in on an n x n matrix: a product's argument and result, and a projection's coefficients on the basis. */
@@ -84,20 +93,10 @@ export function lanczosVectorDoubles(n: number, maxProducts = SPECTRAL_PRODUCTS)
   return 2 * n + Math.min(maxProducts, n);
 }
 
-/** `seen`: sigma_max of weights already met (a sweep worker's), taken when Wh is one of them, added when not. */
-export function probeTheory(f: ForwardTrace, sums: ForwardSums, ws: Workspace, seen?: SpectralNormCache): ProbeTheory {
-  const { T, N, H, G } = f;
+/** The theory of a probe whose forward pass gave `sums`, with sigma_max(Wh) found already (spectralNormByGram, or a SpectralRider). */
+export function probeTheory(f: ForwardTrace, sums: ForwardSums, whSpectralNorm: number): ProbeTheory {
+  const { T, N, H } = f;
   const count = T * N * H;
-  let whSpectralNorm = seen?.get(f.Wh, H, G);
-  if (whSpectralNorm === undefined) {
-    whSpectralNorm = spectralNormOf(
-      f,
-      ws.take(H * H),
-      ws.take(lanczosVectorDoubles(H)),
-      ws.take(Math.min(SPECTRAL_PRODUCTS, H) * H),
-    );
-    seen?.add(f.Wh, H, G, whSpectralNorm);
-  }
   if (f.arch === 'rnn') {
     const meanSlope = Math.sqrt(sums.slopeSquares / count);
     const realizedGain = Math.sqrt(f.kernels.sumSquares(f.Wh, 0, H * H, 1) / H);
@@ -150,13 +149,30 @@ export function spectralMultiplyAdds(n: number): number {
 }
 
 /**
- * sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)), by Lanczos on the H x H gram matrix. (Products
- * with Wh and Wh^T instead of the gram matrix stream 2 H G doubles each, and measured slower:
- * at H = 1024 (LSTM) the gram matrix costs 110 ms, a product with it 0.7 ms, one with Wh and
- * Wh^T 4.2 ms, so the gram matrix wins beyond 30 products, about what Lanczos takes there.)
+ * What a SpectralRider adds to a probe, in multiply-adds (probeCost.ts): the dot products of x
+ * with Wh's rows that each product adds to a carry's (H G; the other half, w += Wh^T y, rode for
+ * free in measurements, being a multiply-add per double the carry loads anyway), and the
+ * reorthogonalisation against a basis of G-vectors (spectralMultiplyAdds's second term, n = G),
+ * at most SPECTRAL_PRODUCTS products.
  */
-function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Array, basis: Float64Array): number {
+export function riderMultiplyAdds(H: number, G: number): number {
+  const steps = Math.min(SPECTRAL_PRODUCTS, G);
+  return steps * H * G + 2 * steps * steps * G;
+}
+
+/**
+ * sigma_max(Wh) = sqrt(lambda_max(Wh Wh^T)), by Lanczos on the H x H gram matrix, which it
+ * takes of ws. (Products with Wh and Wh^T on their own instead stream 2 H G doubles each, and
+ * measured slower: at H = 1024 (LSTM) the gram matrix costs 110 ms, a product with it 0.7 ms,
+ * one with Wh and Wh^T 4.2 ms, so the gram matrix wins beyond 30 products, about what Lanczos
+ * takes there. Where the products ride on the backward pass's carry they cost next to nothing:
+ * spectralRider.ts.)
+ */
+export function spectralNormByGram(f: ForwardTrace, ws: Workspace): number {
   const { H, G } = f;
+  const gram = ws.take(H * H);
+  const vectors = ws.take(lanczosVectorDoubles(H));
+  const basis = ws.take(Math.min(SPECTRAL_PRODUCTS, H) * H);
   f.kernels.gramUpper(gram, f.Wh, 0, H, G);
   for (let i = 0; i < H; i++) for (let j = 0; j < i; j++) gram[i * H + j] = gram[j * H + i];
   return Math.sqrt(largestEigenvalue(gram, H, SPECTRAL_PRODUCTS, f.kernels, vectors, basis));
@@ -164,11 +180,10 @@ function spectralNormOf(f: ForwardTrace, gram: Float64Array, vectors: Float64Arr
 
 /**
  * Largest eigenvalue of a symmetric positive semi-definite n x n matrix S, by Lanczos with full
- * reorthogonalisation from a fixed start vector: at most `maxProducts` products S v (and n), fewer
- * once the top Ritz value's residual (a bound on its distance to an eigenvalue) is below
- * SPECTRAL_TOLERANCE relative. S must be exactly symmetric. With kernels other than the JS ones,
- * S, `vectors` (lanczosVectorDoubles) and `basis` (min(maxProducts, n) vectors of n) must be views
- * into those kernels' arena.
+ * reorthogonalisation from a fixed start vector (LanczosIteration), its products S v by symv. S
+ * must be exactly symmetric. With kernels other than the JS ones, S, `vectors`
+ * (lanczosVectorDoubles) and `basis` (min(maxProducts, n) vectors of n) must be views into those
+ * kernels' arena.
  */
 export function largestEigenvalue(
   S: Float64Array,
@@ -178,19 +193,63 @@ export function largestEigenvalue(
   vectors: Float64Array = new Float64Array(lanczosVectorDoubles(n, maxProducts)),
   basis: Float64Array = new Float64Array(Math.min(maxProducts, n) * n),
 ): number {
-  const steps = Math.min(maxProducts, n);
-  const v = vectors.subarray(0, n);
-  const w = vectors.subarray(n, 2 * n);
-  const projections = vectors.subarray(2 * n, 2 * n + steps);
+  const lanczos = new LanczosIteration(n, maxProducts, kernels, vectors, basis);
+  while (!lanczos.done) {
+    kernels.symv(S, n, lanczos.argument, lanczos.result);
+    lanczos.accept();
+  }
+  return lanczos.value;
+}
+
+/**
+ * Lanczos with full reorthogonalisation for the largest eigenvalue of a symmetric positive
+ * semi-definite n x n operator S, one product at a time, so that the products can be formed
+ * where they are cheapest (by symv with a Gram matrix, or riding on the backward pass's carry:
+ * spectralRider.ts): the caller writes S `argument` into `result` and calls accept(), until
+ * `done`. At most `maxProducts` products (and n), fewer once the top Ritz value's residual (a
+ * bound on its distance to an eigenvalue) is below SPECTRAL_TOLERANCE relative. `vectors`
+ * (lanczosVectorDoubles) holds argument and result; with kernels other than the JS ones, it and
+ * `basis` (min(maxProducts, n) vectors of n) must be views into those kernels' arena.
+ */
+export class LanczosIteration {
+  /** The vector to multiply next (a copy of the newest basis vector). */
+  readonly argument: Float64Array;
+  /** Where the product S argument goes. */
+  readonly result: Float64Array;
+  /** The top Ritz value so far: the eigenvalue once done. */
+  value = 0;
+  done = false;
+  private readonly steps: number;
+  private readonly projections: Float64Array;
   // The tridiagonal matrix: alpha its diagonal, beta the off-diagonal.
-  const alpha = new Float64Array(steps);
-  const beta = new Float64Array(steps);
-  startVector(basis.subarray(0, n));
-  let theta = 0;
-  for (let j = 0; j < steps; j++) {
+  private readonly alpha: Float64Array;
+  private readonly beta: Float64Array;
+  private j = 0;
+
+  constructor(
+    private readonly n: number,
+    maxProducts: number,
+    private readonly kernels: Kernels,
+    vectors: Float64Array,
+    private readonly basis: Float64Array,
+  ) {
+    const steps = Math.min(maxProducts, n);
+    this.steps = steps;
+    this.argument = vectors.subarray(0, n);
+    this.result = vectors.subarray(n, 2 * n);
+    this.projections = vectors.subarray(2 * n, 2 * n + steps);
+    this.alpha = new Float64Array(steps);
+    this.beta = new Float64Array(steps);
+    startVector(basis.subarray(0, n));
+    this.argument.set(basis.subarray(0, n));
+    this.done = steps === 0;
+  }
+
+  /** Takes `result` = S `argument`: one Lanczos step, then `argument` holds the next vector unless done. */
+  accept(): void {
+    const { n, j, alpha, beta, basis, kernels, projections } = this;
+    const w = this.result;
     const q = basis.subarray(j * n, (j + 1) * n);
-    v.set(q);
-    kernels.symv(S, n, v, w);
     alpha[j] = dotOf(q, w, n);
     for (let i = 0; i < n; i++) w[i] -= alpha[j] * q[i] + (j > 0 ? beta[j - 1] * basis[(j - 1) * n + i] : 0);
     // Against the whole basis, and once more where that cancelled most of w: twice is enough
@@ -202,15 +261,20 @@ export function largestEigenvalue(
       orthogonalize(w, basis, j + 1, n, kernels, projections);
       residualNorm = Math.sqrt(dotOf(w, w, n));
     }
-    theta = topEigenvalue(alpha, beta, j + 1);
+    const theta = topEigenvalue(alpha, beta, j + 1);
+    this.value = theta;
     const residual = residualNorm * ritzLastComponent(alpha, beta, j + 1, theta);
     const converged = residual <= SPECTRAL_TOLERANCE * theta;
-    if (converged || residualNorm === 0 || j + 1 === steps) break;
+    if (converged || residualNorm === 0 || j + 1 === this.steps) {
+      this.done = true;
+      return;
+    }
     beta[j] = residualNorm;
     const next = basis.subarray((j + 1) * n, (j + 2) * n);
     for (let i = 0; i < n; i++) next[i] = w[i] / residualNorm;
+    this.argument.set(next);
+    this.j = j + 1;
   }
-  return theta;
 }
 
 /**

@@ -646,11 +646,39 @@ static napi_value time_major(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The slots of lossStep's plan; LOSS_STEP_SLOTS of src/engine/nativeLossStep.ts lists the same. */
+/* dotsRider(N, K, a, oa, Bt, obt, c, oc, half, x, ox, y, oy, w, ow): seq_dots_rider_fn (gemm.h) on
+ * views with offsets, Bt's rows K apart: the carry with its rider where a step runs in JS. */
+static napi_value dots_rider(napi_env env, napi_callback_info info) {
+  static const char fn[] = "dotsRider";
+  napi_value args[15];
+  if (!get_args(env, info, fn, 15, "N, K, a, oa, Bt, obt, c, oc, half, x, ox, y, oy, w, ow", args)) return NULL;
+  long long N, K, half;
+  double *a, *bt, *c, *x, *y, *w;
+  if (!get_integer(env, args[0], fn, "N", "", 1, &N) || !get_integer(env, args[1], fn, "K", "", 1, &K) ||
+      !get_integer(env, args[8], fn, "half", "", 1, &half))
+    return NULL;
+  if (half != SEQ_RIDER_Y && half != SEQ_RIDER_W) {
+    fail(env, fn, "half must be 1 (y = Bt x) or 2 (w += Bt^T y)");
+    return NULL;
+  }
+  if ((double)N * (double)K >= INDEX_LIMIT) {
+    fail(env, fn, "N*K must be below 2^31");
+    return NULL;
+  }
+  if (!get_span(env, args + 2, fn, "a", K, &a) || !get_span(env, args + 4, fn, "Bt", N * K, &bt) ||
+      !get_span(env, args + 6, fn, "c", N, &c) || !get_span(env, args + 9, fn, "x", half == SEQ_RIDER_Y ? K : 0, &x) ||
+      !get_span(env, args + 11, fn, "y", N, &y) || !get_span(env, args + 13, fn, "w", half == SEQ_RIDER_W ? K : 0, &w))
+    return NULL;
+  if (N > 0) instance_of(env)->kernel->dots_rider((size_t)N, (size_t)K, a, bt, (ptrdiff_t)K, c, (int)half, x, y, w);
+  return NULL;
+}
+
+/* The slots of lossStep's plan; LOSS_STEP_SLOTS of src/engine/fusedLossStep.ts lists the same. */
 enum plan_slot {
   P_N, P_D, P_H, P_G, P_LSTM, P_FLAGS, P_ROUTE,
   P_DH, P_DC_FUTURE, P_DCT, P_DA, P_ROWS, P_G_DA, P_G_X, P_G_H, P_PRODUCT, P_COL_SUM, P_W_B, P_W_BT, P_W_PACKED,
   P_X, P_H_PREV, P_COEF, P_EH, P_EC, P_SCALED_SLOPES, P_SLOPE_EXPONENT, P_CARRY,
+  P_RIDER_HALF, P_RIDER_X, P_RIDER_Y, P_RIDER_W,
   P_OUT, /* 5 norms (dh, dc, dWx, dWh, db) as mantissa, exponent; then eh, ec */
   P_SLOTS = P_OUT + 12
 };
@@ -750,6 +778,20 @@ static napi_value loss_step(napi_env env, napi_callback_info info) {
   s.scaled_slopes = plan[P_SCALED_SLOPES] != 0;
   s.slope_exponent = plan[P_SLOPE_EXPONENT];
   s.carry = plan[P_CARRY] != 0;
+  long long half;
+  if (!plan_integer(env, fn, plan, P_RIDER_HALF, &half)) return NULL;
+  if (half > SEQ_RIDER_W || (half != 0 && (N != 1 || route != SEQ_PAIRED_BT))) {
+    fail(env, fn, "the plan's rider half must be 0, or 1 or 2 with N = 1 on route 1");
+    return NULL;
+  }
+  s.rider_half = (int)half;
+  if (half != 0) {
+    double *rx;
+    if (!plan_span(env, fn, &arena, plan, P_RIDER_X, G, &rx) || !plan_span(env, fn, &arena, plan, P_RIDER_Y, H, &s.rider_y) ||
+        !plan_span(env, fn, &arena, plan, P_RIDER_W, G, &s.rider_w))
+      return NULL;
+    s.rider_x = rx;
+  }
   struct seq_loss_step_result r;
   struct instance *inst = instance_of(env);
   seq_loss_step(&s, elementwise_of(env), inst->kernel, inst->pool, &r);
@@ -869,6 +911,7 @@ NAPI_MODULE_INIT() {
     {"absColumnSums", NULL, abs_column_sums, NULL, NULL, NULL, napi_default, NULL},
     {"timeMajor", NULL, time_major, NULL, NULL, NULL, napi_default, NULL},
     {"lossStep", NULL, loss_step, NULL, NULL, NULL, napi_default, NULL},
+    {"dotsRider", NULL, dots_rider, NULL, NULL, NULL, napi_default, NULL},
     {"forwardStep", NULL, forward_step, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -57,8 +57,8 @@ __attribute__((always_inline, target("avx2,fma"))) static inline void dots_block
 }
 
 /* MR rows of A (rows i0..) against every row of Bt (from i0 - 1 or so, with `upper`): whole blocks of JB, then one at a time. */
-#define DOTS_FOR_ROWS(MR, JB)                                                                               \
-  static __attribute__((target("avx2,fma"))) void dots_##MR(size_t i0, size_t N, size_t K, const double *A,  \
+#define DOTS_FOR_ROWS(NAME, MR, JB)                                                                         \
+  static __attribute__((target("avx2,fma"))) void NAME(size_t i0,      size_t N, size_t K, const double *A,  \
                                                            ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,   \
                                                            int accumulate, double *C, ptrdiff_t sc1, int upper) { \
     /* With upper, the blocks wholly left of the diagonal are skipped. */                                   \
@@ -70,10 +70,18 @@ __attribute__((always_inline, target("avx2,fma"))) static inline void dots_block
       dots_block(MR, 1, K, A, sa1, Bt + (ptrdiff_t)j0 * ldb, ldb, accumulate, C + j0, sc1, upper,            \
                  (ptrdiff_t)j0 - (ptrdiff_t)i0);                                                             \
   }
-DOTS_FOR_ROWS(1, 4) /* 4 rows of Bt per pass measured faster than 8 (1.48 against 1.70 ms at 1 x 1024 x 4096) */
-DOTS_FOR_ROWS(2, 4)
-DOTS_FOR_ROWS(3, 2)
-DOTS_FOR_ROWS(4, 2)
+/* One row of A: 4 rows of Bt per pass while Bt is in cache, 8 once it streams from memory (from
+ * WIDE_DOTS_DOUBLES on): at 1 x 1024 x 4096 (32 MiB, this project's EPYC with a 32 MiB L3,
+ * 2026-12-04) 0.99-1.09 against 1.11-1.28 ms with 4, at 1 x 1024 x 2048 0.28-0.33 against
+ * 0.32-0.33, at 1 x 1024 x 1024 0.126-0.131 against 0.117-0.121. (An earlier session's machine
+ * had measured 4 faster at 32 MiB, 1.48 against 1.70 ms.) Every entry is summed alike whatever
+ * the block, so the bits do not depend on it. */
+DOTS_FOR_ROWS(dots_1, 1, 4)
+DOTS_FOR_ROWS(dots_1_wide, 1, 8)
+#define WIDE_DOTS_DOUBLES 2097152.0
+DOTS_FOR_ROWS(dots_2, 2, 4)
+DOTS_FOR_ROWS(dots_3, 3, 2)
+DOTS_FOR_ROWS(dots_4, 4, 2)
 
 /*
  * dots_block(4, 4, ...) on 512-bit vectors: each holds two entries' accumulators, (m, q) in its
@@ -134,7 +142,12 @@ __attribute__((target("avx2,fma"))) static void dots_rows(
     const double *a = A + (ptrdiff_t)i0 * sa1;
     double *c = C + (ptrdiff_t)i0 * sc1;
     switch (M - i0 < 4 ? M - i0 : 4) {
-      case 1: dots_1(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper); break;
+      case 1:
+        if ((double)N * (double)K >= WIDE_DOTS_DOUBLES)
+          dots_1_wide(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper);
+        else
+          dots_1(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper);
+        break;
       case 2: dots_2(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper); break;
       case 3: dots_3(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper); break;
       default: four(i0, N, K, a, sa1, Bt, ldb, accumulate, c, sc1, upper); break;
@@ -151,5 +164,68 @@ void seq_dots_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1,
 void seq_dots_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
                      int accumulate, double *C, ptrdiff_t sc1, int upper) {
   dots_rows(M, N, K, A, sa1, Bt, ldb, accumulate, C, sc1, upper, dots_4_avx512);
+}
+
+/*
+ * dots_block(1, JB, ...) with a rider (seq_dots_rider_fn, gemm.h), JB up to 8: the same accumulators for c
+ * (so its bits), and either a second set for y = x . b_q, summed the same way, or w += sum_q
+ * y[q] b_q in the same pass over the rows (each w[k] gets its JB terms in order, q = 0 first).
+ */
+__attribute__((always_inline, target("avx2,fma"))) static inline void rider_block(
+    const int JB, const int half, size_t K, const double *a, const double *b, ptrdiff_t ldb, double *c,
+    const double *x, double *y, double *w) {
+  __m256d acc[8], accx[8], yq[8];
+  for (int q = 0; q < JB; q++) {
+    acc[q] = accx[q] = _mm256_setzero_pd();
+    yq[q] = half == SEQ_RIDER_W ? _mm256_set1_pd(y[q]) : _mm256_setzero_pd();
+  }
+  size_t k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const __m256d am = _mm256_loadu_pd(a + k);
+    __m256d bq[8];
+    for (int q = 0; q < JB; q++) bq[q] = _mm256_loadu_pd(b + q * ldb + k);
+    for (int q = 0; q < JB; q++) acc[q] = _mm256_fmadd_pd(am, bq[q], acc[q]);
+    if (half == SEQ_RIDER_Y) {
+      const __m256d xm = _mm256_loadu_pd(x + k);
+      for (int q = 0; q < JB; q++) accx[q] = _mm256_fmadd_pd(xm, bq[q], accx[q]);
+    } else {
+      __m256d s = _mm256_loadu_pd(w + k);
+      for (int q = 0; q < JB; q++) s = _mm256_fmadd_pd(yq[q], bq[q], s);
+      _mm256_storeu_pd(w + k, s);
+    }
+  }
+  for (int q = 0; q < JB; q++) {
+    double s = sum_lanes(acc[q]);
+    for (size_t t = k; t < K; t++) s += a[t] * b[q * ldb + t];
+    c[q] = s;
+    if (half == SEQ_RIDER_Y) {
+      double sx = sum_lanes(accx[q]);
+      for (size_t t = k; t < K; t++) sx += x[t] * b[q * ldb + t];
+      y[q] = sx;
+    }
+  }
+  if (half == SEQ_RIDER_W)
+    for (size_t t = k; t < K; t++)
+      for (int q = 0; q < JB; q++) w[t] = __builtin_fma(y[q], b[q * ldb + t], w[t]);
+}
+
+/* The rows of Bt as dots_1_wide takes them, blocks of eight then one at a time (w gets its terms
+ * in row order either way): riders run where Wh streams from memory (spectralRider.ts). At
+ * 1 x 1024 x 4096, 8 rows per pass: y 1.05-1.30 and w 1.06-1.25 ms against 1.30-1.46 with 4. */
+#define RIDER_ROWS(HALF)                                                                                  \
+  do {                                                                                                   \
+    size_t j0 = 0;                                                                                       \
+    for (; j0 + 8 <= N; j0 += 8)                                                                         \
+      rider_block(8, HALF, K, a, Bt + (ptrdiff_t)j0 * ldb, ldb, c + j0, x, y + j0, w);                   \
+    for (; j0 < N; j0++) rider_block(1, HALF, K, a, Bt + (ptrdiff_t)j0 * ldb, ldb, c + j0, x, y + j0, w); \
+  } while (0)
+
+__attribute__((target("avx2,fma"))) void seq_dots_rider_avx2(size_t N, size_t K, const double *a, const double *Bt,
+                                                             ptrdiff_t ldb, double *c, int half, const double *x,
+                                                             double *y, double *w) {
+  if (half == SEQ_RIDER_Y)
+    RIDER_ROWS(SEQ_RIDER_Y);
+  else
+    RIDER_ROWS(SEQ_RIDER_W);
 }
 #endif

@@ -84,6 +84,20 @@ typedef void (*seq_microkernel_pair_in_place_fn)(size_t kc, const double *a, ptr
                                                  ptrdiff_t next, ptrdiff_t ldb, double *c, ptrdiff_t ldc,
                                                  int accumulate);
 
+/*
+ * The carry's dot products with half of a Lanczos product of sigma_max(Wh) riding on them
+ * (SpectralRider of src/engine/spectralRider.ts): c[j] = a . Bt_j for j < N, bit for bit as
+ * dots(1, N, K, a, K, Bt, ldb, 0, c, N, 0) computes them, and
+ *  - half SEQ_RIDER_Y: y[j] = x . Bt_j, the same dot products of x (the same bits as dots of x);
+ *  - half SEQ_RIDER_W: w[k] += sum_j y[j] Bt_j[k], w += Bt^T y, the rows of Bt in order;
+ * reading each row of Bt once. The carry at N = 1 streams the LSTM's 32 MiB Wh from memory at
+ * H = 1024: the rider's multiply-adds fit in that stream, where sigma_max's Gram matrix Wh Wh^T
+ * cost 2.1e9 of its own.
+ */
+enum seq_rider_half { SEQ_RIDER_Y = 1, SEQ_RIDER_W = 2 };
+typedef void (*seq_dots_rider_fn)(size_t N, size_t K, const double *a, const double *Bt, ptrdiff_t ldb, double *c,
+                                  int half, const double *x, double *y, double *w);
+
 struct seq_microkernel {
   /* "avx512", "avx2-fma", "neon" or "generic": which instruction set the kernels run in. */
   const char *isa;
@@ -105,6 +119,8 @@ struct seq_microkernel {
   seq_microkernel_pair_in_place_fn run8_pair_in_place;
   seq_rows_fn rows;
   seq_dots_fn dots;
+  /* dots for one row of A with a rider (seq_dots_rider_fn), giving dots' bits for c. */
+  seq_dots_rider_fn dots_rider;
 };
 
 /*
@@ -139,7 +155,11 @@ void seq_gemm(const struct seq_microkernel *kernel, struct seq_pool *pool,
 /* The dot-product path (dots_avx2.c; plain C in microkernel_generic.c, which NEON uses too). */
 void seq_dots_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
                       int accumulate, double *C, ptrdiff_t sc1, int upper);
+void seq_dots_rider_generic(size_t N, size_t K, const double *a, const double *Bt, ptrdiff_t ldb, double *c, int half,
+                            const double *x, double *y, double *w);
 #if defined(__x86_64__) || defined(__i386__)
+void seq_dots_rider_avx2(size_t N, size_t K, const double *a, const double *Bt, ptrdiff_t ldb, double *c, int half,
+                         const double *x, double *y, double *w);
 void seq_dots_avx2(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,
                    int accumulate, double *C, ptrdiff_t sc1, int upper);
 void seq_dots_avx512(size_t M, size_t N, size_t K, const double *A, ptrdiff_t sa1, const double *Bt, ptrdiff_t ldb,

@@ -172,7 +172,10 @@ void seq_loss_step(const struct seq_loss_step *s, const struct seq_elementwise *
   out->ec = s->ec;
   if (!s->carry) return;
   /* carryToPreviousStep, then each part normalized with its own exponent (an all-zero part takes the other's). */
-  seq_paired_product(kernel, pool, s->route, N, G, H, s->da, s->w_b, s->w_bt, s->w_packed, 0, s->dh);
+  if (s->rider_half)
+    kernel->dots_rider(H, G, s->da, s->w_bt, (ptrdiff_t)G, s->dh, s->rider_half, s->rider_x, s->rider_y, s->rider_w);
+  else
+    seq_paired_product(kernel, pool, s->route, N, G, H, s->da, s->w_b, s->w_bt, s->w_packed, 0, s->dh);
   if (s->lstm) ew->lstm_carry(N, H, s->dct, s->coef, s->dc_future);
   const double mh = ew->max_abs(NH, s->dh);
   const double new_eh = ea + normalize(&k, s->dh, NH, mh);

@@ -43,6 +43,11 @@ struct seq_loss_step {
   double slope_exponent;
   /* Whether to carry the state to step k-1 (k > 0). */
   int carry;
+  /* 0, or the half of a Lanczos product riding on the carry (seq_rider_half; N = 1 on the route
+   * SEQ_PAIRED_BT only): its x (G), y (H) and w (G), as seq_dots_rider_fn takes them. */
+  int rider_half;
+  const double *rider_x;
+  double *rider_y, *rider_w;
 };
 
 /* A norm as mantissa * 2^exponent (mantissa 0: an exact zero), for log10Scaled in JS. */

@@ -36,3 +36,21 @@ void seq_dots_generic(size_t M, size_t N, size_t K, const double *A, ptrdiff_t s
     }
   }
 }
+
+/* seq_dots_rider_fn (gemm.h) in plain C: c[j] as seq_dots_generic sums it, y[j] likewise, w in row order. */
+void seq_dots_rider_generic(size_t N, size_t K, const double *a, const double *Bt, ptrdiff_t ldb, double *c, int half,
+                            const double *x, double *y, double *w) {
+  for (size_t j = 0; j < N; j++) {
+    const double *b = Bt + (ptrdiff_t)j * ldb;
+    double s = 0.0;
+    for (size_t k = 0; k < K; k++) s += a[k] * b[k];
+    c[j] = s;
+    if (half == SEQ_RIDER_Y) {
+      double sx = 0.0;
+      for (size_t k = 0; k < K; k++) sx += x[k] * b[k];
+      y[j] = sx;
+    } else {
+      for (size_t k = 0; k < K; k++) w[k] += y[j] * b[k];
+    }
+  }
+}

@@ -8,7 +8,8 @@
 #include "gemm.h"
 
 static const struct seq_microkernel generic = {"generic", seq_microkernel_generic, NULL, NULL, NULL, NULL, NULL,
-                                               NULL, NULL, NULL, seq_rows_generic, seq_dots_generic};
+                                               NULL, NULL, NULL, seq_rows_generic, seq_dots_generic,
+                                               seq_dots_rider_generic};
 #if defined(__x86_64__) || defined(__i386__)
 static const struct seq_microkernel avx2 = {"avx2-fma",
                                             seq_microkernel_avx2,
@@ -21,7 +22,8 @@ static const struct seq_microkernel avx2 = {"avx2-fma",
                                             NULL,
                                             NULL,
                                             seq_rows_avx2,
-                                            seq_dots_avx2};
+                                            seq_dots_avx2,
+                                            seq_dots_rider_avx2};
 static const struct seq_microkernel avx512 = {"avx512",
                                               seq_microkernel_avx2,
                                               seq_microkernel4_avx2,
@@ -33,11 +35,12 @@ static const struct seq_microkernel avx512 = {"avx512",
                                               seq_microkernel4_pair_in_place_avx512,
                                               seq_microkernel8_pair_in_place_avx512,
                                               seq_rows_avx512,
-                                              seq_dots_avx512};
+                                              seq_dots_avx512,
+                                              seq_dots_rider_avx2};
 #endif
 #if defined(__aarch64__)
 static const struct seq_microkernel neon = {"neon", seq_microkernel_neon, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                            NULL, seq_rows_neon, seq_dots_generic};
+                                            NULL, seq_rows_neon, seq_dots_generic, seq_dots_rider_generic};
 #endif
 
 int seq_runnable_microkernels(const struct seq_microkernel **out, int max) {

@@ -606,12 +606,12 @@ describe.skipIf(native === null)('native products', () => {
       const viaNative = withNativeProducts(arena.kernels, n, true);
       for (let trial = 0; trial < 40; trial++) {
         // Batches of 1 to 4 against a B deeper than wide (dot products with Bt) and wider than
-        // deep (B row by row), any batch, and batches of 5 to 63 against a B large enough to be
+        // deep (B row by row), any batch, and batches of 5 to 130 against a B large enough to be
         // packed once (packsWeights).
-        const M = trial < 20 ? 1 + (trial % 4) : trial < 30 ? dim(40) : 5 + Math.floor(((next() + 1) / 2) * 59);
+        const M = trial < 20 ? 1 + (trial % 4) : trial < 30 ? dim(40) : 5 + Math.floor(((next() + 1) / 2) * 126);
         const [K, P] =
           trial < 20 && trial % 8 >= 4 ? [dim(60), 70 + dim(230)] : trial < 30 ? [dim(300), dim(70)] : [300, 110 + dim(20)];
-        const [aOff, bOff, btOff, oOff] = [dim(9), 20_000 + dim(9), 60_000 + dim(9), 100_000 + dim(9)];
+        const [aOff, bOff, btOff, oOff] = [dim(9), 40_000 + dim(9), 80_000 + dim(9), 120_000 + dim(9)];
         for (let i = 0; i < mem.length; i++) mem[i] = next();
         transposeInto(mem.subarray(btOff, btOff + P * K), mem.subarray(bOff, bOff + K * P), K, P);
         for (const accumulate of [false, true]) {

@@ -184,6 +184,28 @@ export interface NativeBinding {
    * apart. Absent from a library built before it.
    */
   forwardStep?(arena: Float64Array, plan: Float64Array, products: Float64Array, events: Float64Array): void;
+  /**
+   * c[j] = a . Bt_j (j < N, Bt's rows K apart) with half of a Lanczos product riding on it:
+   * half 1, y[j] = x . Bt_j; half 2, w += Bt^T y (dotsRider of linalg.ts, with offsets;
+   * seq_dots_rider_fn of gemm.h). Absent from a library built before it.
+   */
+  dotsRider?(
+    N: number,
+    K: number,
+    a: Float64Array,
+    oa: number,
+    Bt: Float64Array,
+    obt: number,
+    c: Float64Array,
+    oc: number,
+    half: number,
+    x: Float64Array,
+    ox: number,
+    y: Float64Array,
+    oy: number,
+    w: Float64Array,
+    ow: number,
+  ): void;
 }
 
 /** Where node-gyp puts the library, relative to the folder holding binding.gyp (the repository root). */
@@ -319,8 +341,17 @@ const DOT_PRODUCT_MAX_ROWS = 4;
 /** Doubles of the largest B a pair of rows reads row by row: 8 MiB (past it, from memory, dot products were faster). */
 const ROWS_PAIR_MAX_DOUBLES = 1024 ** 2;
 
+/**
+ * Doubles of the smallest B a single row reads as dot products even where B is wider than deep:
+ * 16 MiB (WIDE_DOTS_DOUBLES of dots_avx2.c, from which those take 8 rows of Bt per pass). The
+ * LSTM's forward product at H = 1024 (1 x 1024 x 4096, 32 MiB from memory) took 0.94-1.18 ms so
+ * against 1.16-1.19 row by row (2026-12-04).
+ */
+const STREAMED_DOTS_MIN_DOUBLES = 2 * 1024 ** 2;
+
 /** Whether gemmPaired's batch of M (1 to 4) rows reads the K x P weights row by row rather than as dot products. */
 function readsRows(M: number, K: number, P: number): boolean {
+  if (M === 1 && K * P >= STREAMED_DOTS_MIN_DOUBLES) return false;
   return P > K || M >= 3 || (M === 2 && K * P <= ROWS_PAIR_MAX_DOUBLES);
 }
 
@@ -359,9 +390,13 @@ function composeNative(base: Kernels, native: NativeBinding, every: boolean): Ke
     if (M <= DOT_PRODUCT_MAX_ROWS) return readsRows(M, W.K, W.P) ? PairedRoute.B : PairedRoute.Bt;
     return W.packed && native.gemmPacked ? PairedRoute.Packed : PairedRoute.B;
   };
-  const { lossStep, forwardStep } = native;
+  const { lossStep, forwardStep, dotsRider } = native;
   return {
     ...base,
+    // Every rider is native, whatever its size: it exists to ride on a product read from memory.
+    dotsRider: dotsRider
+      ? (N, K, a, Bt, c, half, x, y, w) => dotsRider(N, K, a, 0, Bt, 0, c, 0, half, x, 0, y, 0, w, 0)
+      : undefined,
     ...nativeElementwise(base, native, every),
     // Every product of a fused step is native, whatever its size: as `every` runs them.
     fusedSteps:
