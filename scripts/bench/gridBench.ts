@@ -15,6 +15,7 @@ import { buildInputs, runProbe, withDefaults, type Arch, type ProbeConfig } from
 import { gateWidth } from '../../src/engine/probeConfig';
 import { sweepProbeNeeds, sweepProbeOptions } from '../../src/engine/probeCost';
 import { DEFAULT_MAX_PROBE_BYTES } from '../../src/engine/probeLimits';
+import { ridesCarryShape } from '../../src/engine/spectralRider';
 import { probeArenaDoubles } from '../../src/engine/tracePlan';
 import { Workspace, kernelsInUse } from '../../src/engine/workspace';
 
@@ -73,11 +74,13 @@ function numpyBytesPerStep(p: GridPoint): number {
  * The flops of a dh-only probe's matrix products: per row and step the forward (D + H) G and
  * the backward carry H G multiply-adds, and once the upper triangle of the H x H Gram matrix
  * Wh Wh^T (H (H + 1) / 2 dot products of G) that sigma_max(Wh) starts from (theory.ts), whose
- * time the probe's time includes.
+ * time the probe's time includes, unless its Lanczos products ride on the carry instead
+ * (spectralRider.ts), which counts nothing more.
  */
 function matmulFlops(c: ProbeConfig): number {
   const G = gateWidth(c.arch, c.H);
-  return 2 * c.T * c.N * (c.D + 2 * c.H) * G + c.H * (c.H + 1) * G;
+  const rides = ridesCarryShape({ arch: c.arch, N: c.N, H: c.H, G, lossStep: c.lossStep });
+  return 2 * c.T * c.N * (c.D + 2 * c.H) * G + (rides ? 0 : c.H * (c.H + 1) * G);
 }
 
 function python(args: string[]): Record<string, number | string> | { skipped: string } {

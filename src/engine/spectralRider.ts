@@ -14,9 +14,10 @@ import type { Workspace } from './workspace';
 /**
  * The smallest Wh (H G doubles, 32 MiB) whose sigma_max rides on the carry: one past the L3 of
  * this project's machine, whose carry streams it from memory, where the rider's multiply-adds
- * hide. Measured on it (2026-12-04), a probe of T = 499 at LSTM H = 1024 (32 MiB) took about 50 ms
- * less with riders than with the Gram matrix, while at RNN H = 1024 and LSTM H = 512 (8 MiB, in
- * L3) the riders cost 31 ms more and saved 15 ms.
+ * hide. Measured on it (2026-12-04, best of six runs taken in turn), a probe of T = 499 at LSTM
+ * H = 1024 (32 MiB) took 32 and 150 ms less with riders than with the Gram matrix in two such
+ * measurements, while at RNN H = 1024 and LSTM H = 512 (8 MiB, in L3) the riders cost 31 ms more
+ * and saved 15 ms.
  */
 export const RIDER_MIN_DOUBLES = 4 * 1024 * 1024;
 
