@@ -137,12 +137,12 @@ export class LossStepBackward {
     this.fused =
       options.fusedSteps === false || options.onStepWeightGradient
         ? null
-        : FusedLossStep.create(f, { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum }, this.norms, this.useGram);
+        : FusedLossStep.create(f, { dh, dcFuture, dct, da, rows, gDa, gX, gH, product, colSum }, this.norms, this.useGram, rider);
   }
 
   step(k: number): void {
     const rider = k > 0 ? this.rider : null;
-    if (this.fused?.step(k, this.eh, this.ec, rider)) {
+    if (this.fused?.step(k, this.eh, this.ec)) {
       this.eh = this.fused.eh;
       this.ec = this.fused.ec;
       rider?.advance();

@@ -88,15 +88,18 @@ export class FusedLossStep {
     /** The pass's asked norms' arrays (LossStepBackward.norms). */
     norms: ChosenStepNorms,
     useGram: boolean,
+    /** sigma_max's products riding on the pass's carries, or none. */
+    rider: SpectralRider | null = null,
   ): FusedLossStep | null {
     const kernel = f.kernels.fusedSteps;
     if (!kernel || f.arch === 'gru') return null;
     const w = f.window;
     const fixed = [f.X, w.Hs, f.arch === 'lstm' ? w.coef : w.slope, f.recurrentT.B, f.recurrentT.Bt, ...Object.values(buffers)];
     if (f.recurrentT.packed) fixed.push(f.recurrentT.packed);
+    if (rider) fixed.push(rider.x, rider.y, rider.w);
     const buffer = f.X.buffer;
     if (!fixed.every((a) => a.buffer === buffer)) return null;
-    return new FusedLossStep(f, kernel, buffers, norms, useGram);
+    return new FusedLossStep(f, kernel, buffers, norms, useGram, rider);
   }
 
   private constructor(
@@ -105,6 +108,7 @@ export class FusedLossStep {
     buffers: LossStepBuffers,
     norms: ChosenStepNorms,
     useGram: boolean,
+    private readonly rider: SpectralRider | null,
   ) {
     const { N, D, H, G } = f;
     const p = this.plan;
@@ -119,6 +123,7 @@ export class FusedLossStep {
     p.set([b.dh, b.dcFuture, b.dct, b.da, b.rows, b.gDa, b.gX, b.gH, b.product, b.colSum].map(at), Slot.Dh);
     const W = f.recurrentT;
     p.set([at(W.B), at(W.Bt), W.packed ? at(W.packed) : 0], Slot.WeightsB);
+    if (rider) p.set([at(rider.x), at(rider.y), at(rider.w)], Slot.RiderX);
     this.xOff = at(f.X);
     this.hsOff = at(f.window.Hs);
     this.coefOff = at(f.arch === 'lstm' ? f.window.coef : f.window.slope);
@@ -137,7 +142,7 @@ export class FusedLossStep {
    * into their arrays at k, the next exponents into this.eh and this.ec; returns false, having
    * changed nothing, where the step must run in JS.
    */
-  step(k: number, eh: number, ec: number, rider: SpectralRider | null = null): boolean {
+  step(k: number, eh: number, ec: number): boolean {
     const { f, plan: p } = this;
     const { N, D, H } = f;
     const NH = N * H;
@@ -156,14 +161,7 @@ export class FusedLossStep {
     p[Slot.ScaledSlopes] = scaled ? 1 : 0;
     p[Slot.SlopeExponent] = scaled ? w.exponents[j] : 0;
     p[Slot.Carry] = k > 0 ? 1 : 0;
-    const half = k > 0 && rider ? rider.half : 0;
-    p[Slot.RiderHalf] = half;
-    if (half !== 0) {
-      const at = (a: Float64Array) => (a.buffer === this.arena.buffer ? a.byteOffset / 8 : -1);
-      p[Slot.RiderX] = at(rider!.x);
-      p[Slot.RiderY] = at(rider!.y);
-      p[Slot.RiderW] = at(rider!.w);
-    }
+    p[Slot.RiderHalf] = k > 0 && this.rider ? this.rider.half : 0;
     this.kernel.lossStep(this.arena, p);
     const outputs = this.outputs;
     for (let i = 0; i < outputs.length; i++) {

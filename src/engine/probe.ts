@@ -18,7 +18,7 @@ import { planTrace, probeDoubles, type ProbeNeeds } from './tracePlan';
 import { withProductThreads, Workspace } from './workspace';
 import { probeTheory, spectralNormByGram, type ProbeTheory } from './theory';
 import type { SpectralNormCache, SpectralRoute } from './spectralNormCache';
-import { ridesCarry, SpectralRider } from './spectralRider';
+import { carryTakesRiders, ridesCarry, SpectralRider } from './spectralRider';
 import {
   DEFAULT_LYAPUNOV_K,
   LyapunovBackward,
@@ -133,7 +133,7 @@ function computeProbe(
   // now, or riding on the loss pass's carries (spectralRider.ts). The two routes agree to
   // rounding, not to the bit, so the cache keeps each route's values apart.
   const route = options.spectralRoute ?? (ridesCarry(trace, config.lossStep) ? 'rider' : 'gram');
-  if (route === 'rider' && !(trace.kernels.dotsRider && trace.N === 1 && trace.arch !== 'gru'))
+  if (route === 'rider' && !carryTakesRiders(trace))
     throw new RangeError('sigma_max by riders needs the native kernels and one sequence (N = 1) of an RNN or LSTM');
   const cached = options.spectralNorms?.get(trace.Wh, trace.H, trace.G, route);
   const rider = cached === undefined && route === 'rider' ? new SpectralRider(trace, ws) : null;

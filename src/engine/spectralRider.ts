@@ -41,9 +41,14 @@ export function ridesCarryShape(s: RiderShape): boolean {
   return s.arch !== 'gru' && s.N === 1 && s.H * s.G >= RIDER_MIN_DOUBLES && s.lossStep >= 2 * SPECTRAL_PRODUCTS;
 }
 
-/** ridesCarryShape, with the kernels of f having the rider (the native module). */
+/** Whether riders can run on f's carries at all: the native kernel, and one sequence of an RNN or LSTM. */
+export function carryTakesRiders(f: ForwardTrace): boolean {
+  return Boolean(f.kernels.dotsRider) && f.N === 1 && f.arch !== 'gru';
+}
+
+/** ridesCarryShape, where riders can run on f's carries (carryTakesRiders). */
 export function ridesCarry(f: ForwardTrace, lossStep: number): boolean {
-  return Boolean(f.kernels.dotsRider) && ridesCarryShape({ arch: f.arch, N: f.N, H: f.H, G: f.G, lossStep });
+  return carryTakesRiders(f) && ridesCarryShape({ arch: f.arch, N: f.N, H: f.H, G: f.G, lossStep });
 }
 
 /**
@@ -61,20 +66,22 @@ export class SpectralRider {
   /** A carry's output where finish() runs a half without one. */
   private readonly spare: Float64Array;
 
-  /** Takes riderDoubles(d) doubles of ws. */
+  /** Takes riderDoubles(f) doubles of ws, laid out as that lists them. */
   constructor(
     private readonly f: ForwardTrace,
     ws: Workspace,
   ) {
     const { H, G } = f;
-    const vectors = ws.take(lanczosVectorDoubles(G));
-    const basis = ws.take(Math.min(SPECTRAL_PRODUCTS, G) * G);
+    const block = ws.take(riderDoubles(f));
+    const vectorsEnd = lanczosVectorDoubles(G);
+    const basisEnd = vectorsEnd + Math.min(SPECTRAL_PRODUCTS, G) * G;
+    const vectors = block.subarray(0, vectorsEnd);
+    const basis = block.subarray(vectorsEnd, basisEnd);
     this.lanczos = new LanczosIteration(G, SPECTRAL_PRODUCTS, f.kernels, vectors, basis);
     this.x = this.lanczos.argument;
     this.w = this.lanczos.result;
-    this.y = ws.take(H);
-    this.spare = ws.take(H);
-    if (riderDoubles(f) !== vectors.length + basis.length + 2 * H) throw new Error('riderDoubles is out of date');
+    this.y = block.subarray(basisEnd, basisEnd + H);
+    this.spare = block.subarray(basisEnd + H, basisEnd + 2 * H);
   }
 
   /** After a carry that computed this.half: w zeroed for the next half, or the Lanczos step once the product is whole. */
